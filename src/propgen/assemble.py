@@ -1,0 +1,266 @@
+"""Assembly: plan + priced deal → renderer-neutral documents.
+
+Library text renders through the Markdown sandbox and is parsed into blocks;
+presales' replacement text is parsed as Markdown without ever being a template;
+clauses are numbered here, so DOCX and PDF carry the same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment
+
+from propgen import blocks as structured
+from propgen.context import Seller, label_function, template_context, template_filters
+from propgen.document import (
+    Block,
+    CoverLine,
+    Document,
+    Heading,
+    Meta,
+    PageBreak,
+    Paragraph,
+    Section,
+    Table,
+    TableOfContents,
+    Text,
+)
+from propgen.locale import Formatter
+from propgen.markdown import parse_markdown
+from propgen.plan import Plan, PlannedText
+from propgen.pricing import PriceBreakdown
+from propgen.templating import evaluate, markdown_environment, render_text
+
+_CN_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """``1`` → 一, ``12`` → 十二, ``21`` → 二十一 (clause numbers up to 99)."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _CN_NUMERALS[n]
+    return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything assembly needs, already loaded and computed."""
+
+    plan: Plan
+    pricing: PriceBreakdown
+    seller: Seller
+    labels: Mapping[str, str]
+    logo: str = ""
+
+
+class _Assembler:
+    def __init__(self, inputs: Inputs, functions: Mapping[str, Callable[..., str]]) -> None:
+        record = inputs.plan.record
+        self.inputs = inputs
+        self.record = record
+        self.fmt = Formatter(record.document.locale, record.document.currency)
+        self.label = label_function(inputs.labels)
+        self.env: Environment = markdown_environment(
+            template_filters(self.fmt), {"label": self.label, **functions})
+        self.context: dict[str, Any] = template_context(inputs.plan, inputs.pricing,
+                                                        inputs.seller, self.fmt)
+
+    def render(self, text: PlannedText) -> tuple[Block, ...]:
+        source = text.source
+        if text.templated:
+            source = render_text(self.env, source, self.context, file=text.file,
+                                 first_line=text.line, field=text.id)
+        return parse_markdown(source)
+
+    def included(self, text: PlannedText) -> bool:
+        if not text.when:
+            return True
+        return evaluate(self.env, text.when, self.context, file=text.file, line=None,
+                        field=f"{text.id}.when")
+
+    def structured(self, name: str) -> list[Block]:
+        pricing, record, fmt, label = self.inputs.pricing, self.record, self.fmt, self.label
+        built: Block | list[Block] | None
+        if name == "pricing-table":
+            built = structured.pricing_table(pricing, fmt, label)
+        elif name == "amount-in-words":
+            built = structured.amount_in_words(pricing, fmt, label)
+        elif name == "payment-schedule":
+            built = structured.payment_schedule(pricing, fmt, label) if pricing.instalments \
+                else None
+        elif name == "milestones-table":
+            built = structured.milestones_table(record, fmt, label)
+        elif name == "modules-table":
+            built = structured.modules_table(record, label)
+        elif name == "contacts-table":
+            built = structured.contacts_table(record, label)
+        else:  # "signature"
+            built = structured.signature_block(record.customer.legal,
+                                               self.inputs.seller.legal_name, label,
+                                               self.fmt.is_chinese)
+        if built is None:
+            return []
+        return built if isinstance(built, list) else [built]
+
+    def meta(self, kind: str, title: str, subtitle: str, watermark: str = "",
+             notice: str = "") -> Meta:
+        doc, customer, seller = self.record.document, self.record.customer, self.inputs.seller
+        label = self.label
+        rep = self.record.seller.rep
+        if kind == "proposal":
+            lines = [
+                CoverLine(label("prepared_for"), customer.legal),
+                CoverLine(label("prepared_by"), ", ".join(
+                    p for p in (rep.name, rep.title, seller.name) if p)),
+                CoverLine(label("reference"), doc.reference),
+                CoverLine(label("date"), self.fmt.date(doc.date)),
+                CoverLine(label("valid_until"), self.fmt.date(doc.valid_until)),
+            ]
+            header = label("header_proposal", seller=seller.name, customer=customer.name)
+        else:
+            lines = [
+                CoverLine(label("contract_number"), doc.reference),
+                CoverLine(label("customer_party"), customer.legal),
+                CoverLine(label("supplier_party"), seller.legal_name),
+                CoverLine(label("version"), doc.version),
+                CoverLine(label("date"), self.fmt.date(doc.date)),
+            ]
+            header = label("header_contract", seller=seller.name, title=title)
+        return Meta(
+            kind=kind,  # type: ignore[arg-type]
+            locale=doc.locale,
+            title=title,
+            subtitle=subtitle,
+            reference=doc.reference,
+            date_iso=doc.date.isoformat(),
+            cover_lines=tuple(lines),
+            header=header,
+            footer=f"{doc.reference} · {label('version')} {doc.version}",
+            page_label=label("page"),
+            of_label=label("of"),
+            seller_name=seller.name,
+            customer_name=customer.legal,
+            author=rep.name,
+            watermark=watermark,
+            notice=notice,
+            logo=self.inputs.logo,
+        )
+
+
+def _heading(level: int, text: str, anchor: str, number: str = "") -> Heading:
+    return Heading(level=level, inlines=(Text(text),), anchor=anchor, number=number)
+
+
+def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
+    pending = [d.subject for d in inputs.plan.deviations if not d.approved]
+    return label("deviation_notice", items=", ".join(pending)) if pending else ""
+
+
+def assemble_proposal(inputs: Inputs) -> Document:
+    """The proposal: cover, contents, then the planned sections in order."""
+    asm = _Assembler(inputs, {"ref": _no_ref})
+    label = asm.label
+    industry_title = inputs.plan.industry.title.get(asm.record.document.locale, "")
+    title = asm.record.document.title or label("proposal")
+    body: list[Block] = [TableOfContents(label("toc")), PageBreak()]
+    for text in inputs.plan.proposal:
+        if not asm.included(text):
+            continue
+        content = list(asm.render(text))
+        for name in text.blocks:
+            content.extend(asm.structured(name))
+        body.append(Section(text.id, (_heading(1, text.title, text.id), *content)))
+    meta = asm.meta("proposal", title, label("proposal_subtitle", industry=industry_title),
+                    notice=_notice(inputs, label))
+    return Document(meta=meta, blocks=tuple(body))
+
+
+def _no_ref(*_: object) -> str:
+    raise ValueError("ref() refers to contract clauses and only works in clause text")
+
+
+def assemble_contract(inputs: Inputs) -> Document:
+    """The contract draft: parties, recitals, numbered clauses, signatures, annex."""
+    plan = inputs.plan
+    numbers = {clause.id: index for index, clause in enumerate(plan.clauses, start=1)}
+    chinese = plan.record.document.locale == "zh-CN"
+    labels = label_function(inputs.labels)
+
+    def ref(clause_id: str, sub: int | None = None) -> str:
+        if clause_id not in numbers:
+            raise ValueError(f"ref({clause_id!r}): no such clause in this contract")
+        n = numbers[clause_id]
+        if sub is None:
+            return labels("clause_ref", number=chinese_number(n) if chinese else n)
+        return labels("subclause_ref", number=f"{n}.{sub}")
+
+    asm = _Assembler(inputs, {"ref": ref})
+    label = asm.label
+    record = plan.record
+    title = label("contract")
+    body: list[Block] = [Section("parties", (_heading(1, label("parties"), "parties"),
+                                             *_parties(asm)))]
+    if plan.recitals is not None:
+        body.append(Section(plan.recitals.id, (_heading(1, plan.recitals.title or
+                                                        label("recitals"), "recitals"),
+                                               *asm.render(plan.recitals))))
+    for clause in plan.clauses:
+        n = numbers[clause.id]
+        number = f"第{chinese_number(n)}条" if chinese else f"{n}."
+        content = _number_subclauses(asm.render(clause), n)
+        body.append(Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number),
+                                        *content)))
+    body.append(Section("signatures", (
+        Paragraph((Text(label("signature_intro")),)),
+        structured.signature_block(record.customer.legal, inputs.seller.legal_name, label,
+                                   chinese))))
+    annex: list[Block] = [PageBreak(), _heading(1, label("annex"), "annex"),
+                          asm.structured("pricing-table")[0], *asm.structured("amount-in-words")]
+    annex.extend(asm.structured("payment-schedule"))
+    body.append(Section("annex", tuple(annex)))
+    drafts = plan.draft_clauses
+    watermark = label("draft_unapproved") if drafts else label("draft")
+    notice = _notice(inputs, label)
+    if drafts:
+        notice = " ".join(filter(None, [label("draft_notice", items=", ".join(drafts)), notice]))
+    meta = asm.meta("contract", title, label("contract_subtitle"), watermark=watermark,
+                    notice=notice)
+    return Document(meta=meta, blocks=tuple(body))
+
+
+def _parties(asm: _Assembler) -> list[Block]:
+    label, customer, seller = asm.label, asm.record.customer, asm.inputs.seller
+    rows = []
+    for role, name, reg, address, rep in (
+        ("customer_party", customer.legal, customer.registration_id, customer.address,
+         customer.representative),
+        ("supplier_party", seller.legal_name, seller.registration_id, seller.address,
+         seller.representative),
+    ):
+        rows.append(structured._row(label(role), name, style="subtotal"))
+        for key, value in (("registration_id", reg), ("address", address),
+                           ("representative", rep)):
+            if value:
+                rows.append(structured._row(label(key), value))
+    return [Paragraph((Text(label("party_intro")),)),
+            Table(header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70),
+                  role="parties")]
+
+
+def _number_subclauses(blocks: tuple[Block, ...], clause: int) -> tuple[Block, ...]:
+    """Number each top-level paragraph ``N.k`` when a clause has more than one."""
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    if len(paragraphs) < 2:
+        return blocks
+    out: list[Block] = []
+    k = 0
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            k += 1
+            out.append(Paragraph(block.inlines, style=block.style, number=f"{clause}.{k}"))
+        else:
+            out.append(block)
+    return tuple(out)

@@ -1,0 +1,220 @@
+"""The command line: parse arguments, call the API, report. Nothing else lives here.
+
+Errors are turned into messages and exit codes in one place, :func:`main`:
+``2`` for input the user can fix, ``1`` for anything unexpected. A user mistake
+never shows a traceback unless ``--debug`` is given.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from propgen import __version__
+from propgen.errors import EnvironmentProblem, InvalidInput, PropgenError
+
+_DOC_KINDS = click.Choice(["proposal", "contract"])
+
+
+def _library(path: Path | None) -> Any:
+    from propgen.library import Library, default_library_root
+
+    return Library(path or default_library_root())
+
+
+library_option = click.option(
+    "--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
+    help="A library folder (default: $PROPGEN_LIBRARY or the bundled one).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="propgen")
+@click.option("--debug", is_flag=True, help="Show tracebacks for every error.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Proposals and contract drafts (DOCX and PDF) from needs records."""
+    ctx.obj = {"debug": debug}
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    from propgen.pipeline import FORMATS
+
+    formats = tuple(f.strip() for f in value.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (got {value!r})")
+    return formats
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    """Needs files, with folders expanded to the YAML and JSON files inside."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir()
+                                if p.suffix.lower() in (".yaml", ".yml", ".json")))
+        else:
+            files.append(path)
+    return files
+
+
+@cli.command()
+@click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Output folder.")
+@click.option("--format", "formats", default="docx,pdf", show_default=True,
+              help="Comma-separated: docx, pdf, html.")
+@click.option("--only", type=_DOC_KINDS, help="Render only this document.")
+@click.option("--allow-draft", is_flag=True,
+              help="Allow draft clauses; the contract is then marked DRAFT-UNAPPROVED.")
+@library_option
+def render(needs: tuple[Path, ...], out_dir: Path, formats: str, only: str | None,
+           allow_draft: bool, library_dir: Path | None) -> None:
+    """Render the proposal and contract of each NEEDS file (or folder of them)."""
+    from propgen.pipeline import render as render_one
+
+    chosen = _formats(formats)
+    library = _library(library_dir)
+    failed = 0
+    files = _expand(needs)
+    for path in files:
+        try:
+            result = render_one(path, out_dir, formats=chosen, library=library,  # type: ignore[arg-type]
+                                only=only, allow_draft=allow_draft)  # type: ignore[arg-type]
+        except InvalidInput as err:
+            if len(files) == 1:
+                raise
+            failed += 1
+            _report(err)
+            continue
+        for written in result.files.values():
+            click.echo(str(written))
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+@cli.command()
+@click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--allow-draft", is_flag=True, help="Accept draft clauses.")
+@library_option
+def check(needs: tuple[Path, ...], allow_draft: bool, library_dir: Path | None) -> None:
+    """Validate NEEDS files as render would, write nothing, and summarise each deal."""
+    from propgen.locale import Formatter
+    from propgen.pipeline import check as check_one
+
+    library = _library(library_dir)
+    failed = 0
+    for path in _expand(needs):
+        try:
+            checked = check_one(path, library=library, allow_draft=allow_draft)
+        except InvalidInput as err:
+            failed += 1
+            _report(err)
+            continue
+        record, priced = checked.plan.record, checked.pricing
+        fmt = Formatter(record.document.locale, record.document.currency)
+        click.echo(f"{path}: ok — {record.document.reference}, {record.customer.name}, "
+                   f"{checked.plan.industry.id}/{record.document.locale}, "
+                   f"{' + '.join(checked.documents)}")
+        click.echo(f"  subtotal {fmt.money(priced.subtotal)}  discount "
+                   f"{fmt.money(priced.discount)}  tax {fmt.money(priced.tax)}  "
+                   f"total {fmt.money(priced.total)}")
+        for step in priced.instalments:
+            click.echo(f"  instalment {fmt.percent(step.percent):>5} {fmt.money(step.amount)}"
+                       f"  {step.milestone}")
+        for dev in checked.plan.deviations:
+            state = (f"approved by {dev.approved_by.who} ({dev.approved_by.date})"
+                     if dev.approved_by else f"NEEDS APPROVAL by {dev.approval}")
+            click.echo(f"  deviation: {dev.detail} — {state}")
+        if not checked.plan.deviations:
+            click.echo("  no deviations: no approval needed")
+    if failed:
+        raise click.exceptions.Exit(2)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the needs record (for editor autocompletion)."""
+    from propgen.needs.models import NeedsRecord
+
+    click.echo(json.dumps(NeedsRecord.model_json_schema(mode="validation"), indent=2,
+                          ensure_ascii=False))
+
+
+@cli.command()
+@library_option
+def industries(library_dir: Path | None) -> None:
+    """List the industry templates with their locales and sections."""
+    library = _library(library_dir)
+    for industry_id in library.industry_ids():
+        manifest = library.industry(industry_id).value
+        title = manifest.title.get("en-US") or next(iter(manifest.title.values()))
+        click.echo(f"{industry_id}: {title} [{', '.join(manifest.locales)}]")
+        click.echo(f"  proposal: {', '.join(manifest.proposal.sections)}")
+        if manifest.contract:
+            click.echo(f"  contract: {', '.join(manifest.contract.clauses)}")
+
+
+@cli.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
+def verify(out_dir: Path) -> None:
+    """Check the files in OUT_DIR against the hashes in their provenance records."""
+    from propgen.output import verify as verify_dir
+
+    results = verify_dir(out_dir)
+    if not results:
+        raise InvalidInput(problems=[])
+    bad = 0
+    for name, status in results:
+        click.echo(f"{status:8} {name}")
+        bad += status != "ok"
+    if bad:
+        raise click.exceptions.Exit(1)
+
+
+def _report(err: PropgenError) -> None:
+    problems = getattr(err, "problems", ())
+    if problems:
+        for problem in problems:
+            click.echo(f"Error: {problem}", err=True)
+    else:
+        click.echo(f"Error: {err}", err=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``propgen`` command; returns the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        cli.main(args=args, prog_name="propgen", standalone_mode=False)
+    except click.exceptions.Exit as exit_:
+        return exit_.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except (InvalidInput, EnvironmentProblem, PropgenError) as err:
+        if debug:
+            traceback.print_exc()
+        _report(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    except Exception:
+        traceback.print_exc()
+        click.echo("Error: unexpected failure; please report it with the traceback above.",
+                   err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

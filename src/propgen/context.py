@@ -1,0 +1,98 @@
+"""What library templates can see: the record, the priced deal, the seller, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from propgen.library.models import Localizable, SellerFile
+from propgen.locale import Formatter
+from propgen.plan import Plan
+from propgen.pricing import PriceBreakdown
+
+
+@dataclass(frozen=True)
+class Seller:
+    """The seller company in one locale (from ``snippets/seller.yaml``)."""
+
+    name: str
+    legal_name: str
+    address: str
+    registration_id: str | None
+    representative: str | None
+    email: str | None
+    phone: str | None
+    website: str | None
+    bank: Mapping[str, str] = field(default_factory=dict)
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class IndustryInfo:
+    id: str
+    title: str
+
+
+def localize(value: Localizable | None, locale: str) -> str | None:
+    """Pick the locale's text from a plain string or a ``{locale: text}`` map."""
+    if value is None or isinstance(value, str):
+        return value
+    text = value.get(locale)  # type: ignore[call-overload]
+    return text if text is not None else next(iter(value.values()), None)
+
+
+def seller_for(profile: SellerFile, locale: str) -> Seller:
+    return Seller(
+        name=localize(profile.name, locale) or "",
+        legal_name=localize(profile.legal_name, locale) or "",
+        address=localize(profile.address, locale) or "",
+        registration_id=localize(profile.registration_id, locale),
+        representative=localize(profile.representative, locale),
+        email=localize(profile.email, locale),
+        phone=localize(profile.phone, locale),
+        website=localize(profile.website, locale),
+        bank=profile.bank.get(locale, {}),  # type: ignore[call-overload]
+        logo=profile.logo,
+    )
+
+
+def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
+    def label(key: str, **values: object) -> str:
+        if key not in labels:
+            raise KeyError(f"no label {key!r}")
+        return labels[key].format(**values) if values else labels[key]
+
+    return label
+
+
+def template_context(
+    plan: Plan, pricing: PriceBreakdown, seller: Seller, fmt: Formatter
+) -> dict[str, Any]:
+    """The variables every library template renders with (docs/library.md)."""
+    record = plan.record
+    locale = record.document.locale
+    return {
+        "document": record.document,
+        "rep": record.seller.rep,
+        "seller": seller,
+        "customer": record.customer,
+        "discovery": record.discovery,
+        "solution": record.solution,
+        "terms": record.terms,
+        "approvals": record.approvals,
+        "pricing": pricing,
+        "industry": IndustryInfo(id=plan.industry.id, title=plan.industry.title.get(locale, "")),
+        "locale": locale,
+    }
+
+
+def template_filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
+    return {
+        "money": fmt.money,
+        "date": fmt.date,
+        "number": fmt.number,
+        "percent": fmt.percent,
+        "words": fmt.words,
+        "join_list": fmt.join_list,
+    }

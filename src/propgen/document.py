@@ -1,0 +1,250 @@
+"""The renderer-neutral document model.
+
+Every document propgen produces (proposal, contract) is assembled into one
+:class:`Document`; the DOCX and the HTML/PDF renderers consume it and never
+re-parse text. The shape follows pandoc's ``Pandoc Meta [Block]``::
+
+    Document(meta: Meta, blocks: tuple[Block, ...])
+
+    Block   = Heading | Paragraph | BulletList | OrderedList | Table
+            | Section | SignatureBlock | TableOfContents | PageBreak
+    Inline  = Text | Strong | Emph | LineBreak
+
+All values are frozen; text is already final (numbers, dates and money formatted
+for the locale, clause numbers resolved). Renderers only choose how it looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# --- inlines ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """Literal text. Renderers escape it for their format."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a paragraph or cell."""
+
+
+Inline = Text | Strong | Emph | LineBreak
+
+# --- blocks ----------------------------------------------------------------
+
+ParagraphStyle = Literal["body", "lead", "note", "notice", "recital", "amount"]
+"""How a paragraph is meant: ``lead`` opens a section, ``note`` is small print,
+``notice`` is a boxed warning (for example unapproved deviations), ``recital`` is a
+contract recital, ``amount`` states a total in words."""
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of level 1-3.
+
+    ``number`` is the label propgen assigned (``"3."``, ``"第三条"``), shown before
+    the text; ``anchor`` is a stable id for cross-references and the table of
+    contents. ``in_toc`` is false for headings the table of contents skips.
+    """
+
+    level: int
+    inlines: tuple[Inline, ...]
+    anchor: str = ""
+    number: str = ""
+    in_toc: bool = True
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    inlines: tuple[Inline, ...]
+    style: ParagraphStyle = "body"
+    number: str = ""
+    """A sub-clause label such as ``"9.2"``, shown hanging before the text."""
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+
+
+@dataclass(frozen=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+Align = Literal["left", "right", "center"]
+TableRole = Literal["plain", "pricing", "schedule", "parties", "key-value"]
+RowStyle = Literal["body", "optional", "subtotal", "total"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    inlines: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    style: RowStyle = "body"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A real table. ``header`` repeats on every page; ``footer`` rows (subtotal,
+    discount, tax, total) follow the body. ``widths`` are relative column weights.
+    """
+
+    header: Row | None
+    rows: tuple[Row, ...]
+    align: tuple[Align, ...]
+    widths: tuple[int, ...]
+    footer: tuple[Row, ...] = ()
+    role: TableRole = "plain"
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """One party's signature box: a heading (``甲方（盖章）``, ``For the Customer``),
+    the party's name, and the lines to sign on (label only; the line is drawn)."""
+
+    heading: str
+    party: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    signatories: tuple[Signatory, ...]
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    """Where the table of contents goes; renderers fill it from the headings."""
+
+    title: str
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of blocks that came from one library section or clause.
+
+    ``source_id`` is the section or clause id, so renderers can tag it and a
+    verifier can check every section survived rendering.
+    """
+
+    source_id: str
+    blocks: tuple[Block, ...]
+
+
+Block = (
+    Heading
+    | Paragraph
+    | BulletList
+    | OrderedList
+    | Table
+    | Section
+    | SignatureBlock
+    | TableOfContents
+    | PageBreak
+)
+
+# --- the document -----------------------------------------------------------
+
+DocumentKind = Literal["proposal", "contract"]
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Everything outside the body: cover, running header and footer, PDF metadata.
+
+    ``footer`` is the text before the page numbers (``"PG-2026-0142 · v1"``);
+    renderers append the localised "page X of Y" built from ``page_label`` and
+    ``of_label``. ``watermark`` is a large diagonal mark such as ``DRAFT``.
+    """
+
+    kind: DocumentKind
+    locale: str
+    title: str
+    subtitle: str
+    reference: str
+    date_iso: str
+    cover_lines: tuple[CoverLine, ...]
+    header: str
+    footer: str
+    page_label: str
+    of_label: str
+    seller_name: str
+    customer_name: str
+    author: str
+    watermark: str = ""
+    notice: str = ""
+    """A warning printed on the cover, e.g. unapproved deviations."""
+    logo: str = ""
+    """Path of the seller logo inside the library theme folder, or empty."""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: Meta
+    blocks: tuple[Block, ...]
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    """Plain text of some inlines (line breaks become spaces)."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, Text):
+            parts.append(inline.text)
+        elif isinstance(inline, Strong | Emph):
+            parts.append(inline_text(inline.children))
+        else:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def iter_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    """All blocks in document order, descending into sections and list items."""
+    out: list[Block] = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, Section):
+            out.extend(iter_blocks(block.blocks))
+        elif isinstance(block, BulletList | OrderedList):
+            for item in block.items:
+                out.extend(iter_blocks(item.blocks))
+    return out

@@ -1,0 +1,75 @@
+"""The exceptions propgen raises, each with the exit code the CLI uses.
+
+::
+
+    PropgenError                 exit 1: something unexpected
+    ├── InvalidInput             exit 2: the user can fix it
+    │   ├── NeedsError           a needs record is malformed or invalid
+    │   ├── LibraryError         a library file is malformed, or a template fails
+    │   └── PolicyError          governance refuses the deal (retired clause, draft text)
+    └── EnvironmentProblem       exit 1: the machine lacks something (a CJK font, ...)
+
+Every :class:`InvalidInput` carries one or more :class:`Problem` s, each saying
+where (file, line, field path) and what to do next; several problems are
+reported together rather than one per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input, located as precisely as known."""
+
+    message: str
+    file: str = ""
+    line: int | None = None
+    field: str = ""
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = self.file
+        if where and self.line is not None:
+            where = f"{where}:{self.line}"
+        parts = [p for p in (where, self.field) if p]
+        text = ": ".join([*parts, self.message])
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+class PropgenError(Exception):
+    """Base of every error propgen raises on purpose."""
+
+    exit_code = 1
+
+
+class InvalidInput(PropgenError):
+    """Input the user can correct: the CLI exits 2 and prints every problem."""
+
+    exit_code = 2
+
+    def __init__(self, *, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NeedsError(InvalidInput):
+    """A needs record cannot be read or does not validate."""
+
+
+class LibraryError(InvalidInput):
+    """A library file is malformed, refers to something missing, or fails to render."""
+
+
+class PolicyError(InvalidInput):
+    """Governance refuses to produce the document (retired or unapproved clause text)."""
+
+
+class EnvironmentProblem(PropgenError):
+    """The machine lacks something propgen needs; the message says how to fix it."""
+
+    def __init__(self, *, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+

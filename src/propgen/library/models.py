@@ -1,0 +1,134 @@
+"""The shapes of library files (see docs/library.md), validated at load time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Locale = Literal["en-US", "zh-CN"]
+PerLocale = dict[Locale, str]
+"""Text per locale, e.g. ``{"en-US": "...", "zh-CN": "..."}``."""
+
+STRUCTURED_BLOCKS = (
+    "pricing-table",
+    "amount-in-words",
+    "payment-schedule",
+    "milestones-table",
+    "modules-table",
+    "contacts-table",
+    "signature",
+)
+StructuredBlock = Literal[
+    "pricing-table",
+    "amount-in-words",
+    "payment-schedule",
+    "milestones-table",
+    "modules-table",
+    "contacts-table",
+    "signature",
+]
+
+
+class LibraryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class LibraryInfo(LibraryModel):
+    id: Identifier
+    name: str
+    version: str
+    description: str = ""
+
+
+class ProposalPlan(LibraryModel):
+    sections: list[Identifier] = Field(min_length=1)
+
+
+class ContractPlan(LibraryModel):
+    recitals: Identifier | None = None
+    clauses: list[Identifier] = Field(min_length=1)
+
+
+class Manifest(LibraryModel):
+    id: Identifier
+    title: PerLocale
+    summary: PerLocale = Field(default_factory=dict)
+    locales: list[Locale] = Field(min_length=1)
+    proposal: ProposalPlan
+    contract: ContractPlan | None = None
+    defaults: dict[str, dict[str, object]] = Field(default_factory=dict)
+
+
+class SectionFile(LibraryModel):
+    id: Identifier
+    version: str
+    owner: str
+    locked: bool = False
+    when: str | None = None
+    title: PerLocale
+    text: PerLocale = Field(default_factory=dict)
+    blocks: list[StructuredBlock] = Field(default_factory=list)
+    variants: dict[Identifier, PerLocale] = Field(default_factory=dict)
+
+
+class PositionFile(LibraryModel):
+    approval: str | None = None
+    summary: PerLocale = Field(default_factory=dict)
+    text: PerLocale
+
+
+class ClauseFile(LibraryModel):
+    id: Identifier
+    version: str
+    status: Literal["draft", "approved", "retired"]
+    owner: str
+    approved_by: str | None = None
+    approved_on: dt.date | None = None
+    review_by: dt.date | None = None
+    locked: bool = False
+    title: PerLocale
+    positions: dict[Identifier, PositionFile]
+
+    @model_validator(mode="after")
+    def _has_standard(self) -> ClauseFile:
+        if "standard" not in self.positions:
+            raise ValueError("a clause needs a 'standard' position")
+        if self.status == "approved" and not (self.approved_by and self.approved_on):
+            raise ValueError("an approved clause needs approved_by and approved_on")
+        return self
+
+
+class Threshold(LibraryModel):
+    max: Decimal | None = None
+    min: Decimal | None = None
+    approval: str
+
+
+class PolicyFile(LibraryModel):
+    thresholds: dict[
+        Literal["line_discount_pct", "deal_discount_pct", "payment_terms_days",
+                "liability_cap_months"],
+        Threshold,
+    ] = Field(default_factory=dict)
+    approvals: dict[Literal["fallback", "locked"], str] = Field(default_factory=dict)
+
+
+Localizable = str | PerLocale
+
+
+class SellerFile(LibraryModel):
+    name: Localizable
+    legal_name: Localizable
+    address: Localizable
+    registration_id: Localizable | None = None
+    representative: Localizable | None = None
+    email: Localizable | None = None
+    phone: Localizable | None = None
+    website: Localizable | None = None
+    bank: dict[Locale, dict[str, str]] = Field(default_factory=dict)
+    logo: str | None = None
+

@@ -1,0 +1,222 @@
+"""Finding and reading a library: industries, sections, clauses, labels, theme.
+
+A library is a folder with ``templates/`` and ``snippets/`` (docs/library.md).
+Files are parsed once per :class:`Library` and validated on first use; a broken
+file raises :class:`~propgen.errors.LibraryError` naming its path and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from propgen.errors import LibraryError, Problem
+from propgen.library.models import (
+    ClauseFile,
+    LibraryInfo,
+    Manifest,
+    PolicyFile,
+    SectionFile,
+    SellerFile,
+)
+from propgen.needs.source import Source, SourceError, read_source
+from propgen.validation import validate
+
+ENV_VAR = "PROPGEN_LIBRARY"
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+
+def bundled_library_root() -> Path:
+    """The library shipped with propgen: inside the installed package, or the
+    source checkout's root when running from a clone."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "_library"
+    if (installed / "templates").is_dir():
+        return installed
+    return package.parents[1]
+
+
+def default_library_root() -> Path:
+    """``$PROPGEN_LIBRARY`` if set, else the bundled library."""
+    configured = os.environ.get(ENV_VAR)
+    return Path(configured) if configured else bundled_library_root()
+
+
+@dataclass(frozen=True)
+class Loaded(Generic[T]):
+    """A validated library file with its source (for lines and hashes)."""
+
+    value: T
+    source: Source
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source.raw).hexdigest()
+
+
+class Library:
+    """A library on disk. Cheap to create; reads files on demand and caches them."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        if not (self.root / "templates").is_dir() or not (self.root / "snippets").is_dir():
+            raise LibraryError(
+                problems=[Problem(message="is not a propgen library (needs templates/ and "
+                                  "snippets/ folders)", file=str(root))]
+            )
+        self._cache: dict[Path, Loaded[Any]] = {}
+
+    # --- locations -----------------------------------------------------------
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def snippets(self) -> Path:
+        return self.root / "snippets"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.templates / "theme"
+
+    def industry_dir(self, industry_id: str) -> Path:
+        return self.templates / "industry" / industry_id
+
+    # --- reading ---------------------------------------------------------------
+
+    def _load(self, path: Path, model: type[M], *, named: bool = True) -> Loaded[M]:
+        cached = self._cache.get(path)
+        if cached is None:
+            try:
+                source = read_source(path)
+            except SourceError as err:
+                raise LibraryError(problems=err.problems) from err
+            cached = Loaded(value=validate(source, model, LibraryError), source=source)
+            if named:
+                self._check_id(cached, path)
+            self._cache[path] = cached
+        return cached
+
+    @staticmethod
+    def _check_id(loaded: Loaded[Any], path: Path) -> None:
+        file_id = getattr(loaded.value, "id", None)
+        expected = path.parent.name if path.name == "manifest.yaml" else path.stem
+        if file_id is not None and file_id != expected:
+            raise LibraryError(
+                problems=[Problem(message=f"id {file_id!r} does not match the file name",
+                                  file=str(path), line=loaded.source.line_of(("id",)),
+                                  field="id", hint=f"use id: {expected}")]
+            )
+
+    @cached_property
+    def info(self) -> LibraryInfo:
+        return self._load(self.templates / "library.yaml", LibraryInfo, named=False).value
+
+    def industry_ids(self) -> list[str]:
+        folder = self.templates / "industry"
+        return sorted(p.name for p in folder.iterdir() if (p / "manifest.yaml").is_file())
+
+    def industry(self, industry_id: str) -> Loaded[Manifest]:
+        path = self.industry_dir(industry_id) / "manifest.yaml"
+        if not path.is_file():
+            raise KeyError(industry_id)
+        return self._load(path, Manifest)
+
+    def section(self, industry_id: str, section_id: str) -> Loaded[SectionFile]:
+        """A section, from the industry folder if it has one, else from snippets/."""
+        return self._load(self._find(industry_id, "sections", section_id), SectionFile)
+
+    def clause(self, industry_id: str, clause_id: str) -> Loaded[ClauseFile]:
+        """A clause, from the industry folder if it has one, else from snippets/."""
+        return self._load(self._find(industry_id, "clauses", clause_id), ClauseFile)
+
+    def has(self, industry_id: str, kind: str, item_id: str) -> bool:
+        try:
+            self._find(industry_id, kind, item_id)
+        except KeyError:
+            return False
+        return True
+
+    def known_ids(self, industry_id: str, kind: str) -> list[str]:
+        """Every section or clause id visible to an industry."""
+        folders = [self.industry_dir(industry_id) / kind, self.snippets / kind]
+        return sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.yaml")})
+
+    def _find(self, industry_id: str, kind: str, item_id: str) -> Path:
+        for folder in (self.industry_dir(industry_id) / kind, self.snippets / kind):
+            path = folder / f"{item_id}.yaml"
+            if path.is_file():
+                return path
+        raise KeyError(item_id)
+
+    @cached_property
+    def seller(self) -> SellerFile:
+        return self._load(self.snippets / "seller.yaml", SellerFile).value
+
+    @cached_property
+    def policy(self) -> PolicyFile:
+        path = self.snippets / "policy.yaml"
+        return self._load(path, PolicyFile).value if path.is_file() else PolicyFile()
+
+    def labels(self, locale: str) -> dict[str, str]:
+        path = self.templates / "labels" / f"{locale}.yaml"
+        cached = self._cache.get(path)
+        if cached is None:
+            try:
+                source = read_source(path)
+            except SourceError as err:
+                raise LibraryError(problems=err.problems) from err
+            bad = [k for k, v in source.data.items() if not isinstance(v, str)]
+            if bad:
+                raise LibraryError(problems=[
+                    Problem(message="label must be text", file=str(path),
+                            line=source.line_of((k,)), field=k) for k in bad])
+            cached = Loaded(value=source.data, source=source)
+            self._cache[path] = cached
+        labels: dict[str, str] = cached.value
+        return labels
+
+    def identity(self) -> dict[str, str]:
+        """What identifies this library's content, for provenance."""
+        digest = hashlib.sha256()
+        for path in sorted(self.templates.rglob("*")) + sorted(self.snippets.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        identity = {
+            "id": self.info.id,
+            "version": self.info.version,
+            "content_sha256": digest.hexdigest(),
+        }
+        commit = _git_commit(self.root)
+        if commit:
+            identity["git_commit"] = commit
+        return identity
+
+
+def _git_commit(root: Path) -> str:
+    """The commit of ``root`` when it is a git checkout, without running git."""
+    for folder in (root, *root.parents):
+        head = folder / ".git" / "HEAD"
+        if head.is_file():
+            ref = head.read_text().strip()
+            if not ref.startswith("ref: "):
+                return ref
+            ref_path = folder / ".git" / ref[5:]
+            if ref_path.is_file():
+                return ref_path.read_text().strip()
+            packed = folder / ".git" / "packed-refs"
+            if packed.is_file():
+                for line in packed.read_text().splitlines():
+                    if line.endswith(" " + ref[5:]):
+                        return line.split()[0]
+            return ""
+    return ""

@@ -1,0 +1,186 @@
+"""Formatting for a locale: money, dates, numbers, percentages, amounts in words.
+
+Babel does the locale data (symbols, grouping, month names, currency names and
+minor units); what no library does well is written here: Chinese capital
+numerals for amounts (人民币大写) and cheque-style English amounts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from propgen.pricing import minor_units, round_money
+
+_CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_CN_PLACES = ("", "拾", "佰", "仟")
+_CN_GROUPS = ("", "万", "亿", "万亿")
+
+_EN_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+    "fourteen fifteen sixteen seventeen eighteen nineteen"
+).split()
+_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_GROUPS = ("", " thousand", " million", " billion", " trillion")
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats values for one locale (``en-US`` or ``zh-CN``) and currency."""
+
+    locale: str
+    currency: str
+
+    @property
+    def babel_locale(self) -> str:
+        return self.locale.replace("-", "_")
+
+    @property
+    def is_chinese(self) -> bool:
+        return self.locale.startswith("zh")
+
+    def money(self, amount: Decimal) -> str:
+        """``Decimal("141455")`` → ``$141,455.00`` / ``¥141,455.00``."""
+        from babel.numbers import format_currency
+
+        rounded = round_money(Decimal(amount), self.currency)
+        return str(format_currency(rounded, self.currency, locale=self.babel_locale,
+                                   currency_digits=True))
+
+    def number(self, value: Decimal | int) -> str:
+        """Grouped number, trailing zeros of whole numbers dropped: ``1200`` → ``1,200``."""
+        from babel.numbers import format_decimal
+
+        value = Decimal(value)
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        return str(format_decimal(value, locale=self.babel_locale, decimal_quantization=False))
+
+    def percent(self, value: Decimal | int) -> str:
+        """``Decimal("12.5")`` → ``12.5%``."""
+        return f"{self.number(value)}%"
+
+    def date(self, value: dt.date) -> str:
+        """``2026-11-27`` → ``November 27, 2026`` / ``2026年11月27日``."""
+        from babel.dates import format_date
+
+        return str(format_date(value, format="long", locale=self.babel_locale))
+
+    def join_list(self, items: list[str]) -> str:
+        """``[a, b, c]`` → ``a, b and c`` / ``a、b和c``."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        if self.is_chinese:
+            return "、".join(items[:-1]) + "和" + items[-1]
+        return ", ".join(items[:-1]) + " and " + items[-1]
+
+    def words(self, amount: Decimal) -> str:
+        """An amount in words: 人民币大写 for Chinese, cheque style for English."""
+        amount = round_money(Decimal(amount), self.currency)
+        if self.is_chinese:
+            return chinese_capital_amount(amount, self.currency)
+        return english_amount(amount, self.currency)
+
+
+def chinese_capital_amount(amount: Decimal, currency: str = "CNY") -> str:
+    """``1542431.92`` → ``人民币壹佰伍拾肆万贰仟肆佰叁拾壹元玖角贰分``."""
+    from babel.numbers import get_currency_name
+
+    if amount < 0:
+        raise ValueError("amount must not be negative")
+    prefix = "人民币" if currency == "CNY" else str(get_currency_name(currency, locale="zh_CN"))
+    cents = int((amount * 100).to_integral_value())
+    yuan, fraction = divmod(cents, 100)
+    jiao, fen = divmod(fraction, 10)
+    if minor_units(currency) == 0:
+        jiao = fen = 0
+    text = _chinese_integer(yuan) + "元" if yuan else ""
+    if not jiao and not fen:
+        return prefix + (text or "零元") + "整"
+    if jiao:
+        text += _CN_DIGITS[jiao] + "角"
+    elif yuan:
+        text += "零"
+    if fen:
+        text += _CN_DIGITS[fen] + "分"
+    return prefix + text
+
+
+def _chinese_integer(number: int) -> str:
+    groups: list[int] = []
+    while number:
+        number, group = divmod(number, 10_000)
+        groups.append(group)
+    if len(groups) > len(_CN_GROUPS):
+        raise ValueError("amount too large for Chinese capital numerals")
+    text = ""
+    zero_pending = False
+    for index in reversed(range(len(groups))):
+        group = groups[index]
+        if group == 0:
+            zero_pending = bool(text)
+            continue
+        if text and (zero_pending or group < 1000):
+            text += "零"
+        text += _chinese_group(group) + _CN_GROUPS[index]
+        zero_pending = False
+    return text
+
+
+def _chinese_group(group: int) -> str:
+    text = ""
+    zero = False
+    for place in (3, 2, 1, 0):
+        digit = group // 10**place % 10
+        if digit == 0:
+            zero = bool(text)
+            continue
+        if zero:
+            text += "零"
+        text += _CN_DIGITS[digit] + _CN_PLACES[place]
+        zero = False
+    return text
+
+
+def english_amount(amount: Decimal, currency: str) -> str:
+    """``141455.00`` USD → ``One hundred forty-one thousand four hundred fifty-five
+    and 00/100 US dollars``."""
+    from babel.numbers import get_currency_name
+
+    units = minor_units(currency)
+    whole = int(amount)
+    name = str(get_currency_name(currency, count=2 if whole != 1 else 1, locale="en_US"))
+    words = _english_integer(whole)
+    text = words[0].upper() + words[1:]
+    if units:
+        fraction = int(((amount - whole) * 10**units).to_integral_value())
+        text += f" and {fraction:0{units}d}/{10**units}"
+    return f"{text} {name}"
+
+
+def _english_integer(number: int) -> str:
+    if number == 0:
+        return "zero"
+    parts: list[str] = []
+    index = 0
+    while number:
+        number, group = divmod(number, 1000)
+        if group:
+            if index >= len(_EN_GROUPS):
+                raise ValueError("amount too large to write in words")
+            parts.append(_english_group(group) + _EN_GROUPS[index])
+        index += 1
+    return " ".join(reversed(parts))
+
+
+def _english_group(group: int) -> str:
+    hundreds, rest = divmod(group, 100)
+    words = [f"{_EN_ONES[hundreds]} hundred"] if hundreds else []
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(_EN_TENS[tens] + (f"-{_EN_ONES[ones]}" if ones else ""))
+    elif rest:
+        words.append(_EN_ONES[rest])
+    return " ".join(words)

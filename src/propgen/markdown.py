@@ -1,0 +1,153 @@
+"""Markdown (CommonMark + tables) into document-model blocks.
+
+Raw HTML is off, so Markdown can only ever produce the model's own blocks;
+links and images keep their text only — a document never fetches anything.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+from propgen.document import (
+    Align,
+    Block,
+    BulletList,
+    Cell,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Row,
+    Strong,
+    Table,
+    Text,
+)
+
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def parse_markdown(text: str, *, top_heading: int = 2) -> tuple[Block, ...]:
+    """Parse Markdown into blocks; ``#`` headings become level ``top_heading``."""
+    tree = SyntaxTreeNode(_parser().parse(text))
+    return tuple(b for node in tree.children for b in _block(node, top_heading))
+
+
+def _block(node: SyntaxTreeNode, top: int) -> list[Block]:
+    kind = node.type
+    if kind == "paragraph":
+        return [Paragraph(_inlines(node))]
+    if kind == "heading":
+        level = min(3, max(top, int(node.tag[1]) - 1 + top - 1))
+        return [Heading(level=level, inlines=_inlines(node), in_toc=False)]
+    if kind in ("bullet_list", "ordered_list"):
+        items = tuple(
+            ListItem(tuple(b for child in item.children for b in _block(child, top)))
+            for item in node.children
+        )
+        if kind == "bullet_list":
+            return [BulletList(items)]
+        start = node.attrs.get("start", 1)
+        return [OrderedList(items, start=int(start) if isinstance(start, int | str) else 1)]
+    if kind == "table":
+        return [_table(node)]
+    if kind == "blockquote":
+        return [
+            Paragraph(b.inlines, style="note") if isinstance(b, Paragraph) else b
+            for child in node.children
+            for b in _block(child, top)
+        ]
+    if kind in ("code_block", "fence"):
+        return [Paragraph(tuple(_lines(node.content.rstrip("\n"))))]
+    return []  # hr and anything else carry no words
+
+
+def _lines(text: str) -> list[Inline]:
+    out: list[Inline] = []
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            out.append(LineBreak())
+        out.append(Text(line))
+    return out
+
+
+def _inlines(node: SyntaxTreeNode) -> tuple[Inline, ...]:
+    children = node.children[0].children if node.children and node.children[0].type == "inline" \
+        else node.children
+    return _merge(_inline_list(children))
+
+
+def _inline_list(nodes: list[SyntaxTreeNode]) -> list[Inline]:
+    out: list[Inline] = []
+    for node in nodes:
+        kind = node.type
+        if kind in ("text", "code_inline"):
+            out.append(Text(node.content))
+        elif kind == "softbreak":
+            out.append(Text("\n"))
+        elif kind == "hardbreak":
+            out.append(LineBreak())
+        elif kind == "strong":
+            out.append(Strong(_merge(_inline_list(node.children))))
+        elif kind == "em":
+            out.append(Emph(_merge(_inline_list(node.children))))
+        elif kind in ("link", "image"):
+            out.extend(_inline_list(node.children))
+    return out
+
+
+def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
+    """Join adjacent text runs and turn soft breaks into spaces (none between CJK)."""
+    merged: list[Inline] = []
+    for inline in inlines:
+        if isinstance(inline, Text) and merged and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + inline.text)
+        else:
+            merged.append(inline)
+    return tuple(
+        Text(_SOFT_BREAK_CJK.sub("", i.text).replace("\n", " ")) if isinstance(i, Text) else i
+        for i in merged
+        if not (isinstance(i, Text) and not i.text)
+    )
+
+
+def _table(node: SyntaxTreeNode) -> Table:
+    header: Row | None = None
+    rows: list[Row] = []
+    align: list[Align] = []
+    for part in node.children:
+        for tr in part.children:
+            cells = tuple(Cell(_inlines(cell)) for cell in tr.children)
+            if part.type == "thead":
+                header = Row(cells)
+                align = [_align(cell.attrs.get("style")) for cell in tr.children]
+            else:
+                rows.append(Row(cells))
+    columns = len(header.cells) if header else max((len(r.cells) for r in rows), default=1)
+    return Table(
+        header=header,
+        rows=tuple(rows),
+        align=tuple(align) if align else ("left",) * columns,
+        widths=(1,) * columns,
+    )
+
+
+def _align(style: object) -> Align:
+    text = str(style or "")
+    if "right" in text:
+        return "right"
+    if "center" in text:
+        return "center"
+    return "left"

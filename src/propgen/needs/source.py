@@ -1,0 +1,238 @@
+"""Reading YAML and JSON safely, remembering where every value came from.
+
+YAML is read with the YAML 1.2 core rules that people expect rather than
+PyYAML's 1.1 ones: only ``true``/``false`` are booleans, only plain decimal
+integers without leading zeros are integers, everything else — ``NO``, ``off``,
+``010``, ``12:30``, ``1e3``, ``45.00``, ``2026-11-27`` — stays the text that was
+written (pydantic then parses dates and decimals from that exact text, so no
+cent is ever lost to a float). Duplicate keys, merge keys, non-standard tags and
+alias bombs are errors.
+
+Every loaded document comes with a map from field path to line number, so
+validation errors can name the line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from propgen.errors import Problem
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 100_000
+
+FieldPath = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed file: its data, its raw bytes and where each field path starts."""
+
+    path: Path
+    data: Any
+    raw: bytes
+    lines: dict[FieldPath, int]
+
+    def line_of(self, path: FieldPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+class SourceError(Exception):
+    """A file could not be parsed; carries the problems found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+class _PlainComposer(yaml.SafeLoader):
+    """A loader that resolves nothing implicitly: we type plain scalars ourselves."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+def read_source(path: Path) -> Source:
+    """Read a YAML (``.yaml``/``.yml``) or JSON (``.json``) file.
+
+    Raises:
+        SourceError: the file is missing, too large, not text, or malformed.
+    """
+    name = str(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as err:
+        raise SourceError([Problem(message=f"cannot read file: {err.strerror}", file=name)]) from err
+    if len(raw) > MAX_BYTES:
+        raise SourceError(
+            [Problem(message=f"file is larger than {MAX_BYTES // 1024 // 1024} MiB", file=name)]
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise SourceError(
+            [Problem(message=f"is not UTF-8 text (byte {err.start})", file=name,
+                     hint="save the file as UTF-8")]
+        ) from err
+    if "\x00" in text:
+        raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
+    if path.suffix.lower() == ".json":
+        data, lines = _parse_json(text, name), {}
+    else:
+        data, lines = _parse_yaml(text, name)
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {_kind(data)}"
+        raise SourceError(
+            [Problem(message=f"must be a mapping of fields, but the file is {kind}", file=name,
+                     line=1)]
+        )
+    return Source(path=path, data=data, raw=raw, lines=lines)
+
+
+def _kind(value: object) -> str:
+    return {list: "list", str: "text", int: "number", bool: "boolean"}.get(type(value), "value")
+
+
+def _parse_yaml(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
+    try:
+        node = yaml.compose(text, Loader=_PlainComposer)
+    except RecursionError as err:
+        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        line = mark.line + 1 if mark else None
+        where = f" (column {mark.column + 1})" if mark else ""
+        raise SourceError(
+            [Problem(message=f"YAML syntax error: {err.problem}{where}", file=name, line=line)]
+        ) from err
+    except yaml.YAMLError as err:
+        raise SourceError([Problem(message=f"YAML error: {err}", file=name)]) from err
+    if node is None:
+        return None, {}
+    builder = _Builder(name)
+    try:
+        data = builder.build(node, ())
+    except RecursionError as err:
+        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+    return data, builder.lines
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lines: dict[FieldPath, int] = {}
+        self.count = 0
+
+    def fail(self, node: yaml.Node, message: str, path: FieldPath, hint: str = "") -> SourceError:
+        return SourceError(
+            [Problem(message=message, file=self.name, line=node.start_mark.line + 1,
+                     field=dotted(path), hint=hint)]
+        )
+
+    def build(self, node: yaml.Node, path: FieldPath) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"has more than {MAX_NODES} values (alias expansion?)", path)
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            self._check_tag(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return self._scalar(node, path)
+
+    def _check_tag(self, node: yaml.Node, path: FieldPath) -> None:
+        if node.tag not in _STANDARD_TAGS:
+            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", path,
+                            "remove the tag; write the plain value")
+
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
+        self._check_tag(node, path)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, "keys must be plain text", path)
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                raise self.fail(key_node, "YAML merge keys (<<) are not supported", path,
+                                "write the fields out in full")
+            if key in result:
+                first = self.lines.get((*path, key))
+                raise self.fail(key_node, f"duplicate key {key!r} (first given on line {first})",
+                                (*path, key), "keep one of them")
+            self.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: FieldPath) -> Any:
+        value: str = node.value
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str":
+            if node.style is not None:  # quoted or block scalar: always text
+                return value
+            if value in _NULLS:
+                return None
+            if value in _TRUE:
+                return True
+            if value in _FALSE:
+                return False
+            if _INT.match(value):
+                return int(value)
+            return value
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            return value  # an explicit !!int/!!float: kept as text, parsed exactly later
+        raise self.fail(node, f"YAML tag {tag!r} is not allowed", path,
+                        "remove the tag; write the plain value")
+
+
+def _parse_json(text: str, name: str) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in items:
+            if key in result:
+                raise ValueError(f"duplicate key {key!r}")
+            result[key] = value
+        return result
+
+    def constant(token: str) -> Any:
+        raise ValueError(f"{token} is not a number")
+
+    try:
+        return json.loads(text, object_pairs_hook=pairs, parse_float=str, parse_constant=constant)
+    except json.JSONDecodeError as err:
+        raise SourceError(
+            [Problem(message=f"JSON syntax error: {err.msg} (column {err.colno})", file=name,
+                     line=err.lineno)]
+        ) from err
+    except (ValueError, RecursionError) as err:
+        raise SourceError([Problem(message=f"JSON error: {err}", file=name)]) from err
+
+
+def dotted(path: FieldPath) -> str:
+    """``("pricing", "items", 2, "quantity")`` → ``pricing.items[2].quantity``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,163 @@
+"""The pipeline end to end: load → plan → price → assemble → render → write.
+
+Nothing is written until every document of a record has rendered, so invalid
+input or a failing template leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from propgen.assemble import Inputs, assemble_contract, assemble_proposal
+from propgen.context import seller_for
+from propgen.document import Document
+from propgen.library.store import Library, default_library_root
+from propgen.needs.loader import LoadedNeeds, load_needs
+from propgen.output import provenance_bytes, safe_name, sha256, write_all
+from propgen.plan import DocumentKind, Plan, PlannedText, plan_documents
+from propgen.pricing import PriceBreakdown, price
+
+Format = Literal["docx", "pdf", "html"]
+FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A record that passed every check, with its documents assembled."""
+
+    needs: LoadedNeeds
+    library: Library
+    plan: Plan
+    pricing: PriceBreakdown
+    documents: dict[DocumentKind, Document]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    checked: Checked
+    files: dict[str, Path]
+    """Output name → path written."""
+
+
+def check(
+    needs_path: Path | str,
+    *,
+    library: Library | None = None,
+    only: DocumentKind | None = None,
+    allow_draft: bool = False,
+) -> Checked:
+    """Validate a needs record against the library and assemble its documents.
+
+    Raises:
+        InvalidInput: with every problem found (exit code 2).
+    """
+    library = library or Library(default_library_root())
+    needs = load_needs(needs_path)
+    plan = plan_documents(needs, library, only=only, allow_draft=allow_draft)
+    priced = price(plan.record.pricing, plan.record.document.currency)
+    locale = plan.record.document.locale
+    seller = seller_for(library.seller, locale)
+    logo = seller.logo if seller.logo and (library.theme_dir / seller.logo).is_file() else ""
+    inputs = Inputs(plan=plan, pricing=priced, seller=seller, labels=library.labels(locale),
+                    logo=logo)
+    documents: dict[DocumentKind, Document] = {}
+    for kind in plan.produce:
+        documents[kind] = assemble_proposal(inputs) if kind == "proposal" \
+            else assemble_contract(inputs)
+    return Checked(needs=needs, library=library, plan=plan, pricing=priced, documents=documents)
+
+
+def render_formats(document: Document, theme_dir: Path,
+                   formats: Iterable[Format]) -> dict[Format, bytes]:
+    """Render one document in each format (renderers are imported only when used)."""
+    out: dict[Format, bytes] = {}
+    for fmt in formats:
+        if fmt == "docx":
+            from propgen.render.docx import render_docx
+
+            out[fmt] = render_docx(document, theme_dir)
+        elif fmt == "pdf":
+            from propgen.render.pdf import render_pdf
+
+            out[fmt] = render_pdf(document, theme_dir)
+        else:
+            from propgen.render.html import render_html
+
+            out[fmt] = render_html(document, theme_dir).encode()
+    return out
+
+
+def render(
+    needs_path: Path | str,
+    out_dir: Path | str = "out",
+    *,
+    formats: Iterable[Format] = ("docx", "pdf"),
+    library: Library | None = None,
+    only: DocumentKind | None = None,
+    allow_draft: bool = False,
+) -> Rendered:
+    """Render a needs record's documents and their provenance into ``out_dir``."""
+    checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
+    stem = safe_name(checked.plan.record.document.reference)
+    files: dict[str, bytes] = {}
+    for kind, document in checked.documents.items():
+        for fmt, data in render_formats(document, checked.library.theme_dir, formats).items():
+            files[f"{stem}-{kind}.{fmt}"] = data
+    files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
+    out = Path(out_dir)
+    write_all(out, files)
+    return Rendered(checked=checked, files={name: out / name for name in files})
+
+
+def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
+    """What went into the documents, precisely enough to re-create and verify them."""
+    from propgen import __version__
+
+    plan, priced = checked.plan, checked.pricing
+    root = checked.library.root
+
+    def used(text: PlannedText) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": text.id, "version": text.version, "origin": text.origin,
+                                 "sha256": text.sha256}
+        if text.position:
+            entry.update(position=text.position, status=text.status)
+        if text.variant:
+            entry["variant"] = text.variant
+        if text.file:
+            entry["file"] = Path(text.file).relative_to(root).as_posix()
+        return entry
+
+    return {
+        "propgen_version": __version__,
+        "needs": {"file": checked.needs.path.name, "sha256": checked.needs.sha256},
+        "library": checked.library.identity(),
+        "reference": plan.record.document.reference,
+        "locale": plan.record.document.locale,
+        "industry": plan.industry.id,
+        "documents": sorted(checked.documents),
+        "sections": [used(t) for t in plan.proposal] if "proposal" in checked.documents else [],
+        "recitals": used(plan.recitals) if plan.recitals and "contract" in checked.documents
+        else None,
+        "clauses": [used(t) for t in plan.clauses] if "contract" in checked.documents else [],
+        "overrides": [o.model_dump(mode="json", exclude_defaults=True)
+                      for o in plan.record.sections],
+        "pricing": {
+            "currency": priced.currency,
+            "subtotal": str(priced.subtotal),
+            "discount": str(priced.discount),
+            "net": str(priced.net),
+            "tax": str(priced.tax),
+            "total": str(priced.total),
+            "instalments": [str(i.amount) for i in priced.instalments],
+        },
+        "deviations": [
+            {"kind": d.kind, "subject": d.subject, "detail": d.detail, "approval": d.approval,
+             "approved_by": d.approved_by.model_dump(mode="json") if d.approved_by else None}
+            for d in plan.deviations
+        ],
+        "approvals": [a.model_dump(mode="json") for a in plan.record.approvals],
+        "outputs": {name: sha256(data) for name, data in sorted(outputs.items())},
+    }

@@ -1,0 +1,305 @@
+"""Planning: needs record + library → which sections and clause positions go in.
+
+Presales overrides (``sections:``) and legal positions (``clauses:``) are applied
+here, governance is checked (clause status, policy thresholds, approvals), and
+every problem is collected so the user sees all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
+from propgen.governance import Deviation, find_deviations
+from propgen.library.models import ClauseFile, Manifest, SectionFile
+from propgen.library.store import Library, Loaded
+from propgen.needs.loader import LoadedNeeds
+from propgen.needs.models import NeedsRecord, SectionOverride, Terms
+
+DocumentKind = Literal["proposal", "contract"]
+
+
+@dataclass(frozen=True)
+class PlannedText:
+    """One piece of text going into a document, and where it came from."""
+
+    id: str
+    title: str
+    source: str
+    """Markdown; a Jinja template when ``templated`` (library text), else literal."""
+    templated: bool
+    file: str
+    line: int | None
+    version: str
+    origin: Literal["library", "override", "added"] = "library"
+    position: str = ""
+    """For clauses: the position used (``standard``, ``fallback-1``)."""
+    variant: str = ""
+    blocks: tuple[str, ...] = ()
+    when: str | None = None
+    status: str = "approved"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Plan:
+    record: NeedsRecord
+    """The record with the industry's defaults applied."""
+    industry: Manifest
+    produce: tuple[DocumentKind, ...]
+    proposal: tuple[PlannedText, ...]
+    recitals: PlannedText | None
+    clauses: tuple[PlannedText, ...]
+    deviations: tuple[Deviation, ...] = field(default=())
+    draft_clauses: tuple[str, ...] = ()
+
+
+def plan_documents(
+    needs: LoadedNeeds,
+    library: Library,
+    *,
+    only: DocumentKind | None = None,
+    allow_draft: bool = False,
+) -> Plan:
+    """Decide what goes into each document.
+
+    Raises:
+        NeedsError: an id in the record does not exist, an override is not allowed.
+        PolicyError: a retired clause, or draft text without ``allow_draft``.
+        LibraryError: a library file is broken.
+    """
+    record = needs.record
+    doc = record.document
+    try:
+        manifest = library.industry(doc.industry).value
+    except KeyError:
+        raise NeedsError(problems=[needs.problem(
+            ("document", "industry"), f"unknown industry {doc.industry!r}",
+            _did_you_mean(doc.industry, library.industry_ids()))]) from None
+    if doc.locale not in manifest.locales:
+        raise NeedsError(problems=[needs.problem(
+            ("document", "locale"), f"industry {doc.industry!r} has no {doc.locale} templates",
+            f"available: {', '.join(manifest.locales)}")])
+    record = _with_defaults(record, manifest)
+    produce = tuple(k for k in record.document.produce if only in (None, k))
+    problems: list[Problem] = []
+    proposal = _plan_proposal(needs, library, manifest, problems) if "proposal" in produce else ()
+    clauses, recitals = _plan_contract(needs, library, manifest, problems) \
+        if "contract" in produce else ((), None)
+    if problems:
+        raise NeedsError(problems=problems)
+    drafts = tuple(c.id for c in clauses if c.status == "draft")
+    if "contract" in produce:
+        _check_clause_status(clauses, allow_draft)
+    deviations = find_deviations(record, library.policy, clauses, _clause_files(library, manifest,
+                                                                               clauses))
+    return Plan(record=record, industry=manifest, produce=produce, proposal=proposal,
+                recitals=recitals, clauses=clauses, deviations=deviations, draft_clauses=drafts)
+
+
+def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
+    defaults = manifest.defaults.get("terms", {})
+    explicit = record.terms.model_dump(include=record.terms.model_fields_set)
+    terms = Terms.model_validate({**defaults, **explicit})
+    return record.model_copy(update={"terms": terms})
+
+
+def _did_you_mean(given: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"known: {', '.join(options)}" if options else ""
+
+
+def _section_text(loaded: Loaded[SectionFile], locale: str, variant: str = "") -> PlannedText:
+    section = loaded.value
+    texts = section.variants[variant] if variant else section.text
+    key = ("variants", variant, locale) if variant else ("text", locale)
+    return PlannedText(
+        id=section.id,
+        title=section.title.get(locale, ""),
+        source=texts.get(locale, ""),
+        templated=True,
+        file=str(loaded.source.path),
+        line=loaded.source.lines.get(key),
+        version=section.version,
+        variant=variant,
+        blocks=tuple(section.blocks),
+        when=section.when,
+    )
+
+
+def _plan_proposal(needs: LoadedNeeds, library: Library, manifest: Manifest,
+                   problems: list[Problem]) -> tuple[PlannedText, ...]:
+    locale = needs.record.document.locale
+    loaded = {sid: _listed_section(library, manifest, sid) for sid in manifest.proposal.sections}
+    order = [_section_text(loaded[sid], locale) for sid in manifest.proposal.sections]
+    for index, override in enumerate(needs.record.sections):
+        where = ("sections", index)
+        try:
+            order = _apply_override(order, override, loaded, library, manifest, locale)
+        except _OverrideProblem as err:
+            problems.append(needs.problem((*where, err.field), err.message, err.hint))
+    return tuple(order)
+
+
+@dataclass
+class _OverrideProblem(Exception):
+    field: str
+    message: str
+    hint: str = ""
+
+
+def _apply_override(
+    order: list[PlannedText],
+    change: SectionOverride,
+    loaded: dict[str, Loaded[SectionFile]],
+    library: Library,
+    manifest: Manifest,
+    locale: str,
+) -> list[PlannedText]:
+    ids = [s.id for s in order]
+    for anchor_field in ("after", "before"):
+        anchor = getattr(change, anchor_field)
+        if anchor and anchor not in ids:
+            raise _OverrideProblem(anchor_field, f"no section {anchor!r} to place it {anchor_field}",
+                                   _did_you_mean(anchor, ids))
+    existing = next((s for s in order if s.id == change.id), None)
+    locked = change.id in loaded and loaded[change.id].value.locked
+    if existing is None:
+        if change.remove or change.variant:
+            raise _OverrideProblem("id", f"no section {change.id!r} in this proposal",
+                                   _did_you_mean(change.id, ids))
+        if change.text is None:
+            if not library.has(manifest.id, "sections", change.id):
+                raise _OverrideProblem("id", f"no library section {change.id!r} to add",
+                                       _did_you_mean(change.id, library.known_ids(
+                                           manifest.id, "sections")) + " (or give text)")
+            added = _section_text(library.section(manifest.id, change.id), locale)
+        else:
+            if not change.title:
+                raise _OverrideProblem("title", "a new section needs a title")
+            added = PlannedText(id=change.id, title=change.title, source=change.text,
+                                templated=False, file="", line=None, version="", origin="added")
+        if change.title:
+            added = _replace(added, title=change.title)
+        return _insert(order, added, change)
+    if locked and (change.remove or change.text is not None or change.title):
+        raise _OverrideProblem("id", f"section {change.id!r} is locked by the library",
+                               "it cannot be replaced or removed; ask its owner")
+    if change.remove:
+        return [s for s in order if s.id != change.id]
+    updated = existing
+    if change.variant:
+        variants = list(loaded[change.id].value.variants) if change.id in loaded else []
+        if change.variant not in variants:
+            raise _OverrideProblem("variant", f"section {change.id!r} has no variant "
+                                   f"{change.variant!r}", _did_you_mean(change.variant, variants))
+        updated = _section_text(loaded[change.id], locale, change.variant)
+    if change.text is not None:
+        updated = _replace(updated, source=change.text, templated=False, origin="override",
+                           file="", line=None)
+    if change.title:
+        updated = _replace(updated, title=change.title, origin="override")
+    if change.after or change.before:
+        return _insert([s for s in order if s.id != change.id], updated, change)
+    return [updated if s.id == change.id else s for s in order]
+
+
+def _replace(text: PlannedText, **changes: object) -> PlannedText:
+    from dataclasses import replace
+
+    return replace(text, **changes)  # type: ignore[arg-type]
+
+
+def _insert(order: list[PlannedText], item: PlannedText,
+            change: SectionOverride) -> list[PlannedText]:
+    ids = [s.id for s in order]
+    if change.after:
+        at = ids.index(change.after) + 1
+    elif change.before:
+        at = ids.index(change.before)
+    else:
+        at = len(order)
+    return [*order[:at], item, *order[at:]]
+
+
+def _plan_contract(needs: LoadedNeeds, library: Library, manifest: Manifest,
+                   problems: list[Problem]) -> tuple[tuple[PlannedText, ...], PlannedText | None]:
+    record = needs.record
+    locale = record.document.locale
+    contract = manifest.contract
+    if contract is None:
+        if "contract" in record.document.produce:
+            problems.append(needs.problem(("document", "produce"),
+                                          f"industry {manifest.id!r} has no contract template"))
+        return (), None
+    chosen = dict(record.clauses)
+    for clause_id in chosen:
+        if clause_id not in contract.clauses:
+            problems.append(needs.problem(("clauses", clause_id),
+                                          f"no clause {clause_id!r} in the {manifest.id} contract",
+                                          _did_you_mean(clause_id, contract.clauses)))
+    clauses: list[PlannedText] = []
+    for clause_id in contract.clauses:
+        try:
+            loaded = library.clause(manifest.id, clause_id)
+        except KeyError:
+            raise _missing(library, manifest, "clause", clause_id) from None
+        clause = loaded.value
+        position = chosen.get(clause_id, "standard")
+        if position not in clause.positions:
+            problems.append(needs.problem(("clauses", clause_id),
+                                          f"clause {clause_id!r} has no position {position!r}",
+                                          _did_you_mean(position, list(clause.positions))))
+            continue
+        clauses.append(PlannedText(
+            id=clause.id, title=clause.title.get(locale, ""),
+            source=clause.positions[position].text.get(locale, ""), templated=True,
+            file=str(loaded.source.path),
+            line=loaded.source.lines.get(("positions", position, "text", locale)),
+            version=clause.version, position=position, status=clause.status))
+    recitals = None
+    if contract.recitals:
+        recitals = _section_text(_listed_section(library, manifest, contract.recitals), locale)
+    return tuple(clauses), recitals
+
+
+def _missing(library: Library, manifest: Manifest, kind: str, item_id: str) -> LibraryError:
+    return LibraryError(problems=[Problem(
+        message=f"{kind} {item_id!r} is listed but no {kind} file exists",
+        file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
+        hint=f"add {kind}s/{item_id}.yaml to the industry folder or to snippets/")])
+
+
+def _listed_section(library: Library, manifest: Manifest, section_id: str) -> Loaded[SectionFile]:
+    try:
+        return library.section(manifest.id, section_id)
+    except KeyError:
+        raise _missing(library, manifest, "section", section_id) from None
+
+
+def _clause_files(library: Library, manifest: Manifest,
+                  clauses: tuple[PlannedText, ...]) -> dict[str, ClauseFile]:
+    return {c.id: library.clause(manifest.id, c.id).value for c in clauses}
+
+
+def _check_clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) -> None:
+    problems = []
+    for clause in clauses:
+        if clause.status == "retired":
+            problems.append(Problem(message=f"clause {clause.id!r} (version {clause.version}) is "
+                                    "retired and may not be used", file=clause.file,
+                                    field="status", hint="legal must replace it in the manifest"))
+        elif clause.status == "draft" and not allow_draft:
+            problems.append(Problem(message=f"clause {clause.id!r} is a draft that legal has not "
+                                    "approved", file=clause.file, field="status",
+                                    hint="use --allow-draft to render a DRAFT-UNAPPROVED contract"))
+    if problems:
+        raise PolicyError(problems=problems)

@@ -1,0 +1,1 @@
+"""Renderers: the document model as DOCX, HTML and PDF."""

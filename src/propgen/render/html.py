@@ -1,0 +1,358 @@
+"""The HTML renderer: a :class:`~propgen.document.Document` as one HTML page.
+
+The page is built by code from the model; every text value goes through
+:func:`html.escape`, nothing is ever rendered as a template and no raw HTML passes
+through. The same markup feeds the PDF renderer (WeasyPrint with
+``theme/print.css``); :func:`render_html` additionally inlines the stylesheet and
+the logo so the page stands alone.
+
+Running header and footer texts are put on ``<body>`` as ``data-*`` attributes and
+picked up by the stylesheet with ``string-set``, so ``print.css`` stays locale
+neutral.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from html import escape
+from pathlib import Path
+
+from propgen.document import (
+    Block,
+    BulletList,
+    Cell,
+    Document,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    Meta,
+    OrderedList,
+    PageBreak,
+    Paragraph,
+    Row,
+    Section,
+    Signatory,
+    SignatureBlock,
+    Strong,
+    Table,
+    TableOfContents,
+    Text,
+    inline_text,
+    iter_blocks,
+)
+
+__all__ = ["build_html", "render_html"]
+
+STYLESHEET = "print.css"
+
+# Words closing "page X of Y" in languages that wrap the total ("第3页，共14页").
+# Meta has no field for it (see the report); keyed by the locale's language.
+_PAGE_SUFFIX = {"zh": "页", "ja": "ページ"}
+
+
+def render_html(document: Document, theme_dir: Path) -> str:
+    """A complete standalone HTML page for the document (stylesheet linked or inlined)."""
+    return build_html(document, theme_dir, standalone=True)
+
+
+def build_html(document: Document, theme_dir: Path, *, standalone: bool) -> str:
+    """The page's markup.
+
+    ``standalone`` inlines ``print.css`` and the logo (as a ``data:`` URI); otherwise
+    the logo is referenced relative to ``theme_dir`` (the caller's base URL) and no
+    stylesheet is linked, because the PDF renderer passes its cached one.
+    """
+    return _Writer(document, theme_dir, standalone=standalone).page()
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _esc_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _w3c_date(date_iso: str) -> str:
+    """The date for ``dcterms.*`` (WeasyPrint accepts W3C dates only)."""
+    return date_iso.strip()
+
+
+def _spaced(label: str, *, before: bool, after: bool) -> str:
+    """Pad a page label with spaces where it meets a number (``Page`` -> ``Page ``)."""
+    if not label:
+        return label
+    if before and label[0].isascii() and label[0].isalnum():
+        label = " " + label
+    if after and label[-1].isascii() and label[-1].isalnum():
+        label += " "
+    return label
+
+
+def _running_attrs(meta: Meta) -> str:
+    """``data-*`` attributes that the stylesheet turns into running header/footer."""
+    language = meta.locale.split("-")[0].lower()
+    footer = f"{meta.footer} · " if meta.footer.strip() else ""
+    attrs = {
+        "data-header": meta.header,
+        "data-footer": footer,
+        "data-page-label": _spaced(meta.page_label, before=False, after=True),
+        "data-of-label": _spaced(meta.of_label, before=True, after=True),
+        "data-page-suffix": _PAGE_SUFFIX.get(language, ""),
+    }
+    return " ".join(f'{k}="{_e(v)}"' for k, v in attrs.items())
+
+
+class _Writer:
+    def __init__(self, document: Document, theme_dir: Path, *, standalone: bool) -> None:
+        self.doc = document
+        self.meta = document.meta
+        self.theme_dir = theme_dir
+        self.standalone = standalone
+        self.anchors = self._assign_anchors()
+        self.heading_index = 0
+        self.out: list[str] = []
+
+    # --- anchors and table of contents --------------------------------------
+
+    def _assign_anchors(self) -> list[str]:
+        """One unique anchor per heading, in document order (stable per document)."""
+        seen: set[str] = set()
+        anchors: list[str] = []
+        headings = [b for b in iter_blocks(self.doc.blocks) if isinstance(b, Heading)]
+        for index, heading in enumerate(headings, start=1):
+            base = heading.anchor.strip() or f"h-{index}"
+            anchor, n = base, 2
+            while anchor in seen:
+                anchor, n = f"{base}-{n}", n + 1
+            seen.add(anchor)
+            anchors.append(anchor)
+        return anchors
+
+    def _toc(self, toc: TableOfContents) -> None:
+        headings = [b for b in iter_blocks(self.doc.blocks) if isinstance(b, Heading)]
+        w = self.out.append
+        w(f'<nav class="toc"><div class="toc-title">{_esc_text(toc.title)}</div><ul>')
+        for heading, anchor in zip(headings, self.anchors, strict=True):
+            if not heading.in_toc or heading.level > 2:
+                continue
+            num = f'<span class="toc-num">{_esc_text(heading.number)}</span>'
+            text = _esc_text(inline_text(heading.inlines))
+            w(
+                f'<li class="toc-l{max(heading.level, 1)}"><a href="#{_e(anchor)}">'
+                f'{num if heading.number else ""}<span class="toc-text">{text}</span></a></li>'
+            )
+        w("</ul></nav>")
+
+    # --- page ------------------------------------------------------------------
+
+    def page(self) -> str:
+        meta = self.meta
+        w = self.out.append
+        w("<!DOCTYPE html>\n")
+        w(f'<html lang="{_e(meta.locale)}" class="kind-{_e(meta.kind)}"><head>')
+        w('<meta charset="utf-8">')
+        w(f"<title>{_esc_text(meta.title)}</title>")
+        metas = [("author", meta.author), ("description", meta.subtitle)]
+        metas += [("generator", "propgen")]
+        if meta.keywords:
+            metas.append(("keywords", ", ".join(meta.keywords)))
+        if meta.date_iso.strip():
+            metas += [("dcterms.created", _w3c_date(meta.date_iso))]
+            metas += [("dcterms.modified", _w3c_date(meta.date_iso))]
+        for name, content in metas:
+            if content:
+                w(f'<meta name="{_e(name)}" content="{_e(content)}">')
+        if self.standalone:
+            w(f"<style>{self._inline_css()}</style>")
+        w(f"</head><body {_running_attrs(meta)}>")
+        if meta.watermark.strip():
+            w(f'<div class="watermark" aria-hidden="true">{_esc_text(meta.watermark)}</div>')
+        self._cover()
+        w('<main class="body">')
+        self._blocks(self.doc.blocks)
+        w("</main></body></html>\n")
+        return "".join(self.out)
+
+    def _inline_css(self) -> str:
+        path = self.theme_dir / STYLESHEET
+        css = path.read_text(encoding="utf-8") if path.is_file() else ""
+        return css.replace("</", "<\\/")
+
+    def logo_src(self) -> str:
+        """The logo's URL, or "" when there is none inside the theme folder."""
+        if not self.meta.logo.strip():
+            return ""
+        root = self.theme_dir.resolve()
+        try:
+            path = (root / self.meta.logo).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return ""
+        if not path.is_relative_to(root) or not path.is_file():
+            return ""
+        if not self.standalone:
+            return path.relative_to(root).as_posix()
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"data:{mime};base64,{data}"
+
+    def _cover(self) -> None:
+        meta = self.meta
+        w = self.out.append
+        w('<section class="cover"><div class="cover-top">')
+        logo = self.logo_src()
+        if logo:
+            w(f'<img class="cover-logo" src="{_e(logo)}" alt="{_e(meta.seller_name)}">')
+        else:
+            w(f'<div class="cover-seller-mark">{_esc_text(meta.seller_name)}</div>')
+        w("</div>")
+        w(f'<div class="cover-title">{_esc_text(meta.title)}</div>')
+        if meta.subtitle:
+            w(f'<div class="cover-subtitle">{_esc_text(meta.subtitle)}</div>')
+        if meta.customer_name:
+            w(f'<div class="cover-customer">{_esc_text(meta.customer_name)}</div>')
+        if meta.cover_lines:
+            w('<table class="cover-lines">')
+            for line in meta.cover_lines:
+                w(f"<tr><th>{_esc_text(line.label)}</th><td>{_esc_text(line.value)}</td></tr>")
+            w("</table>")
+        if meta.notice.strip():
+            w(f'<div class="notice cover-notice">{_esc_text(meta.notice)}</div>')
+        w(f'<div class="cover-foot">{_esc_text(meta.seller_name)}</div></section>')
+
+    # --- blocks ----------------------------------------------------------------
+
+    def _blocks(self, blocks: tuple[Block, ...]) -> None:
+        for block in blocks:
+            self._block(block)
+
+    def _block(self, block: Block) -> None:
+        w = self.out.append
+        if isinstance(block, Heading):
+            self._heading(block)
+        elif isinstance(block, Paragraph):
+            self._paragraph(block)
+        elif isinstance(block, BulletList | OrderedList):
+            if isinstance(block, OrderedList):
+                start = f' start="{block.start}"' if block.start != 1 else ""
+                w(f"<ol{start}>")
+            else:
+                w("<ul>")
+            for item in block.items:
+                w("<li>")
+                self._blocks(item.blocks)
+                w("</li>")
+            w("</ol>" if isinstance(block, OrderedList) else "</ul>")
+        elif isinstance(block, Table):
+            self._table(block)
+        elif isinstance(block, Section):
+            w(f'<section class="src" data-source="{_e(block.source_id)}">')
+            self._blocks(block.blocks)
+            w("</section>")
+        elif isinstance(block, SignatureBlock):
+            self._signatures(block)
+        elif isinstance(block, TableOfContents):
+            self._toc(block)
+        elif isinstance(block, PageBreak):
+            w('<div class="page-break"></div>')
+
+    def _heading(self, heading: Heading) -> None:
+        anchor = self.anchors[self.heading_index]
+        self.heading_index += 1
+        level = min(max(heading.level, 1), 3)
+        cls = "" if heading.in_toc else ' class="no-toc"'
+        num = f'<span class="num">{_esc_text(heading.number)}</span>' if heading.number else ""
+        body = self._inlines(heading.inlines)
+        self.out.append(f'<h{level} id="{_e(anchor)}"{cls}>{num}{body}</h{level}>')
+
+    def _paragraph(self, para: Paragraph) -> None:
+        cls = f"p-{para.style}"
+        if para.number:
+            cls += " numbered"
+            num = f'<span class="num">{_esc_text(para.number)}</span>'
+        else:
+            num = ""
+        self.out.append(f'<p class="{_e(cls)}">{num}{self._inlines(para.inlines)}</p>')
+
+    def _inlines(self, inlines: tuple[Inline, ...]) -> str:
+        parts: list[str] = []
+        for inline in inlines:
+            if isinstance(inline, Text):
+                parts.append(_esc_text(inline.text))
+            elif isinstance(inline, Strong):
+                parts.append(f"<strong>{self._inlines(inline.children)}</strong>")
+            elif isinstance(inline, Emph):
+                parts.append(f"<em>{self._inlines(inline.children)}</em>")
+            elif isinstance(inline, LineBreak):
+                parts.append("<br>")
+        return "".join(parts)
+
+    # --- tables ----------------------------------------------------------------
+
+    def _table(self, table: Table) -> None:
+        w = self.out.append
+        ncols = max(
+            [len(table.align), len(table.widths)]
+            + [len(r.cells) for r in (table.header, *table.rows, *table.footer) if r]
+        )
+        total = sum(table.widths)
+        fixed = len(table.widths) == ncols and total > 0 and min(table.widths) >= 0
+        # Known widths: fixed layout, which also spares measuring every cell.
+        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
+        if table.caption:
+            w(f"<caption>{_esc_text(table.caption)}</caption>")
+        if fixed:
+            w("<colgroup>")
+            for weight in table.widths:
+                w(f'<col style="width: {100 * weight / total:.2f}%">')
+            w("</colgroup>")
+        if table.header is not None:
+            w("<thead>")
+            self._row(table, table.header, "th")
+            w("</thead>")
+        w("<tbody>")
+        for row in table.rows:
+            self._row(table, row, "td")
+        w("</tbody>")
+        if table.footer:
+            # Not <tfoot>: WeasyPrint repeats that on every page.
+            w('<tbody class="t-foot">')
+            for row in table.footer:
+                self._row(table, row, "td")
+            w("</tbody>")
+        w("</table>")
+
+    def _row(self, table: Table, row: Row, tag: str) -> None:
+        cells = "".join(self._cell(table, i, cell, tag) for i, cell in enumerate(row.cells))
+        self.out.append(f'<tr class="r-{_e(row.style)}">{cells}</tr>')
+
+    def _cell(self, table: Table, index: int, cell: Cell, tag: str) -> str:
+        align = table.align[index] if index < len(table.align) else "left"
+        return f'<{tag} class="a-{_e(align)}">{self._inlines(cell.inlines)}</{tag}>'
+
+    # --- signatures --------------------------------------------------------------
+
+    def _signatures(self, block: SignatureBlock) -> None:
+        w = self.out.append
+        w('<div class="signatures"><table class="sig">')
+        sigs: list[Signatory | None] = list(block.signatories)
+        if len(sigs) % 2:
+            sigs.append(None)
+        for i in range(0, len(sigs), 2):
+            w("<tr>")
+            for sig in sigs[i : i + 2]:
+                w(self._signatory(sig) if sig else '<td class="signatory"></td>')
+            w("</tr>")
+        w("</table></div>")
+
+    def _signatory(self, sig: Signatory) -> str:
+        lines = "".join(
+            f'<tr><th>{_esc_text(label)}</th><td class="sig-rule"></td></tr>' for label in sig.lines
+        )
+        return (
+            f'<td class="signatory"><div class="sig-heading">{_esc_text(sig.heading)}</div>'
+            f'<div class="sig-party">{_esc_text(sig.party)}</div>'
+            f'<table class="sig-lines">{lines}</table></td>'
+        )

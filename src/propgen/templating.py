@@ -1,0 +1,134 @@
+"""The one place that builds Jinja environments, and rendering library text with them.
+
+Library text is semi-trusted: it renders in an immutable sandbox with strict
+undefined variables. Needs values are untrusted data: every value a template
+prints is escaped for the format being produced (Markdown here, XML for the
+Word frame), and no value is ever compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from types import TracebackType
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from propgen.errors import LibraryError, Problem
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
+_NEWLINES = re.compile(r"[ \t]*\n\s*")
+
+
+def escape_markdown(value: object) -> Markup:
+    """Make ``value`` print literally when the result is parsed as Markdown."""
+    if isinstance(value, Markup):
+        return value
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    # A newline inside a value must not start a new block: keep it as a hard break.
+    return Markup(_NEWLINES.sub("\\\\\n", text.strip()))
+
+
+def sandbox(escape: Callable[[object], Markup] | None) -> ImmutableSandboxedEnvironment:
+    """A sandboxed environment with strict undefined variables.
+
+    Args:
+        escape: how printed values are escaped for the target format; ``None``
+            means HTML/XML autoescaping (the docxtpl frame).
+    """
+    env = ImmutableSandboxedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        autoescape=escape is None,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    if escape is not None:
+        env.finalize = escape
+    return env
+
+
+def markdown_environment(
+    filters: Mapping[str, Callable[..., str]], functions: Mapping[str, Callable[..., str]]
+) -> ImmutableSandboxedEnvironment:
+    """The environment library Markdown renders in; helper results are escaped too."""
+    env = sandbox(escape_markdown)
+
+    def escaped(helper: Callable[..., str]) -> Callable[..., Markup]:
+        def call(*args: Any, **kwargs: Any) -> Markup:
+            return escape_markdown(helper(*args, **kwargs))
+
+        return call
+
+    env.filters.update({name: escaped(f) for name, f in filters.items()})
+    env.globals.update({name: escaped(f) for name, f in functions.items()})
+    return env
+
+
+@lru_cache(maxsize=1024)
+def _compile(env: jinja2.Environment, source: str, name: str) -> jinja2.Template:
+    code = env.compile(source, name=name, filename=name)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def render_text(
+    env: jinja2.Environment,
+    source: str,
+    context: Mapping[str, Any],
+    *,
+    file: str,
+    first_line: int | None,
+    field: str,
+) -> str:
+    """Render one piece of library text.
+
+    Args:
+        first_line: the file line where ``source`` starts, so errors point there.
+
+    Raises:
+        LibraryError: naming the file, the line and what failed.
+    """
+    name = f"{file}#{field}"
+    try:
+        return _compile(env, source, name).render(context)
+    except jinja2.TemplateSyntaxError as err:
+        raise LibraryError(problems=[_problem(file, first_line, err.lineno, field,
+                                              f"template syntax error: {err.message}")]) from err
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
+        line = _template_line(err.__traceback__, name)
+        raise LibraryError(problems=[_problem(file, first_line, line, field,
+                                              f"template error: {err}")]) from err
+    except LibraryError:
+        raise
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as err:
+        line = _template_line(err.__traceback__, name)
+        raise LibraryError(problems=[_problem(file, first_line, line, field,
+                                              f"template failed: {err}")]) from err
+
+
+def evaluate(env: jinja2.Environment, expression: str, context: Mapping[str, Any], *,
+             file: str, line: int | None, field: str) -> bool:
+    """Evaluate a ``when:`` condition."""
+    try:
+        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as err:
+        raise LibraryError(problems=[Problem(message=f"condition failed: {err}", file=file,
+                                             line=line, field=field)]) from err
+
+
+def _problem(file: str, first_line: int | None, line: int | None, field: str,
+             message: str) -> Problem:
+    at = first_line + line if first_line is not None and line is not None else first_line
+    return Problem(message=message, file=file, line=at, field=field)
+
+
+def _template_line(tb: TracebackType | None, name: str) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == name:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

@@ -1,0 +1,409 @@
+"""Generate the Word frame ``templates/theme/frame.docx`` (and ``logo.png``).
+
+The frame is a docxtpl template: it holds every Word style the DOCX renderer uses,
+the page setup, the cover page, the running header and footer, and one body
+paragraph ``{{p body }}`` that the renderer replaces with the document body.
+A designer may restyle it in Word afterwards; keep the style names and the
+placeholders (see ``src/propgen/render/docx.py``).
+
+    .venv/bin/python tools/build_frame.py            # writes templates/theme/frame.docx
+    .venv/bin/python tools/build_frame.py --logo-png  # also renders logo.svg -> logo.png
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Twips
+
+THEME = Path(__file__).resolve().parents[1] / "templates" / "theme"
+
+ACCENT = "1F3A5F"  # deep blue: headings, rules, table headers
+TEXT = "1F2933"
+MUTED = "5B6777"
+RULE = "C9D2DE"
+TINT = "EEF2F7"
+WARN, WARN_FILL, WARN_TEXT = "B45309", "FFF6E5", "7A3E00"
+LATIN, CJK = "Noto Sans", "Noto Sans CJK SC"
+
+PAGE_W, PAGE_H = 11906, 16838  # A4 in twips
+MARGIN_LR, MARGIN_T, MARGIN_B = 1247, 1474, 1361  # 2.2 cm, 2.6 cm, 2.4 cm
+TEXT_W = PAGE_W - 2 * MARGIN_LR
+
+
+def fonts(size: int | None = None, color: str = "", bold: bool = False) -> str:
+    """An rPr body: half-point size, colour, bold."""
+    out = "<w:b/><w:bCs/>" if bold else ""
+    out += f'<w:color w:val="{color}"/>' if color else ""
+    out += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>' if size else ""
+    return out
+
+
+def border(side: str, sz: int, color: str, space: int = 4) -> str:
+    return f'<w:{side} w:val="single" w:sz="{sz}" w:space="{space}" w:color="{color}"/>'
+
+
+def spacing(before: int = 0, after: int = 0, line: int = 0) -> str:
+    attrs = f'w:before="{before}" w:after="{after}"'
+    if line:
+        attrs += f' w:line="{line}" w:lineRule="auto"'
+    return f"<w:spacing {attrs}/>"
+
+
+def style(
+    kind: str,
+    sid: str,
+    name: str,
+    *,
+    based: str = "Normal",
+    next_: str = "",
+    ppr: str = "",
+    rpr: str = "",
+    tail: str = "",
+    default: bool = False,
+) -> str:
+    """One ``w:style`` element; ``ppr``/``rpr`` bodies must already be in schema order."""
+    head = f'<w:style {nsdecls("w")} w:type="{kind}" w:styleId="{sid}"'
+    head += ' w:default="1">' if default else ">"
+    head += f'<w:name w:val="{name}"/>'
+    head += f'<w:basedOn w:val="{based}"/>' if based else ""
+    head += f'<w:next w:val="{next_}"/>' if next_ else ""
+    head += '<w:uiPriority w:val="9"/><w:qFormat/>' if kind == "paragraph" else ""
+    body = (f"<w:pPr>{ppr}</w:pPr>" if ppr else "") + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "")
+    return head + body + tail + "</w:style>"
+
+
+def heading(level: int, size: int, color: str, before: int, after: int, rule: bool) -> str:
+    bdr = f"<w:pBdr>{border('bottom', 6, RULE, 4)}</w:pBdr>" if rule else ""
+    ppr = f"<w:keepNext/><w:keepLines/>{bdr}{spacing(before, after, 240)}"
+    return style(
+        "paragraph",
+        f"Heading{level}",
+        f"heading {level}",
+        next_="Normal",
+        ppr=f'{ppr}<w:outlineLvl w:val="{level - 1}"/>',
+        rpr=fonts(size, color, bold=True),
+    )
+
+
+def table_style(sid: str, name: str, borders: str, margins: str, first_row: str = "") -> str:
+    tbl = f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders><w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>"
+    return style("table", sid, name, based="TableNormal", tail=tbl + first_row)
+
+
+def cell_margins(top: int, left: int, bottom: int, right: int) -> str:
+    return "".join(
+        f'<w:{side} w:w="{v}" w:type="dxa"/>'
+        for side, v in (("top", top), ("left", left), ("bottom", bottom), ("right", right))
+    )
+
+
+def styles_xml() -> list[str]:
+    toc_tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
+    right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
+    boxed = "".join(border(s, 8, WARN, 6) for s in ("top", "left", "bottom", "right"))
+    return [
+        style("character", "DefaultParagraphFont", "Default Paragraph Font", based="",
+              default=True, tail='<w:uiPriority w:val="1"/><w:semiHidden/>'),
+        style("table", "TableNormal", "Normal Table", based="", default=True,
+              tail=f"<w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar>"
+              f"{cell_margins(0, 108, 0, 108)}</w:tblCellMar></w:tblPr>"),
+        style("numbering", "NoList", "No List", based="", default=True),
+        style("paragraph", "Normal", "Normal", based="", default=True,
+              ppr=f"<w:widowControl/>{spacing(0, 120, 288)}", rpr=fonts(20, TEXT)),
+        heading(1, 32, ACCENT, 360, 140, rule=True),
+        heading(2, 25, ACCENT, 260, 80, rule=False),
+        heading(3, 21, TEXT, 200, 60, rule=False),
+        *(
+            style("paragraph", f"Heading{n}Unlisted", f"Heading {n} Unlisted",
+                  based=f"Heading{n}", next_="Normal", ppr='<w:outlineLvl w:val="9"/>')
+            for n in (1, 2, 3)
+        ),
+        style("paragraph", "TOCHeading", "TOC Heading", based="Heading1", next_="Normal",
+              ppr='<w:outlineLvl w:val="9"/>'),
+        style("paragraph", "TOC1", "toc 1", next_="Normal",
+              ppr=f"{toc_tab}{spacing(100, 40, 240)}", rpr=fonts(bold=True)),
+        style("paragraph", "TOC2", "toc 2", next_="Normal",
+              ppr=f'{toc_tab}{spacing(0, 30, 240)}<w:ind w:left="340"/>'),
+        style("paragraph", "TOC3", "toc 3", next_="Normal",
+              ppr=f'{toc_tab}{spacing(0, 20, 240)}<w:ind w:left="680"/>', rpr=fonts(19, MUTED)),
+        style("paragraph", "Title", "Title", next_="Subtitle",
+              ppr=spacing(2200, 160, 240), rpr=fonts(56, ACCENT, bold=True)),
+        style("paragraph", "Subtitle", "Subtitle", next_="Normal",
+              ppr=spacing(0, 560, 260), rpr=fonts(28, MUTED)),
+        style("paragraph", "CoverLabel", "Cover Label",
+              ppr=spacing(0, 0, 240), rpr="<w:caps/>" + fonts(16, MUTED, bold=True)),
+        style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 240), rpr=fonts(21)),
+        style("paragraph", "Lead", "Lead", ppr=spacing(0, 200, 300), rpr=fonts(23, "33475B")),
+        style("paragraph", "Note", "Note", ppr=spacing(0, 100, 260), rpr=fonts(17, MUTED)),
+        style("paragraph", "Notice", "Notice",
+              ppr=f'<w:keepLines/><w:pBdr>{boxed}</w:pBdr><w:shd w:val="clear" w:color="auto" '
+              f'w:fill="{WARN_FILL}"/>{spacing(160, 280, 276)}<w:ind w:left="142" w:right="142"/>',
+              rpr=fonts(19, WARN_TEXT)),
+        style("paragraph", "Recital", "Recital",
+              ppr=f'{spacing(0, 120, 288)}<w:ind w:left="340"/>'),
+        style("paragraph", "Amount", "Amount",
+              ppr=f"<w:pBdr>{border('left', 24, ACCENT, 8)}</w:pBdr>"
+              f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>{spacing(80, 240, 276)}'
+              '<w:ind w:left="170" w:right="142"/>',
+              rpr=fonts(bold=True)),
+        style("paragraph", "ListBullet", "List Bullet",
+              ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}'),
+        style("paragraph", "ListNumber", "List Number",
+              ppr=f'<w:numPr><w:numId w:val="2"/></w:numPr>{spacing(0, 60, 276)}'),
+        style("paragraph", "ListContinue", "List Continue",
+              ppr=f'{spacing(0, 60, 276)}<w:ind w:left="397"/>'),
+        style("paragraph", "Caption", "caption", next_="Normal",
+              ppr=f"<w:keepNext/>{spacing(160, 60, 240)}", rpr=fonts(17, MUTED, bold=True)),
+        style("paragraph", "TableText", "Table Text", ppr=spacing(0, 0, 252), rpr=fonts(18)),
+        style("paragraph", "TableHeader", "Table Header", based="TableText",
+              ppr="<w:keepNext/>", rpr=fonts(None, "FFFFFF", bold=True)),
+        style("paragraph", "TableSpacer", "Table Spacer", ppr=spacing(0, 100, 240),
+              rpr=fonts(8)),
+        style("paragraph", "SignatureHeading", "Signature Heading",
+              ppr=f"<w:keepNext/>{spacing(0, 40, 240)}", rpr=fonts(20, ACCENT, bold=True)),
+        style("paragraph", "SignatureParty", "Signature Party",
+              ppr=f"<w:keepNext/>{spacing(0, 120, 260)}"),
+        style("paragraph", "SignatureLine", "Signature Line",
+              ppr=f"<w:keepNext/>{spacing(360, 0, 240)}", rpr=fonts(18, MUTED)),
+        style("paragraph", "Header", "header", ppr=f"{right_tab}{spacing(0, 0, 240)}",
+              rpr=fonts(16, MUTED)),
+        style("paragraph", "Footer", "footer",
+              ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>', rpr=fonts(16, MUTED)),
+        table_style("PropgenTable", "Propgen Table",
+                    border("top", 8, ACCENT, 0) + border("bottom", 8, ACCENT, 0)
+                    + border("insideH", 4, RULE, 0),
+                    cell_margins(62, 100, 62, 100),
+                    '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/>'
+                    f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/>'
+                    "</w:tcPr></w:tblStylePr>"),
+        table_style("CoverTable", "Cover Table",
+                    border("top", 12, ACCENT, 0) + border("bottom", 4, RULE, 0)
+                    + border("insideH", 4, RULE, 0),
+                    cell_margins(90, 0, 90, 120)),
+    ]
+
+
+def numbering_xml() -> list[str]:
+    def level(ilvl: int, fmt: str, text: str, indent: int, hanging: int, color: str) -> str:
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{indent}" w:hanging="{hanging}"/></w:pPr>'
+            f'<w:rPr><w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}"/>'
+            f'<w:color w:val="{color}"/></w:rPr></w:lvl>'
+        )
+
+    bullets = ("\u2022", "\u2013", "\u25e6")
+    number = (("decimal", "%1."), ("lowerLetter", "%2."), ("lowerRoman", "%3."))
+    ns = nsdecls("w")
+    return [
+        f'<w:abstractNum {ns} w:abstractNumId="0"><w:multiLevelType w:val="hybridMultilevel"/>'
+        + "".join(level(i, "bullet", b, 397 * (i + 1), 227, ACCENT) for i, b in enumerate(bullets))
+        + "</w:abstractNum>",
+        f'<w:abstractNum {ns} w:abstractNumId="1"><w:multiLevelType w:val="hybridMultilevel"/>'
+        + "".join(level(i, f, t, 397 * (i + 1), 397, TEXT) for i, (f, t) in enumerate(number))
+        + "</w:abstractNum>",
+        f'<w:num {ns} w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
+        f'<w:num {ns} w:numId="2"><w:abstractNumId w:val="1"/></w:num>',
+    ]
+
+
+def run_xml(text: str = "", rpr: str = "", inner: str = "") -> str:
+    content = inner or f'<w:t xml:space="preserve">{text}</w:t>'
+    return f"<w:r>{f'<w:rPr>{rpr}</w:rPr>' if rpr else ''}{content}</w:r>"
+
+
+def field(instr: str, placeholder: str) -> str:
+    return (
+        run_xml(inner='<w:fldChar w:fldCharType="begin"/>')
+        + run_xml(inner=f'<w:instrText xml:space="preserve"> {instr} </w:instrText>')
+        + run_xml(inner='<w:fldChar w:fldCharType="separate"/>')
+        + run_xml(placeholder)
+        + run_xml(inner='<w:fldChar w:fldCharType="end"/>')
+    )
+
+
+def para(style_id: str, runs: str, ppr: str = "") -> str:
+    return (
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{runs}</w:p>'
+    )
+
+
+def cover_table() -> str:
+    def row(*cells: tuple[str, str]) -> str:
+        tcs = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{para(s, run_xml(t))}</w:tc>'
+            for (s, t), w in zip(cells, (2800, TEXT_W - 2800), strict=False)
+        )
+        return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{tcs}</w:tr>"
+
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="CoverTable"/>'
+        f'<w:tblW w:w="{TEXT_W}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+        'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="2800"/><w:gridCol w:w="{TEXT_W - 2800}"/></w:tblGrid>'
+        + row(("CoverLabel", "{%tr for line in cover_lines %}"), ("CoverValue", ""))
+        + row(("CoverLabel", "{{ line.label }}"), ("CoverValue", "{{ line.value }}"))
+        + row(("CoverLabel", "{%tr endfor %}"), ("CoverValue", ""))
+        + "</w:tbl>"
+    )
+
+
+def set_story(story_element: object, paragraphs: list[str]) -> None:
+    element = story_element
+    for child in list(element):  # type: ignore[call-overload]
+        element.remove(child)  # type: ignore[attr-defined]
+    for xml in paragraphs:
+        element.append(parse_xml(xml))  # type: ignore[attr-defined]
+
+
+def build() -> bytes:
+    doc = Document()
+    styles = doc.styles.element
+    for child in styles.xpath("w:style|w:docDefaults"):
+        styles.remove(child)
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>"
+            f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:cs="{LATIN}" w:eastAsia="{CJK}"/>'
+            '<w:kern w:val="0"/><w:sz w:val="20"/><w:szCs w:val="20"/>'
+            '<w:lang w:val="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
+    for xml in styles_xml():
+        styles.append(parse_xml(xml))
+
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+    for xml in numbering_xml():
+        numbering.append(parse_xml(xml))
+
+    settings = doc.settings.element
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+    # -- section 1: the cover page (no page number) -----------------------------
+    first = doc.sections[0]
+    first.page_width, first.page_height = Twips(PAGE_W), Twips(PAGE_H)
+    first.left_margin = first.right_margin = Twips(MARGIN_LR)
+    first.top_margin, first.bottom_margin = Twips(MARGIN_T), Twips(MARGIN_B)
+    first.header_distance = first.footer_distance = Cm(1.1)
+    body = doc.element.body
+    for xml in (
+        para("Normal", run_xml("{{ logo }}"), spacing(0, 0, 240)),
+        para("Title", run_xml("{{ title }}")),
+        para("Subtitle", run_xml("{{ subtitle }}")),
+        cover_table(),
+        para("Normal", run_xml("{%p if notice %}")),
+        para("Notice", run_xml("{{ notice }}"), spacing(480, 0, 276)),
+        para("Normal", run_xml("{%p endif %}")),
+    ):
+        body.sectPr.addprevious(parse_xml(xml))
+    first.header.is_linked_to_previous = False
+    first.footer.is_linked_to_previous = False
+    set_story(first.header._element, [para("Header", "")])
+    set_story(first.footer._element, [para("Footer", "")])
+
+    # -- section 2: the body, with running header and footer --------------------
+    second = doc.add_section(WD_SECTION.NEW_PAGE)
+    body.sectPr.addprevious(parse_xml(para("Normal", run_xml("{{p body }}"))))
+    second.header.is_linked_to_previous = False
+    second.footer.is_linked_to_previous = False
+    rule = f"<w:pBdr>{border('bottom', 4, RULE, 6)}</w:pBdr>"
+    set_story(
+        second.header._element,
+        [para("Header", run_xml("{{ header_logo }}") + run_xml(inner="<w:tab/>")
+              + run_xml("{{ header }}"), rule)],
+    )
+    set_story(
+        second.footer._element,
+        [para("Footer",
+              run_xml("{% if footer %}{{ footer }} \u00b7 {% endif %}{{ page_label }} ")
+              + field("PAGE", "1") + run_xml(" {{ of_label }} ") + field("NUMPAGES", "1"),
+              f"<w:pBdr>{border('top', 4, RULE, 6)}</w:pBdr>")],
+    )
+
+    props = doc.core_properties
+    props.title, props.author, props.subject = "propgen frame", "propgen", ""
+    props.keywords, props.comments, props.last_modified_by = "", "", "propgen"
+    buf = BytesIO()
+    doc.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps and no thumbnail, so the committed frame is reproducible."""
+    src = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/thumbnail.jpeg":
+                continue
+            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
+                payload = _drop_thumbnail(payload)
+            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            zi.compress_type, zi.create_system, zi.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+            dst.writestr(zi, payload)
+    return out.getvalue()
+
+
+def _drop_thumbnail(xml: bytes) -> bytes:
+    root = parse_xml(xml)
+    for child in list(root):
+        if "thumbnail" in (child.get("Target", "") + child.get("PartName", "") + child.get("Type", "")):
+            root.remove(child)
+        elif child.get("Extension") == "jpeg":
+            root.remove(child)
+    from lxml import etree
+
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def logo_png() -> None:
+    """Render logo.svg to a transparent logo.png (for Word, which cannot place SVG)."""
+    from weasyprint import HTML
+
+    svg = THEME / "logo.svg"
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "logo.pdf"
+        html = (
+            "<style>@page{size:160px 56px;margin:0}body{margin:0}img{display:block}</style>"
+            f'<img src="{svg.as_uri()}" width="160" height="56">'
+        )
+        HTML(string=html, base_url=str(THEME)).write_pdf(pdf)
+        stem = Path(tmp) / "logo"
+        subprocess.run(
+            ["pdftocairo", "-png", "-transp", "-singlefile", "-r", "576", str(pdf), str(stem)],
+            check=True,
+        )
+        (THEME / "logo.png").write_bytes(stem.with_suffix(".png").read_bytes())
+
+
+def main(argv: list[str]) -> int:
+    if "--logo-png" in argv:
+        logo_png()
+    target = THEME / "frame.docx"
+    target.write_bytes(build())
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
