@@ -1,0 +1,50 @@
+# The README's commands. `make samples` and `make test` work on a fresh Debian
+# machine: they install the system packages (as root, or with sudo), create
+# .venv, install propgen into it, and then do their job.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+# fonts-noto-cjk: real Chinese glyphs; libharfbuzz-subset0: fast font subsetting
+# (without it WeasyPrint falls back to a 5-8x slower subsetter on Chinese PDFs);
+# libreoffice-writer-nogui: the tests open every DOCX in a real office suite.
+APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
+               libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup system samples test lint bench clean
+
+setup: system $(BIN)/.installed
+
+system:
+	@if command -v apt-get >/dev/null 2>&1; then \
+	  missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing system packages: $$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  fi; \
+	else echo "not a Debian system: install $(APT_PACKAGES) yourself"; fi
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+samples: setup
+	$(BIN)/propgen render samples/ -o out
+
+test: setup
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

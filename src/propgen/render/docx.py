@@ -1,0 +1,537 @@
+"""The DOCX renderer: the document model poured into the Word frame ``frame.docx``.
+
+The frame (built by ``tools/build_frame.py``, restylable in Word) is a docxtpl
+template. It *places* these values: ``title``, ``subtitle``, ``notice``, ``logo``,
+``cover_lines`` (``line.label``/``line.value``), ``header``, ``header_logo``,
+``footer``, ``page_label``, ``of_label`` (plus ``reference``, ``date``, ``kind``,
+``locale``, ``seller_name``, ``customer_name``) and ``{{p body }}``, the body built
+here with python-docx from the frame's Word styles. Every text goes in literally:
+the frame renders in a sandboxed, autoescaping Jinja environment and body text is
+only ever added as python-docx runs. Same document in, same bytes out.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import deque
+from datetime import date, datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, RGBColor, Twips
+from docxtpl import DocxTemplate, InlineImage
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from propgen.document import (
+    Block,
+    BulletList,
+    Document,
+    Emph,
+    Heading,
+    Inline,
+    LineBreak,
+    OrderedList,
+    PageBreak,
+    Paragraph,
+    Row,
+    Section,
+    SignatureBlock,
+    Strong,
+    Table,
+    TableOfContents,
+    Text,
+    inline_text,
+    iter_blocks,
+)
+from propgen.errors import LibraryError, Problem, PropgenError
+
+FRAME = "frame.docx"
+ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
+PARA_STYLES = {
+    "body": "Normal",
+    "lead": "Lead",
+    "note": "Note",
+    "notice": "Notice",
+    "recital": "Recital",
+    "amount": "Amount",
+}
+REQUIRED_STYLES = (
+    *PARA_STYLES.values(),
+    *(f"Heading {n}" for n in (1, 2, 3)),
+    *(f"Heading {n} Unlisted" for n in (1, 2, 3)),
+    *(f"toc {n}" for n in (1, 2, 3)),
+    "TOC Heading",
+    "List Bullet",
+    "List Number",
+    "List Continue",
+    "Caption",
+    "Table Text",
+    "Table Header",
+    "Table Spacer",
+    "Signature Heading",
+    "Signature Party",
+    "Signature Line",
+    "Propgen Table",
+)
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+}
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# docxtpl turns "{_{", "}_}", "{_%", "%_}" anywhere in its output into Jinja
+# delimiters; hide such underscores behind a character reference so text stays literal.
+_DOCXTPL_ESCAPES = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
+_TC_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                     "w:vAlign", "w:hideMark")
+_SETTINGS_AFTER_UPDATE = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat",
+                          "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",
+                          "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+                          "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
+                          "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
+                          "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
+                          "w:listSeparator")
+
+
+def render_docx(document: Document, theme_dir: Path) -> bytes:
+    """The document as DOCX bytes, rendered through theme_dir/'frame.docx'."""
+    frame = theme_dir / FRAME
+    if not frame.is_file():
+        raise LibraryError(problems=[Problem("the Word frame is missing", file=str(frame),
+                                             hint="run tools/build_frame.py")])
+    tpl = DocxTemplate(str(frame))
+    tpl.init_docx()
+    have = {style.name for style in tpl.docx.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in have]
+    if missing:
+        raise LibraryError(problems=[Problem(
+            f"the Word frame lacks the styles {', '.join(missing)}", file=str(frame),
+            hint="add them in Word or rebuild the frame with tools/build_frame.py")])
+    meta = document.meta
+    try:
+        body = _Body(tpl, document).render()
+    except ValueError as exc:  # lxml refuses control characters
+        raise PropgenError(f"the document cannot be written as DOCX: {exc}") from exc
+    logo = _logo_png(theme_dir, meta.logo)
+    context: dict[str, Any] = {
+        key: _checked(getattr(meta, key))
+        for key in ("title", "subtitle", "notice", "header", "footer", "page_label", "of_label",
+                    "reference", "kind", "locale", "seller_name", "customer_name")
+    }
+    context |= {
+        "date": _checked(meta.date_iso),
+        "cover_lines": [{"label": _checked(c.label), "value": _checked(c.value)}
+                        for c in meta.cover_lines],
+        "logo": InlineImage(tpl, str(logo), height=Mm(15)) if logo else "",
+        "header_logo": InlineImage(tpl, str(logo), height=Mm(6.5)) if logo else "",
+        "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
+    }
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    try:
+        tpl.render(context, jinja_env=env, autoescape=True)
+    except TemplateError as exc:
+        raise LibraryError(problems=[Problem(f"the Word frame does not render: {exc}",
+                                             file=str(frame))]) from exc
+    if meta.watermark.strip():
+        _watermark(tpl, meta.watermark.strip())
+    _settings(tpl, meta.locale)
+    stamp = _stamp(meta.date_iso)
+    props = tpl.docx.core_properties
+    props.title, props.author, props.subject = meta.title, meta.author, meta.subtitle
+    props.keywords, props.identifier = ", ".join(meta.keywords), meta.reference
+    props.category, props.language, props.comments = meta.kind, meta.locale, ""
+    props.last_modified_by, props.revision = "propgen", 1
+    props.created = props.modified = props.last_printed = stamp
+    buf = BytesIO()
+    tpl.save(buf)
+    return _pack(buf.getvalue(), stamp)
+
+
+class _Body:
+    """Builds the body as a docxtpl subdocument sharing the frame's styles."""
+
+    def __init__(self, tpl: DocxTemplate, document: Document) -> None:
+        self.sub = tpl.new_subdoc()
+        section = tpl.docx.sections[-1]
+        self.width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+        marked = [b for b in iter_blocks(document.blocks) if isinstance(b, Heading | Section)]
+        names = _bookmark_names(marked)
+        self.names = deque(names)
+        self.toc = [(b, n) for b, n in zip(marked, names, strict=True)
+                    if isinstance(b, Heading) and b.in_toc and b.level <= 3]
+        self.numbering = tpl.docx.part.numbering_part.element
+        ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
+        self.next_num, self.next_mark = max(ids) + 1, 1
+        styles = tpl.docx.styles
+        self.bullet_num = _style_num(styles["List Bullet"].element) or 1
+        number_num = _style_num(styles["List Number"].element) or 2
+        found = self.numbering.xpath(f'w:num[@w:numId="{number_num}"]/w:abstractNumId/@w:val')
+        self.number_abstract = found[0] if found else "0"
+        self.pending: list[str] = []
+        self.break_next = False
+        self.document = document
+
+    def render(self) -> str:
+        self.blocks(self.document.blocks, 0)
+        if self.pending:
+            self.para("Normal")
+        xml: str = self.sub._get_xml()
+        return xml
+
+    def para(self, style: str, container: Any = None) -> Any:
+        p = (container or self.sub).add_paragraph(style=style)
+        if self.break_next:
+            p.paragraph_format.page_break_before, self.break_next = True, False
+        for name in self.pending:
+            start = OxmlElement("w:bookmarkStart")
+            start.set(qn("w:id"), str(self.next_mark))
+            start.set(qn("w:name"), name)
+            end = OxmlElement("w:bookmarkEnd")
+            end.set(qn("w:id"), str(self.next_mark))
+            p._p.append(start)
+            p._p.append(end)
+            self.next_mark += 1
+        self.pending = []
+        return p
+
+    def blocks(self, blocks: tuple[Block, ...], depth: int) -> None:
+        for block in blocks:
+            self.block(block, depth)
+
+    def block(self, block: Block, depth: int) -> None:
+        if isinstance(block, Heading):
+            level = min(max(block.level, 1), 3)
+            self.pending.append(self.names.popleft())
+            p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
+            if block.number:
+                p.add_run(block.number + " ")
+            _inlines(p, block.inlines)
+        elif isinstance(block, Paragraph):
+            p = self.para(PARA_STYLES.get(block.style, "Normal"))
+            if block.number:
+                hang = _hang(block.number)
+                fmt = p.paragraph_format
+                fmt.left_indent, fmt.first_line_indent = Twips(hang), Twips(-hang)
+                fmt.tab_stops.add_tab_stop(Twips(hang))
+                p.add_run(block.number)
+                p.add_run("\t")
+            _inlines(p, block.inlines)
+        elif isinstance(block, BulletList | OrderedList):
+            self.list(block, depth)
+        elif isinstance(block, Table):
+            self.table(block)
+        elif isinstance(block, Section):
+            self.pending.append(self.names.popleft())
+            self.blocks(block.blocks, depth)
+        elif isinstance(block, SignatureBlock):
+            self.signatures(block)
+        elif isinstance(block, TableOfContents):
+            self.table_of_contents(block)
+        elif isinstance(block, PageBreak):
+            self.break_next = True
+
+    def list(self, block: BulletList | OrderedList, depth: int) -> None:
+        level = min(depth, 2)
+        if isinstance(block, OrderedList):
+            num_id, self.next_num = self.next_num, self.next_num + 1
+            self.numbering.append(parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId '
+                f'w:val="{self.number_abstract}"/><w:lvlOverride w:ilvl="{level}">'
+                f'<w:startOverride w:val="{block.start}"/></w:lvlOverride></w:num>'))
+            style = "List Number"
+        else:
+            num_id, style = self.bullet_num, "List Bullet"
+        for item in block.items:
+            first = True
+            for child in item.blocks:
+                if isinstance(child, Paragraph):
+                    p = self.para(style if first else "List Continue")
+                    if first:
+                        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+                        num_pr.get_or_add_ilvl().val = level
+                        num_pr.get_or_add_numId().val = num_id
+                    else:
+                        p.paragraph_format.left_indent = Twips(397 * (level + 1))
+                    if child.number:
+                        p.add_run(child.number + " ")
+                    _inlines(p, child.inlines)
+                    first = False
+                elif isinstance(child, BulletList | OrderedList):
+                    self.list(child, depth + 1)
+                else:
+                    self.block(child, depth + 1)
+
+    def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
+        if caption or self.break_next or self.pending:
+            self.para("Caption" if caption else "Table Spacer").add_run(caption)
+        table = self.sub.add_table(rows=rows, cols=len(widths))
+        table.style, table.autofit, table.alignment = style, False, WD_TABLE_ALIGNMENT.LEFT
+        tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(widths)))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Twips(width)
+            for cell in column.cells:
+                cell.width = Twips(width)
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        return table
+
+    def table(self, block: Table) -> None:
+        rows: list[tuple[Row, str]] = [(block.header, "header")] if block.header else []
+        rows += [(r, r.style) for r in block.rows] + [(r, r.style) for r in block.footer]
+        cols = max([len(block.widths), len(block.align)] + [len(r.cells) for r, _ in rows])
+        if not rows or not cols:
+            return
+        weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
+        widths = [self.width * w // sum(weights) for w in weights[:cols]]
+        widths[-1] += self.width - sum(widths)
+        table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
+        look = table._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstRow"), "1" if block.header else "0")
+            look.set(qn("w:val"), "0420" if block.header else "0400")
+            for attr in ("lastRow", "firstColumn", "lastColumn"):
+                look.set(qn(f"w:{attr}"), "0")
+            look.set(qn("w:noHBand"), "1")
+        for r, ((row, kind), tr) in enumerate(zip(rows, table.rows, strict=True)):
+            if kind == "header":
+                tr._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for c, cell in enumerate(tr.cells):
+                p = cell.paragraphs[0]
+                p.style = "Table Header" if kind == "header" else "Table Text"
+                p.alignment = ALIGN.get(block.align[c] if c < len(block.align) else "left")
+                if kind == "header":
+                    _cell_props(cell, fill=ACCENT)
+                elif kind == "total":
+                    _cell_props(cell, fill=TINT, top=(8, ACCENT))
+                elif kind == "subtotal" or (r == len(rows) - len(block.footer) and block.footer):
+                    _cell_props(cell, top=(6, RULE))
+                inlines = row.cells[c].inlines if c < len(row.cells) else ()
+                bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
+                optional = kind == "optional"
+                _inlines(p, inlines, bold=bold, italic=optional, color=MUTED if optional else "")
+        self.sub.add_paragraph(style="Table Spacer")
+
+    def signatures(self, block: SignatureBlock) -> None:
+        people = block.signatories
+        if not people:
+            return
+        cols = 2 if len(people) > 1 else 1
+        widths = [self.width // cols] * cols
+        table = self.new_table(-(-len(people) // cols), widths, None, "")
+        for i, person in enumerate(people):
+            cell = table.cell(i // cols, i % cols)
+            p = cell.paragraphs[0]
+            p.style = "Signature Heading"
+            p.add_run(person.heading)
+            cell.add_paragraph(style="Signature Party").add_run(person.party)
+            for label in person.lines:
+                line = cell.add_paragraph(style="Signature Line")
+                line.paragraph_format.tab_stops.add_tab_stop(
+                    Twips(widths[0] - 600), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
+                line.add_run(label)
+                line.add_run("\t")
+        self.sub.add_paragraph(style="Table Spacer")
+
+    def table_of_contents(self, block: TableOfContents) -> None:
+        self.para("TOC Heading").add_run(block.title)
+        entries = self.toc or [None]
+        for i, entry in enumerate(entries):
+            p = self.sub.add_paragraph(style=f"toc {min(entry[0].level, 3)}" if entry else "toc 1")
+            if i == 0:
+                _field_char(p, "begin")
+                instr = OxmlElement("w:instrText")
+                instr.set(qn("xml:space"), "preserve")
+                instr.text = ' TOC \\o "1-3" \\h \\z '
+                p.add_run()._r.append(instr)
+                _field_char(p, "separate")
+            if entry:
+                heading, name = entry
+                link = OxmlElement("w:hyperlink")
+                link.set(qn("w:anchor"), name)
+                link.set(qn("w:history"), "1")
+                text = inline_text(heading.inlines)
+                link.append(p.add_run(f"{heading.number} {text}" if heading.number else text)._r)
+                p._p.append(link)
+            if i == len(entries) - 1:
+                _field_char(p, "end")
+
+
+def _inlines(p: Any, inlines: tuple[Inline, ...], *, bold: bool = False, italic: bool = False,
+             color: str = "") -> None:
+    for inline in inlines:
+        if isinstance(inline, Text):
+            if inline.text:
+                run = p.add_run(inline.text)
+                run.bold, run.italic = bold or None, italic or None
+                if color:
+                    run.font.color.rgb = RGBColor.from_string(color)
+        elif isinstance(inline, Strong):
+            _inlines(p, inline.children, bold=True, italic=italic, color=color)
+        elif isinstance(inline, Emph):
+            _inlines(p, inline.children, bold=bold, italic=True, color=color)
+        elif isinstance(inline, LineBreak):
+            p.add_run().add_break()
+
+
+def _field_char(p: Any, kind: str) -> None:
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    p.add_run()._r.append(char)
+
+
+def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    if top:
+        tc_pr.insert_element_before(parse_xml(
+            f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
+            f'w:color="{top[1]}"/></w:tcBorders>'), *_TC_AFTER_BORDERS)
+    if fill:
+        tc_pr.insert_element_before(parse_xml(
+            f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
+            *_TC_AFTER_BORDERS[1:])
+
+
+def _style_num(style: Any) -> int | None:
+    found = style.xpath("w:pPr/w:numPr/w:numId/@w:val")
+    return int(found[0]) if found else None
+
+
+def _hang(label: str) -> int:
+    """Hanging indent (twips) for a sub-clause label: 1.2 cm, or wider in 0.5 cm steps."""
+    estimate = sum(200 if ord(ch) >= 0x2E80 else 115 for ch in label)
+    return 680 if estimate <= 600 else -(-estimate // 283) * 283 + 120
+
+
+def _bookmark_names(marked: list[Heading | Section]) -> list[str]:
+    """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
+    used: set[str] = set()
+    names: dict[int, str] = {}
+    for headings in (True, False):
+        for i, block in enumerate(marked):
+            if isinstance(block, Heading) != headings:
+                continue
+            raw = block.anchor if isinstance(block, Heading) else block.source_id
+            if not raw:
+                base = f"_Toc{i + 1:06d}"
+            else:
+                base = re.sub(r"[^0-9A-Za-z_]", "_", raw)
+                base = (base if base[:1].isalpha() else "b_" + base)[:40]
+            name, n = base, 1
+            while name in used:
+                n += 1
+                name = f"{base[: 40 - len(str(n)) - 1]}_{n}"
+            used.add(name)
+            names[i] = name
+    return [names[i] for i in range(len(marked))]
+
+
+def _finalize(value: object) -> object:
+    """Escape a frame value like autoescape would, then guard it from docxtpl's fix-ups."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(_DOCXTPL_ESCAPES.sub("&#95;", str(escape(value))))
+    return value
+
+
+def _checked(value: str) -> str:
+    bad = _BAD_CHARS.search(value)
+    if bad:
+        raise PropgenError(f"cannot write control character U+{ord(bad[0]):04X} to DOCX "
+                           f"(in {value[:40]!r})")
+    return value
+
+
+def _logo_png(theme_dir: Path, logo: str) -> Path | None:
+    """The logo as a PNG inside the theme folder (an SVG's sibling .png), or None."""
+    if not logo.strip():
+        return None
+    root = theme_dir.resolve()
+    path = (root / logo).resolve()
+    if path.suffix.lower() == ".svg":
+        path = path.with_suffix(".png")
+    ok = path.is_relative_to(root) and path.is_file()
+    return path if ok and path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif") else None
+
+
+def _watermark(tpl: DocxTemplate, text: str) -> None:
+    """A diagonal, semi-transparent text shape (Word's own watermark) in every header."""
+    cjk = any(ord(ch) >= 0x2E80 for ch in text)
+    em = sum(1.0 if ord(ch) >= 0x2E80 else 0.64 for ch in text)
+    height = 110.0
+    width = em * height
+    if width > 460:
+        width, height = 460.0, height * 460 / width
+    parts = [rel.target_part for rel in tpl.docx.part.rels.values() if rel.reltype == RT.HEADER]
+    for n, part in enumerate(parts, start=1):
+        p = parse_xml(
+            f'<w:p {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" '
+            'xmlns:o="urn:schemas-microsoft-com:office:office"><w:pPr><w:pStyle w:val="Header"/>'
+            '</w:pPr><w:r><w:rPr><w:noProof/></w:rPr><w:pict><v:shapetype id="_x0000_t136" '
+            'coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">'
+            "<v:formulas>"
+            + "".join(f'<v:f eqn="{eqn}"/>' for eqn in (
+                "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
+                "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6",
+                "mid @8 @5", "mid @7 @8", "mid @6 @7", "sum @6 0 @5"))
+            + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
+            'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+            '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+            f'</v:shapetype><v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s{2048 + n}" '
+            'type="#_x0000_t136" style="position:absolute;margin-left:0;margin-top:0;'
+            f"width:{width:.1f}pt;height:{height:.1f}pt;rotation:315;z-index:-251654144;"
+            "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+            'mso-position-vertical:center;mso-position-vertical-relative:margin" '
+            'o:allowincell="f" fillcolor="#B8C2CF" stroked="f"><v:fill opacity=".45"/>'
+            '<v:textpath style="font-family:&quot;'
+            f'{"Noto Sans CJK SC" if cjk else "Noto Sans"}&quot;;font-size:1pt;font-weight:bold" '
+            'string=""/></v:shape></w:pict></w:r></w:p>'
+        )
+        p.xpath(".//v:shape/v:textpath", namespaces={"v": "urn:schemas-microsoft-com:vml"})[0].set(
+            "string", text)
+        part.element.append(p)
+
+
+def _settings(tpl: DocxTemplate, locale: str) -> None:
+    """Ask Word to refresh fields (the TOC) on open; mark Chinese text as zh-CN."""
+    settings = tpl.docx.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
+        settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE)
+    if locale == "zh-CN":
+        rpr = tpl.docx.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")
+        if rpr:
+            lang = rpr[0].find(qn("w:lang"))
+            if lang is None:
+                lang = OxmlElement("w:lang")
+                rpr[0].append(lang)
+            lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _stamp(date_iso: str) -> datetime:
+    try:
+        day = date.fromisoformat(date_iso[:10])
+    except ValueError:
+        day = date(1980, 1, 1)
+    return datetime(max(day.year, 1980), day.month, day.day, tzinfo=timezone.utc)
+
+
+def _pack(data: bytes, stamp: datetime) -> bytes:
+    """Re-zip with fixed timestamps and attributes, keeping python-docx's member order."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            member.compress_type, member.create_system = zipfile.ZIP_DEFLATED, 3
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, src.read(info.filename))
+    return out.getvalue()
