@@ -9,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from propgen.cli import main
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
-EXAMPLES_DIR = ROOT.parent / "shared" / "examples"
-EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml")) if EXAMPLES_DIR.is_dir() else []
-NORTHWIND = EXAMPLES_DIR / "northwind-saas.en.yaml"
-HUAXIN = EXAMPLES_DIR / "huaxin-manufacturing.zh.yaml"
+from support import HUAXIN, NORTHWIND, reference
 
 
 @dataclass(frozen=True)
@@ -36,12 +30,6 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
         return Result(code, captured.out, captured.err)
 
     return invoke
-
-
-def reference(path: Path) -> Path:
-    if not path.is_file():
-        pytest.skip(f"reference record {path} not available")
-    return path
 
 
 @pytest.fixture

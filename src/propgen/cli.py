@@ -177,6 +177,28 @@ def verify(out_dir: Path) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.group()
+def library() -> None:
+    """Work on a library (legal's clauses, industry templates)."""
+
+
+@library.command("check")
+@library_option
+def library_check(library_dir: Path | None) -> None:
+    """Lint a library: metadata, references, clause status, template variables, samples."""
+    import datetime as dt
+
+    from propgen.library.lint import lint_library
+
+    report = lint_library(_library(library_dir), dt.date.today())
+    for problem in report.warnings:
+        click.echo(f"Warning: {problem}", err=True)
+    if report.errors:
+        raise InvalidInput(problems=report.errors)
+    click.echo(f"library ok: {report.checked_files} files checked, "
+               f"{len(report.warnings)} warnings")
+
+
 def _report(err: PropgenError) -> None:
     problems = getattr(err, "problems", ())
     if problems:

@@ -466,7 +466,7 @@ def _logo_png(theme_dir: Path, logo: str) -> Path | None:
 def _watermark(tpl: DocxTemplate, text: str) -> None:
     """A diagonal, semi-transparent text shape (Word's own watermark) in every header."""
     cjk = any(ord(ch) >= 0x2E80 for ch in text)
-    em = sum(1.0 if ord(ch) >= 0x2E80 else 0.64 for ch in text)
+    em = sum(1.25 if ord(ch) >= 0x2E80 else 0.75 for ch in text)
     height = 110.0
     width = em * height
     if width > 460:
@@ -496,8 +496,7 @@ def _watermark(tpl: DocxTemplate, text: str) -> None:
             f'{"Noto Sans CJK SC" if cjk else "Noto Sans"}&quot;;font-size:1pt;font-weight:bold" '
             'string=""/></v:shape></w:pict></w:r></w:p>'
         )
-        p.xpath(".//v:shape/v:textpath", namespaces={"v": "urn:schemas-microsoft-com:vml"})[0].set(
-            "string", text)
+        list(p.iter("{urn:schemas-microsoft-com:vml}textpath"))[-1].set("string", text)
         part.element.append(p)
 
 

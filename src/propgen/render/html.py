@@ -91,6 +91,15 @@ def _spaced(label: str, *, before: bool, after: bool) -> str:
     return label
 
 
+def _watermark_size(mark: str) -> str:
+    """A size class so a long mark still fits across the page (wide glyphs count 2)."""
+    units = sum(1 if ch.isascii() else 2 for ch in mark.strip())
+    for limit, cls in ((8, ""), (14, " wm-m"), (22, " wm-l")):
+        if units <= limit:
+            return cls
+    return " wm-xl"
+
+
 def _running_attrs(meta: Meta) -> str:
     """``data-*`` attributes that the stylesheet turns into running header/footer."""
     language = meta.locale.split("-")[0].lower()
@@ -169,7 +178,8 @@ class _Writer:
             w(f"<style>{self._inline_css()}</style>")
         w(f"</head><body {_running_attrs(meta)}>")
         if meta.watermark.strip():
-            w(f'<div class="watermark" aria-hidden="true">{_esc_text(meta.watermark)}</div>')
+            size = _watermark_size(meta.watermark)
+            w(f'<div class="watermark{size}" aria-hidden="true">{_esc_text(meta.watermark)}</div>')
         self._cover()
         w('<main class="body">')
         self._blocks(self.doc.blocks)

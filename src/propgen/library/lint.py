@@ -1,0 +1,230 @@
+"""``propgen library check``: everything legal's CI should refuse to merge.
+
+Checks every file's metadata, that every reference resolves, that no industry
+uses a retired clause, that every locale has its text, that every Jinja variable
+a template uses exists (static analysis), and finally renders each industry
+with its own sample records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+from pydantic import BaseModel
+
+from propgen.context import IndustryInfo, Seller
+from propgen.errors import InvalidInput, Problem
+from propgen.library.models import ClauseFile, Manifest, SectionFile
+from propgen.library.store import Library, Loaded
+from propgen.needs import models as needs_models
+from propgen.pricing import PriceBreakdown
+
+# What each top-level template variable is, for checking ``name.attribute``.
+_CONTEXT_TYPES: dict[str, Any] = {
+    "document": needs_models.DocumentInfo,
+    "rep": needs_models.Person,
+    "seller": Seller,
+    "customer": needs_models.Customer,
+    "discovery": needs_models.Discovery,
+    "solution": needs_models.Solution,
+    "terms": needs_models.Terms,
+    "approvals": None,
+    "pricing": PriceBreakdown,
+    "industry": IndustryInfo,
+    "locale": None,
+}
+_FUNCTIONS = {"ref", "label"}
+_FILTERS = {"money", "date", "number", "percent", "words", "join_list"}
+
+
+@dataclass(frozen=True)
+class LintReport:
+    errors: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    checked_files: int
+
+
+def lint_library(library: Library, today: dt.date) -> LintReport:
+    """Lint ``library``; ``today`` decides which review dates are past."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    files: set[Path] = set()
+
+    def guard(action: Any, *args: Any) -> Any:
+        try:
+            return action(*args)
+        except InvalidInput as err:
+            errors.extend(err.problems)
+        except KeyError:
+            return None
+        return None
+
+    labels = {loc: guard(library.labels, loc) or {} for loc in ("en-US", "zh-CN")}
+    missing = set(labels["en-US"]) ^ set(labels["zh-CN"])
+    for key in sorted(missing):
+        errors.append(Problem(message=f"label {key!r} is not given in every locale",
+                              file=str(library.templates / "labels")))
+    guard(lambda: library.seller)
+    guard(lambda: library.policy)
+    guard(lambda: library.info)
+
+    for industry_id in library.industry_ids():
+        loaded: Loaded[Manifest] | None = guard(library.industry, industry_id)
+        if loaded is None:
+            continue
+        files.add(loaded.source.path)
+        manifest = loaded.value
+        for item, kind, field in _references(manifest):
+            if not library.has(industry_id, kind, item):
+                errors.append(Problem(message=f"{kind[:-1]} {item!r} does not exist",
+                                      file=str(loaded.source.path),
+                                      line=loaded.source.line_of(field), field=".".join(
+                                          str(p) for p in field)))
+                continue
+            getter = library.section if kind == "sections" else library.clause
+            item_file: Loaded[Any] | None = guard(getter, industry_id, item)
+            if item_file is None:
+                continue
+            files.add(item_file.source.path)
+            _check_locales(item_file, manifest.locales, errors)
+            if isinstance(item_file.value, ClauseFile):
+                _check_clause_status(item_file, industry_id, today, errors, warnings)
+        for sample in sorted(library.industry_dir(industry_id).glob("sample.*.yaml")):
+            guard(_render_sample, sample, library)
+
+    for path in sorted((library.snippets / "sections").glob("*.yaml")) + sorted(
+            (library.snippets / "clauses").glob("*.yaml")):
+        model: type[BaseModel] = SectionFile if path.parent.name == "sections" else ClauseFile
+        item = guard(library._load, path, model)  # noqa: SLF001 - same package
+        if item is not None:
+            files.add(path)
+            errors.extend(_check_variables(item))
+    for industry_id in library.industry_ids():
+        for kind in ("sections", "clauses"):
+            for path in sorted((library.industry_dir(industry_id) / kind).glob("*.yaml")):
+                model = SectionFile if kind == "sections" else ClauseFile
+                item = guard(library._load, path, model)  # noqa: SLF001
+                if item is not None:
+                    files.add(path)
+                    errors.extend(_check_variables(item))
+    return LintReport(errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)),
+                      checked_files=len(files))
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    return list(dict.fromkeys(problems))
+
+
+def _references(manifest: Manifest) -> Iterator[tuple[str, str, tuple[str | int, ...]]]:
+    for index, section in enumerate(manifest.proposal.sections):
+        yield section, "sections", ("proposal", "sections", index)
+    if manifest.contract:
+        if manifest.contract.recitals:
+            yield manifest.contract.recitals, "sections", ("contract", "recitals")
+        for index, clause in enumerate(manifest.contract.clauses):
+            yield clause, "clauses", ("contract", "clauses", index)
+
+
+def _check_locales(item: Loaded[Any], locales: list[str], errors: list[Problem]) -> None:
+    value = item.value
+    texts: dict[str, dict[str, str]] = {"title": value.title}
+    if isinstance(value, SectionFile):
+        if value.text or not value.blocks:
+            texts["text"] = value.text
+    else:
+        for name, position in value.positions.items():
+            texts[f"positions.{name}.text"] = position.text
+    for field, per_locale in texts.items():
+        for locale in locales:
+            if not per_locale.get(locale, "").strip():
+                errors.append(Problem(message=f"no {locale} text", file=str(item.source.path),
+                                      line=item.source.line_of(tuple(field.split("."))),
+                                      field=field))
+
+
+def _check_clause_status(item: Loaded[ClauseFile], industry_id: str, today: dt.date,
+                         errors: list[Problem], warnings: list[Problem]) -> None:
+    clause = item.value
+    where = {"file": str(item.source.path)}
+    if clause.status == "retired":
+        errors.append(Problem(message=f"retired clause is used by industry {industry_id!r}",
+                              line=item.source.line_of(("status",)), field="status", **where))
+    elif clause.status == "draft":
+        warnings.append(Problem(message=f"draft clause is used by industry {industry_id!r}",
+                                line=item.source.line_of(("status",)), field="status", **where))
+    if clause.review_by and clause.review_by < today:
+        warnings.append(Problem(message=f"review was due on {clause.review_by}",
+                                line=item.source.line_of(("review_by",)), field="review_by",
+                                **where))
+
+
+def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
+    value = item.value
+    if isinstance(value, SectionFile):
+        for locale, text in value.text.items():
+            yield ("text", locale), text
+        for name, variant in value.variants.items():
+            for locale, text in variant.items():
+                yield ("variants", name, locale), text
+    else:
+        for name, position in value.positions.items():
+            for locale, text in position.text.items():
+                yield ("positions", name, "text", locale), text
+
+
+def _check_variables(item: Loaded[Any]) -> list[Problem]:
+    """Every name and ``name.attribute`` a template uses must exist in the context."""
+    env = jinja2.Environment(autoescape=False)
+    problems = []
+    for field, text in _texts(item):
+        first = item.source.lines.get(field)
+
+        def problem(message: str, line: int | None, field: tuple[str, ...] = field,
+                    first: int | None = first) -> Problem:
+            at = first + line if first is not None and line else first
+            return Problem(message=message, file=str(item.source.path), line=at,
+                           field=".".join(field))
+
+        try:
+            tree = env.parse(text)
+        except jinja2.TemplateSyntaxError as err:
+            problems.append(problem(f"template syntax error: {err.message}", err.lineno))
+            continue
+        local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+        for name in tree.find_all(nodes.Name):
+            if name.ctx == "load" and name.name not in local and name.name not in \
+                    _CONTEXT_TYPES and name.name not in _FUNCTIONS and name.name != "loop":
+                problems.append(problem(f"unknown variable {name.name!r}", name.lineno))
+        for attr in tree.find_all(nodes.Getattr):
+            if isinstance(attr.node, nodes.Name) and attr.node.name in _CONTEXT_TYPES:
+                owner = _CONTEXT_TYPES[attr.node.name]
+                if owner is not None and attr.attr not in _attributes(owner):
+                    problems.append(problem(f"{attr.node.name} has no field {attr.attr!r}",
+                                            attr.lineno))
+        for flt in tree.find_all(nodes.Filter):
+            if flt.name not in _FILTERS and flt.name not in env.filters:
+                problems.append(problem(f"unknown filter {flt.name!r}", flt.lineno))
+    return problems
+
+
+def _attributes(owner: Any) -> set[str]:
+    names = {n for n in dir(owner) if not n.startswith("_")}
+    if isinstance(owner, type) and issubclass(owner, BaseModel):
+        names |= set(owner.model_fields)
+    elif dataclasses.is_dataclass(owner):
+        names |= {f.name for f in dataclasses.fields(owner)}
+    return names
+
+
+def _render_sample(sample: Path, library: Library) -> None:
+    from propgen.pipeline import check
+
+    check(sample, library=library, allow_draft=True)
+

@@ -1,0 +1,76 @@
+"""Test support: where things are, and reading DOCX and PDF back as text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+EXAMPLES_DIR = ROOT.parent / "shared" / "examples"
+EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml")) if EXAMPLES_DIR.is_dir() else []
+NORTHWIND = EXAMPLES_DIR / "northwind-saas.en.yaml"
+HUAXIN = EXAMPLES_DIR / "huaxin-manufacturing.zh.yaml"
+
+
+
+def reference(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"reference record {path} not available")
+    return path
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*\d|[\u3400-\u9fff]", re.UNICODE)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def docx_text(path: Path) -> str:
+    """Every paragraph and table cell of the body, headers and footers."""
+    document = docx.Document(str(path))
+    parts: list[str] = []
+    parts += [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts += [cell.text for cell in row.cells]
+    for section in document.sections:
+        for part in (section.header, section.footer, section.first_page_header,
+                     section.first_page_footer):
+            parts += [p.text for p in part.paragraphs]
+    return unicodedata.normalize("NFKC", "\n".join(parts))
+
+
+def docx_body_xml(path: Path) -> str:
+    return docx.Document(str(path)).element.xml
+
+
+def pdf_text(path: Path) -> str:
+    reader = PdfReader(str(path))
+    return unicodedata.normalize("NFKC", "\n".join(page.extract_text() or "" for page in
+                                                   reader.pages))
+
+
+def pdf_fonts(path: Path) -> set[str]:
+    fonts: set[str] = set()
+    for page in PdfReader(str(path)).pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    return fonts
+
+
+def words(text: str) -> set[str]:
+    """Comparable tokens: Latin words, numbers with separators, single CJK characters."""
+    return {t.strip(".,'’-").lower() for t in _TOKEN.findall(text) if not t.isdigit()} - {""}
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
