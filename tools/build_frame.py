@@ -112,84 +112,213 @@ def styles_xml() -> list[str]:
     right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
     boxed = "".join(border(s, 8, WARN, 6) for s in ("top", "left", "bottom", "right"))
     return [
-        style("character", "DefaultParagraphFont", "Default Paragraph Font", based="",
-              default=True, tail='<w:uiPriority w:val="1"/><w:semiHidden/>'),
-        style("table", "TableNormal", "Normal Table", based="", default=True,
-              tail=f"<w:tblPr><w:tblInd w:w=\"0\" w:type=\"dxa\"/><w:tblCellMar>"
-              f"{cell_margins(0, 108, 0, 108)}</w:tblCellMar></w:tblPr>"),
+        style(
+            "character",
+            "DefaultParagraphFont",
+            "Default Paragraph Font",
+            based="",
+            default=True,
+            tail='<w:uiPriority w:val="1"/><w:semiHidden/>',
+        ),
+        style(
+            "table",
+            "TableNormal",
+            "Normal Table",
+            based="",
+            default=True,
+            tail=f'<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+            f"{cell_margins(0, 108, 0, 108)}</w:tblCellMar></w:tblPr>",
+        ),
         style("numbering", "NoList", "No List", based="", default=True),
-        style("paragraph", "Normal", "Normal", based="", default=True,
-              ppr=f"<w:widowControl/>{spacing(0, 120, 288)}", rpr=fonts(20, TEXT)),
+        style(
+            "paragraph",
+            "Normal",
+            "Normal",
+            based="",
+            default=True,
+            ppr=f"<w:widowControl/>{spacing(0, 120, 288)}",
+            rpr=fonts(20, TEXT),
+        ),
         heading(1, 32, ACCENT, 360, 140, rule=True),
         heading(2, 25, ACCENT, 260, 80, rule=False),
         heading(3, 21, TEXT, 200, 60, rule=False),
         *(
-            style("paragraph", f"Heading{n}Unlisted", f"Heading {n} Unlisted",
-                  based=f"Heading{n}", next_="Normal", ppr='<w:outlineLvl w:val="9"/>')
+            style(
+                "paragraph",
+                f"Heading{n}Unlisted",
+                f"Heading {n} Unlisted",
+                based=f"Heading{n}",
+                next_="Normal",
+                ppr='<w:outlineLvl w:val="9"/>',
+            )
             for n in (1, 2, 3)
         ),
-        style("paragraph", "TOCHeading", "TOC Heading", based="Heading1", next_="Normal",
-              ppr='<w:outlineLvl w:val="9"/>'),
-        style("paragraph", "TOC1", "toc 1", next_="Normal",
-              ppr=f"{toc_tab}{spacing(100, 40, 240)}", rpr=fonts(bold=True)),
-        style("paragraph", "TOC2", "toc 2", next_="Normal",
-              ppr=f'{toc_tab}{spacing(0, 30, 240)}<w:ind w:left="340"/>'),
-        style("paragraph", "TOC3", "toc 3", next_="Normal",
-              ppr=f'{toc_tab}{spacing(0, 20, 240)}<w:ind w:left="680"/>', rpr=fonts(19, MUTED)),
-        style("paragraph", "Title", "Title", next_="Subtitle",
-              ppr=spacing(2200, 160, 240), rpr=fonts(56, ACCENT, bold=True)),
-        style("paragraph", "Subtitle", "Subtitle", next_="Normal",
-              ppr=spacing(0, 560, 260), rpr=fonts(28, MUTED)),
-        style("paragraph", "CoverLabel", "Cover Label",
-              ppr=spacing(0, 0, 240), rpr="<w:caps/>" + fonts(16, MUTED, bold=True)),
+        style(
+            "paragraph",
+            "TOCHeading",
+            "TOC Heading",
+            based="Heading1",
+            next_="Normal",
+            ppr='<w:outlineLvl w:val="9"/>',
+        ),
+        style(
+            "paragraph",
+            "TOC1",
+            "toc 1",
+            next_="Normal",
+            ppr=f"{toc_tab}{spacing(100, 40, 240)}",
+            rpr=fonts(bold=True),
+        ),
+        style(
+            "paragraph",
+            "TOC2",
+            "toc 2",
+            next_="Normal",
+            ppr=f'{toc_tab}{spacing(0, 30, 240)}<w:ind w:left="340"/>',
+        ),
+        style(
+            "paragraph",
+            "TOC3",
+            "toc 3",
+            next_="Normal",
+            ppr=f'{toc_tab}{spacing(0, 20, 240)}<w:ind w:left="680"/>',
+            rpr=fonts(19, MUTED),
+        ),
+        style(
+            "paragraph",
+            "Title",
+            "Title",
+            next_="Subtitle",
+            ppr=spacing(2200, 160, 240),
+            rpr=fonts(56, ACCENT, bold=True),
+        ),
+        style(
+            "paragraph",
+            "Subtitle",
+            "Subtitle",
+            next_="Normal",
+            ppr=spacing(0, 560, 260),
+            rpr=fonts(28, MUTED),
+        ),
+        style(
+            "paragraph",
+            "CoverLabel",
+            "Cover Label",
+            ppr=spacing(0, 0, 240),
+            rpr="<w:caps/>" + fonts(16, MUTED, bold=True),
+        ),
         style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 240), rpr=fonts(21)),
         style("paragraph", "Lead", "Lead", ppr=spacing(0, 200, 300), rpr=fonts(23, "33475B")),
         style("paragraph", "Note", "Note", ppr=spacing(0, 100, 260), rpr=fonts(17, MUTED)),
-        style("paragraph", "Notice", "Notice",
-              ppr=f'<w:keepLines/><w:pBdr>{boxed}</w:pBdr><w:shd w:val="clear" w:color="auto" '
-              f'w:fill="{WARN_FILL}"/>{spacing(160, 280, 276)}<w:ind w:left="142" w:right="142"/>',
-              rpr=fonts(19, WARN_TEXT)),
-        style("paragraph", "Recital", "Recital",
-              ppr=f'{spacing(0, 120, 288)}<w:ind w:left="340"/>'),
-        style("paragraph", "Amount", "Amount",
-              ppr=f"<w:pBdr>{border('left', 24, ACCENT, 8)}</w:pBdr>"
-              f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>{spacing(80, 240, 276)}'
-              '<w:ind w:left="170" w:right="142"/>',
-              rpr=fonts(bold=True)),
-        style("paragraph", "ListBullet", "List Bullet",
-              ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}'),
-        style("paragraph", "ListNumber", "List Number",
-              ppr=f'<w:numPr><w:numId w:val="2"/></w:numPr>{spacing(0, 60, 276)}'),
-        style("paragraph", "ListContinue", "List Continue",
-              ppr=f'{spacing(0, 60, 276)}<w:ind w:left="397"/>'),
-        style("paragraph", "Caption", "caption", next_="Normal",
-              ppr=f"<w:keepNext/>{spacing(160, 60, 240)}", rpr=fonts(17, MUTED, bold=True)),
+        style(
+            "paragraph",
+            "Notice",
+            "Notice",
+            ppr=f'<w:keepLines/><w:pBdr>{boxed}</w:pBdr><w:shd w:val="clear" w:color="auto" '
+            f'w:fill="{WARN_FILL}"/>{spacing(160, 280, 276)}<w:ind w:left="142" w:right="142"/>',
+            rpr=fonts(19, WARN_TEXT),
+        ),
+        style(
+            "paragraph", "Recital", "Recital", ppr=f'{spacing(0, 120, 288)}<w:ind w:left="340"/>'
+        ),
+        style(
+            "paragraph",
+            "Amount",
+            "Amount",
+            ppr=f"<w:pBdr>{border('left', 24, ACCENT, 8)}</w:pBdr>"
+            f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>{spacing(80, 240, 276)}'
+            '<w:ind w:left="170" w:right="142"/>',
+            rpr=fonts(bold=True),
+        ),
+        style(
+            "paragraph",
+            "ListBullet",
+            "List Bullet",
+            ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}',
+        ),
+        style(
+            "paragraph",
+            "ListNumber",
+            "List Number",
+            ppr=f'<w:numPr><w:numId w:val="2"/></w:numPr>{spacing(0, 60, 276)}',
+        ),
+        style(
+            "paragraph",
+            "ListContinue",
+            "List Continue",
+            ppr=f'{spacing(0, 60, 276)}<w:ind w:left="397"/>',
+        ),
+        style(
+            "paragraph",
+            "Caption",
+            "caption",
+            next_="Normal",
+            ppr=f"<w:keepNext/>{spacing(160, 60, 240)}",
+            rpr=fonts(17, MUTED, bold=True),
+        ),
         style("paragraph", "TableText", "Table Text", ppr=spacing(0, 0, 252), rpr=fonts(18)),
-        style("paragraph", "TableHeader", "Table Header", based="TableText",
-              ppr="<w:keepNext/>", rpr=fonts(None, "FFFFFF", bold=True)),
-        style("paragraph", "TableSpacer", "Table Spacer", ppr=spacing(0, 100, 240),
-              rpr=fonts(8)),
-        style("paragraph", "SignatureHeading", "Signature Heading",
-              ppr=f"<w:keepNext/>{spacing(0, 40, 240)}", rpr=fonts(20, ACCENT, bold=True)),
-        style("paragraph", "SignatureParty", "Signature Party",
-              ppr=f"<w:keepNext/>{spacing(0, 120, 260)}"),
-        style("paragraph", "SignatureLine", "Signature Line",
-              ppr=f"<w:keepNext/>{spacing(360, 0, 240)}", rpr=fonts(18, MUTED)),
-        style("paragraph", "Header", "header", ppr=f"{right_tab}{spacing(0, 0, 240)}",
-              rpr=fonts(16, MUTED)),
-        style("paragraph", "Footer", "footer",
-              ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>', rpr=fonts(16, MUTED)),
-        table_style("PropgenTable", "Propgen Table",
-                    border("top", 8, ACCENT, 0) + border("bottom", 8, ACCENT, 0)
-                    + border("insideH", 4, RULE, 0),
-                    cell_margins(62, 100, 62, 100),
-                    '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/>'
-                    f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/>'
-                    "</w:tcPr></w:tblStylePr>"),
-        table_style("CoverTable", "Cover Table",
-                    border("top", 12, ACCENT, 0) + border("bottom", 4, RULE, 0)
-                    + border("insideH", 4, RULE, 0),
-                    cell_margins(90, 0, 90, 120)),
+        style(
+            "paragraph",
+            "TableHeader",
+            "Table Header",
+            based="TableText",
+            ppr="<w:keepNext/>",
+            rpr=fonts(None, "FFFFFF", bold=True),
+        ),
+        style("paragraph", "TableSpacer", "Table Spacer", ppr=spacing(0, 100, 240), rpr=fonts(8)),
+        style(
+            "paragraph",
+            "SignatureHeading",
+            "Signature Heading",
+            ppr=f"<w:keepNext/>{spacing(0, 40, 240)}",
+            rpr=fonts(20, ACCENT, bold=True),
+        ),
+        style(
+            "paragraph",
+            "SignatureParty",
+            "Signature Party",
+            ppr=f"<w:keepNext/>{spacing(0, 120, 260)}",
+        ),
+        style(
+            "paragraph",
+            "SignatureLine",
+            "Signature Line",  # label, then an underlined tab
+            ppr=f"<w:keepNext/>{spacing(480, 0, 240)}",
+            rpr=fonts(17, MUTED),
+        ),
+        style(
+            "paragraph",
+            "Header",
+            "header",
+            ppr=f"{right_tab}{spacing(0, 0, 240)}",
+            rpr=fonts(16, MUTED),
+        ),
+        style(
+            "paragraph",
+            "Footer",
+            "footer",
+            ppr=f'{spacing(0, 0, 240)}<w:jc w:val="center"/>',
+            rpr=fonts(16, MUTED),
+        ),
+        table_style(
+            "PropgenTable",
+            "Propgen Table",
+            border("top", 8, ACCENT, 0)
+            + border("bottom", 8, ACCENT, 0)
+            + border("insideH", 4, RULE, 0),
+            cell_margins(62, 100, 62, 100),
+            '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/><w:color w:val="FFFFFF"/>'
+            f'</w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="{ACCENT}"/>'
+            "</w:tcPr></w:tblStylePr>",
+        ),
+        table_style(
+            "CoverTable",
+            "Cover Table",
+            border("top", 12, ACCENT, 0)
+            + border("bottom", 4, RULE, 0)
+            + border("insideH", 4, RULE, 0),
+            cell_margins(90, 0, 90, 120),
+        ),
     ]
 
 
@@ -234,9 +363,7 @@ def field(instr: str, placeholder: str) -> str:
 
 
 def para(style_id: str, runs: str, ppr: str = "") -> str:
-    return (
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{runs}</w:p>'
-    )
+    return f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="{style_id}"/>{ppr}</w:pPr>{runs}</w:p>'
 
 
 def cover_table() -> str:
@@ -294,6 +421,8 @@ def build() -> bytes:
         numbering.append(parse_xml(xml))
 
     settings = doc.settings.element
+    for compat in settings.xpath('w:compat/w:compatSetting[@w:name="compatibilityMode"]'):
+        compat.set(qn("w:val"), "15")  # Word 2013+ layout: tables align with the margins
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")
@@ -328,15 +457,26 @@ def build() -> bytes:
     rule = f"<w:pBdr>{border('bottom', 4, RULE, 6)}</w:pBdr>"
     set_story(
         second.header._element,
-        [para("Header", run_xml("{{ header_logo }}") + run_xml(inner="<w:tab/>")
-              + run_xml("{{ header }}"), rule)],
+        [
+            para(
+                "Header",
+                run_xml("{{ header_logo }}") + run_xml(inner="<w:tab/>") + run_xml("{{ header }}"),
+                rule,
+            )
+        ],
     )
     set_story(
         second.footer._element,
-        [para("Footer",
-              run_xml("{% if footer %}{{ footer }} \u00b7 {% endif %}{{ page_label }} ")
-              + field("PAGE", "1") + run_xml(" {{ of_label }} ") + field("NUMPAGES", "1"),
-              f"<w:pBdr>{border('top', 4, RULE, 6)}</w:pBdr>")],
+        [
+            para(
+                "Footer",
+                run_xml("{% if footer %}{{ footer }} \u00b7 {% endif %}{{ page_label }} ")
+                + field("PAGE", "1")
+                + run_xml(" {{ of_label }} ")
+                + field("NUMPAGES", "1"),
+                f"<w:pBdr>{border('top', 4, RULE, 6)}</w:pBdr>",
+            )
+        ],
     )
 
     props = doc.core_properties
@@ -359,7 +499,11 @@ def _normalise_zip(data: bytes) -> bytes:
             if info.filename in ("_rels/.rels", "[Content_Types].xml"):
                 payload = _drop_thumbnail(payload)
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type, zi.create_system, zi.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+            zi.compress_type, zi.create_system, zi.external_attr = (
+                zipfile.ZIP_DEFLATED,
+                3,
+                0o644 << 16,
+            )
             dst.writestr(zi, payload)
     return out.getvalue()
 
@@ -367,7 +511,9 @@ def _normalise_zip(data: bytes) -> bytes:
 def _drop_thumbnail(xml: bytes) -> bytes:
     root = parse_xml(xml)
     for child in list(root):
-        if "thumbnail" in (child.get("Target", "") + child.get("PartName", "") + child.get("Type", "")):
+        if "thumbnail" in (
+            child.get("Target", "") + child.get("PartName", "") + child.get("Type", "")
+        ):
             root.remove(child)
         elif child.get("Extension") == "jpeg":
             root.remove(child)

@@ -155,8 +155,20 @@ def _heading(level: int, text: str, anchor: str, number: str = "") -> Heading:
 
 
 def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
-    pending = [d.subject for d in inputs.plan.deviations if not d.approved]
-    return label("deviation_notice", items=", ".join(pending)) if pending else ""
+    """The cover warning listing deviations still waiting for approval."""
+    titles = {f"clause:{c.id}": (c.title, c.position) for c in inputs.plan.clauses}
+    items = []
+    for deviation in inputs.plan.deviations:
+        if deviation.approved:
+            continue
+        if deviation.subject in titles:
+            title, position = titles[deviation.subject]
+            items.append(label("deviation_clause", title=title, position=position))
+        else:
+            kind, _, item = deviation.subject.partition(":")
+            items.append(label(f"threshold_{kind}") + (f" ({item})" if item else ""))
+    separator = "、" if inputs.plan.record.document.locale == "zh-CN" else "; "
+    return label("deviation_notice", items=separator.join(items)) if items else ""
 
 
 def assemble_proposal(inputs: Inputs) -> Document:

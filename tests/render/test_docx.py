@@ -52,19 +52,27 @@ def row(*cells: str, style: str = "body") -> Row:
 EN = {
     "title": "Proposal for Acme Logistics",
     "subtitle": "Fleet telematics platform, 36-month subscription",
-    "lines": [("Prepared for", "Acme Logistics, Inc."), ("Prepared by", "Jane Smith, Meridian"),
-              ("Reference", "PG-2026-0142 · v1"), ("Date", "May 4, 2026"),
-              ("Valid until", "June 3, 2026")],
-    "header": "Meridian Systems · Proposal PG-2026-0142", "footer": "PG-2026-0142 · v1",
-    "page": ("Page", "of"), "toc": "Contents",
+    "lines": [
+        ("Prepared for", "Acme Logistics, Inc."),
+        ("Prepared by", "Jane Smith, Meridian"),
+        ("Reference", "PG-2026-0142 · v1"),
+        ("Date", "May 4, 2026"),
+        ("Valid until", "June 3, 2026"),
+    ],
+    "header": "Meridian Systems · Proposal PG-2026-0142",
+    "footer": "PG-2026-0142 · v1",
+    "page": ("Page", "of"),
+    "toc": "Contents",
     "h": ["Executive summary", "Our understanding", "Pricing", "Terms", "Acceptance"],
     "para": "Acme runs 1,240 vehicles across 14 depots. Dispatchers re-plan routes by hand "
     "every morning, which costs roughly 90 minutes per depot per day and leaves no time "
     "to react to traffic. This proposal sets out how Meridian Fleet cuts that to minutes.",
     "cols": ("Item", "Qty", "Unit price", "Total"),
-    "items": [("Fleet platform licence", "1,240", "$18.00", "$22,320.00"),
-              ("Implementation services", "1", "$38,500.00", "$38,500.00"),
-              ("Driver app training (optional)", "14", "$900.00", "$12,600.00")],
+    "items": [
+        ("Fleet platform licence", "1,240", "$18.00", "$22,320.00"),
+        ("Implementation services", "1", "$38,500.00", "$38,500.00"),
+        ("Driver app training (optional)", "14", "$900.00", "$12,600.00"),
+    ],
     "foot": [("Subtotal", "$60,820.00"), ("Tax (8%)", "$4,865.60"), ("Total", "$65,685.60")],
     "sig": [("For the Customer", "Acme Logistics, Inc."), ("For the Seller", "Meridian Systems")],
     "sign": ("Signature", "Name", "Title", "Date"),
@@ -75,17 +83,26 @@ EN = {
 ZH = {
     "title": "致艾克米物流的商务建议书",
     "subtitle": "车队远程信息平台 · 36 个月订阅",
-    "lines": [("客户", "艾克米物流有限公司"), ("编制", "张伟，子午线系统"),
-              ("编号", "PG-2026-0142 · v1"), ("日期", "2026年5月4日"), ("有效期至", "2026年6月3日")],
-    "header": "子午线系统 · 建议书 PG-2026-0142", "footer": "PG-2026-0142 · v1",
-    "page": ("第", "页，共"), "toc": "目录",
+    "lines": [
+        ("客户", "艾克米物流有限公司"),
+        ("编制", "张伟，子午线系统"),
+        ("编号", "PG-2026-0142 · v1"),
+        ("日期", "2026年5月4日"),
+        ("有效期至", "2026年6月3日"),
+    ],
+    "header": "子午线系统 · 建议书 PG-2026-0142",
+    "footer": "PG-2026-0142 · v1",
+    "page": ("第", "页，共"),
+    "toc": "目录",
     "h": ["执行摘要", "需求理解", "报价", "条款", "确认"],
     "para": "艾克米物流在 14 个场站运营 1,240 辆车。调度员每天早上手工重新规划路线，每个场站每天"
     "约需 90 分钟，且无法及时应对交通状况。本建议书说明子午线车队平台如何将其缩短到几分钟。",
     "cols": ("项目", "数量", "单价", "金额"),
-    "items": [("车队平台许可", "1,240", "¥128.00", "¥158,720.00"),
-              ("实施服务", "1", "¥268,000.00", "¥268,000.00"),
-              ("司机应用培训（可选）", "14", "¥6,000.00", "¥84,000.00")],
+    "items": [
+        ("车队平台许可", "1,240", "¥128.00", "¥158,720.00"),
+        ("实施服务", "1", "¥268,000.00", "¥268,000.00"),
+        ("司机应用培训（可选）", "14", "¥6,000.00", "¥84,000.00"),
+    ],
     "foot": [("小计", "¥426,720.00"), ("税额（6%）", "¥25,603.20"), ("合计", "¥452,323.20")],
     "sig": [("甲方（盖章）", "艾克米物流有限公司"), ("乙方（盖章）", "子午线系统有限公司")],
     "sign": ("授权代表签字", "日期"),
@@ -101,59 +118,110 @@ def sample(locale: str = "en-US", *, extra: str = "", logo: str = "logo.svg") ->
     pricing = Table(
         header=row(*s["cols"]),
         rows=(row(*s["items"][0]), row(*s["items"][1]), row(*s["items"][2], style="optional")),
-        footer=(row(s["foot"][0][0], "", "", s["foot"][0][1], style="subtotal"),
-                row(s["foot"][1][0], "", "", s["foot"][1][1]),
-                row(s["foot"][2][0], "", "", s["foot"][2][1], style="total")),
-        align=("left", "right", "right", "right"), widths=(5, 1, 2, 2), role="pricing",
+        footer=(
+            row(s["foot"][0][0], "", "", s["foot"][0][1], style="subtotal"),
+            row(s["foot"][1][0], "", "", s["foot"][1][1]),
+            row(s["foot"][2][0], "", "", s["foot"][2][1], style="total"),
+        ),
+        align=("left", "right", "right", "right"),
+        widths=(5, 1, 2, 2),
+        role="pricing",
         caption=s["cols"][3],
     )
     blocks = (
         TableOfContents(s["toc"]),
         PageBreak(),
-        Section("executive-summary", (
-            Heading(1, t(h[0]), anchor="executive-summary", number=num[0]),
-            Paragraph(t(s["para"]), style="lead"),
-            Paragraph((Text("Key outcome: "), Strong(t("90 → 5 min")), Text(" per depot; "),
-                       Emph(t("measured")), LineBreak(), Text("second line" + extra))),
-            BulletList((ListItem((Paragraph(t("Live routing")),)),
-                        ListItem((Paragraph(t("Driver app")),
-                                  BulletList((ListItem((Paragraph(t("Android")),)),)))),)),
-        )),
-        Section("understanding", (
-            Heading(1, t(h[1]), anchor="understanding", number=num[1]),
-            Heading(2, t(h[1] + " · 2"), anchor="understanding-detail"),
-            Paragraph(t(s["para"])),
-            OrderedList((ListItem((Paragraph(t("Discover")),)), ListItem((Paragraph(t("Pilot")),)),
-                         ListItem((Paragraph(t("Roll out")),)))),
-            OrderedList((ListItem((Paragraph(t("Again")),)),), start=4),
-            Heading(3, t("Level three"), anchor="lvl3", in_toc=False),
-        )),
-        Section("pricing", (
-            Heading(1, t(h[2]), anchor="pricing", number=num[2]),
-            pricing,
-            Paragraph(t(s["foot"][2][1]), style="amount"),
-            Paragraph(t(s["para"][:60]), style="note"),
-        )),
-        Section("terms", (
-            Heading(1, t(h[3]), anchor="terms", number=num[3]),
-            Paragraph(t(s["para"]), style="recital"),
-            Paragraph(t(s["para"]), number="4.1"),
-            Paragraph(t(s["para"][:80]), number="4.2"),
-            Paragraph(t(s["notice"]), style="notice"),
-        )),
-        Section("acceptance", (
-            Heading(1, t(h[4]), anchor="acceptance", number=num[4]),
-            SignatureBlock(tuple(Signatory(a, b, s["sign"]) for a, b in s["sig"])),
-        )),
+        Section(
+            "executive-summary",
+            (
+                Heading(1, t(h[0]), anchor="executive-summary", number=num[0]),
+                Paragraph(t(s["para"]), style="lead"),
+                Paragraph(
+                    (
+                        Text("Key outcome: "),
+                        Strong(t("90 → 5 min")),
+                        Text(" per depot; "),
+                        Emph(t("measured")),
+                        LineBreak(),
+                        Text("second line" + extra),
+                    )
+                ),
+                BulletList(
+                    (
+                        ListItem((Paragraph(t("Live routing")),)),
+                        ListItem(
+                            (
+                                Paragraph(t("Driver app")),
+                                BulletList((ListItem((Paragraph(t("Android")),)),)),
+                            )
+                        ),
+                    )
+                ),
+            ),
+        ),
+        Section(
+            "understanding",
+            (
+                Heading(1, t(h[1]), anchor="understanding", number=num[1]),
+                Heading(2, t(h[1] + " · 2"), anchor="understanding-detail"),
+                Paragraph(t(s["para"])),
+                OrderedList(
+                    (
+                        ListItem((Paragraph(t("Discover")),)),
+                        ListItem((Paragraph(t("Pilot")),)),
+                        ListItem((Paragraph(t("Roll out")),)),
+                    )
+                ),
+                OrderedList((ListItem((Paragraph(t("Again")),)),), start=4),
+                Heading(3, t("Level three"), anchor="lvl3", in_toc=False),
+            ),
+        ),
+        Section(
+            "pricing",
+            (
+                Heading(1, t(h[2]), anchor="pricing", number=num[2]),
+                pricing,
+                Paragraph(t(s["foot"][2][1]), style="amount"),
+                Paragraph(t(s["para"][:60]), style="note"),
+            ),
+        ),
+        Section(
+            "terms",
+            (
+                Heading(1, t(h[3]), anchor="terms", number=num[3]),
+                Paragraph(t(s["para"]), style="recital"),
+                Paragraph(t(s["para"]), number="4.1"),
+                Paragraph(t(s["para"][:80]), number="4.2"),
+                Paragraph(t(s["notice"]), style="notice"),
+            ),
+        ),
+        Section(
+            "acceptance",
+            (
+                Heading(1, t(h[4]), anchor="acceptance", number=num[4]),
+                SignatureBlock(tuple(Signatory(a, b, s["sign"]) for a, b in s["sig"])),
+            ),
+        ),
     )
     meta = Meta(
-        kind="proposal", locale=locale, title=s["title"] + extra, subtitle=s["subtitle"],
-        reference="PG-2026-0142", date_iso="2026-05-04",
-        cover_lines=tuple(CoverLine(a, b) for a, b in s["lines"]) + (
-            (CoverLine("Special", extra),) if extra else ()),
-        header=s["header"] + extra, footer=s["footer"], page_label=s["page"][0],
-        of_label=s["page"][1], seller_name="Meridian Systems", customer_name="Acme",
-        author="Jane Smith", watermark=s["watermark"], notice=s["notice"], logo=logo,
+        kind="proposal",
+        locale=locale,
+        title=s["title"] + extra,
+        subtitle=s["subtitle"],
+        reference="PG-2026-0142",
+        date_iso="2026-05-04",
+        cover_lines=tuple(CoverLine(a, b) for a, b in s["lines"])
+        + ((CoverLine("Special", extra),) if extra else ()),
+        header=s["header"] + extra,
+        footer=s["footer"],
+        page_label=s["page"][0],
+        of_label=s["page"][1],
+        seller_name="Meridian Systems",
+        customer_name="Acme",
+        author="Jane Smith",
+        watermark=s["watermark"],
+        notice=s["notice"],
+        logo=logo,
         keywords=("proposal", "fleet"),
     )
     return Document(meta, blocks)
@@ -177,23 +245,42 @@ def test_styles_headings_lists_and_toc() -> None:
     styles = {p.style.name: p.text for p in d.paragraphs}
     assert styles["Heading 1"].startswith("5. Acceptance")
     assert "Heading 2" in styles and "Heading 3 Unlisted" in styles
-    for name in ("Lead", "Note", "Notice", "Recital", "Amount", "List Bullet", "List Number",
-                 "TOC Heading", "toc 1", "toc 2"):
+    for name in (
+        "Lead",
+        "Note",
+        "Notice",
+        "Recital",
+        "Amount",
+        "List Bullet",
+        "List Number",
+        "TOC Heading",
+        "toc 1",
+        "toc 2",
+    ):
         assert name in styles, name
     heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
-    assert heads == ["1. Executive summary", "2. Our understanding", "3. Pricing", "4. Terms",
-                     "5. Acceptance"]
+    assert heads == [
+        "1. Executive summary",
+        "2. Our understanding",
+        "3. Pricing",
+        "4. Terms",
+        "5. Acceptance",
+    ]
     toc = [p.text for p in d.paragraphs if p.style.name.startswith("toc ")]
     assert toc[0] == "1. Executive summary" and "Level three" not in toc
     body = d.element.body
     assert body.xpath('.//w:instrText[contains(., "TOC \\o")]')
     assert len(body.xpath(".//w:numPr")) >= 6
     assert {b.get(f"{W}name") for b in body.xpath(".//w:bookmarkStart")} >= {
-        "executive_summary", "understanding", "pricing", "understanding_detail"}
+        "executive_summary",
+        "understanding",
+        "pricing",
+        "understanding_detail",
+    }
     assert d.settings.element.find(f"{W}updateFields") is not None
     clause = next(p for p in d.paragraphs if p.text.startswith("4.1\t"))
     assert clause.paragraph_format.first_line_indent < 0
-    assert body.xpath('.//w:pageBreakBefore')
+    assert body.xpath(".//w:pageBreakBefore")
 
 
 def test_tables_header_footer_and_signatures() -> None:
@@ -208,7 +295,9 @@ def test_tables_header_footer_and_signatures() -> None:
     widths = [int(g.get(f"{W}w")) for g in pricing._tbl.xpath("./w:tblGrid/w:gridCol")]
     assert widths[0] == pytest.approx(sum(widths) / 2, abs=2) and widths[1] * 2 == widths[2]
     sig = d.tables[-1]
-    assert "Acme Logistics, Inc." in sig.cell(0, 0).text and "Meridian Systems" in sig.cell(0, 1).text
+    assert (
+        "Acme Logistics, Inc." in sig.cell(0, 0).text and "Meridian Systems" in sig.cell(0, 1).text
+    )
     assert "Signature" in sig.cell(0, 0).text
     cover = d.tables[0]
     assert [c.text for c in cover.rows[0].cells] == ["Prepared for", "Acme Logistics, Inc."]
@@ -238,7 +327,9 @@ def test_no_logo_no_watermark_no_notice() -> None:
     meta = doc.meta.__class__(**{**doc.meta.__dict__, "watermark": "", "notice": ""})
     data = render_docx(Document(meta, doc.blocks), THEME)
     d = load(data)
-    assert not any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(data)).namelist())
+    assert not any(
+        n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    )
     assert not d.element.xpath('//*[local-name()="textpath"]')
     assert not any(p.style.name == "Notice" and not p.text for p in d.paragraphs)
     assert EN["notice"] not in "\n".join(p.text for p in d.paragraphs[:8])
@@ -287,9 +378,19 @@ def test_libreoffice_converts(tmp_path: Path, locale: str) -> None:
     src.write_bytes(render_docx(sample(locale), THEME))
     profile = (tmp_path / "lo-profile").as_uri()
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(src)],
-        capture_output=True, timeout=180, check=False,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     pdf = src.with_suffix(".pdf")

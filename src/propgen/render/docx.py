@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -91,31 +91,65 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # docxtpl turns "{_{", "}_}", "{_%", "%_}" anywhere in its output into Jinja
 # delimiters; hide such underscores behind a character reference so text stays literal.
 _DOCXTPL_ESCAPES = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
-_TC_AFTER_BORDERS = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
-                     "w:vAlign", "w:hideMark")
-_SETTINGS_AFTER_UPDATE = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat",
-                          "w:docVars", "w:rsids", "m:mathPr", "w:attachedSchema",
-                          "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
-                          "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions",
-                          "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-                          "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol",
-                          "w:listSeparator")
+_TC_AFTER_BORDERS = (
+    "w:shd",
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+)
+_SETTINGS_AFTER_UPDATE = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 
 
 def render_docx(document: Document, theme_dir: Path) -> bytes:
     """The document as DOCX bytes, rendered through theme_dir/'frame.docx'."""
     frame = theme_dir / FRAME
     if not frame.is_file():
-        raise LibraryError(problems=[Problem("the Word frame is missing", file=str(frame),
-                                             hint="run tools/build_frame.py")])
+        raise LibraryError(
+            problems=[
+                Problem(
+                    "the Word frame is missing", file=str(frame), hint="run tools/build_frame.py"
+                )
+            ]
+        )
     tpl = DocxTemplate(str(frame))
     tpl.init_docx()
     have = {style.name for style in tpl.docx.styles}
     missing = [name for name in REQUIRED_STYLES if name not in have]
     if missing:
-        raise LibraryError(problems=[Problem(
-            f"the Word frame lacks the styles {', '.join(missing)}", file=str(frame),
-            hint="add them in Word or rebuild the frame with tools/build_frame.py")])
+        raise LibraryError(
+            problems=[
+                Problem(
+                    f"the Word frame lacks the styles {', '.join(missing)}",
+                    file=str(frame),
+                    hint="add them in Word or rebuild the frame with tools/build_frame.py",
+                )
+            ]
+        )
     meta = document.meta
     try:
         body = _Body(tpl, document).render()
@@ -124,13 +158,26 @@ def render_docx(document: Document, theme_dir: Path) -> bytes:
     logo = _logo_png(theme_dir, meta.logo)
     context: dict[str, Any] = {
         key: _checked(getattr(meta, key))
-        for key in ("title", "subtitle", "notice", "header", "footer", "page_label", "of_label",
-                    "reference", "kind", "locale", "seller_name", "customer_name")
+        for key in (
+            "title",
+            "subtitle",
+            "notice",
+            "header",
+            "footer",
+            "page_label",
+            "of_label",
+            "reference",
+            "kind",
+            "locale",
+            "seller_name",
+            "customer_name",
+        )
     }
     context |= {
         "date": _checked(meta.date_iso),
-        "cover_lines": [{"label": _checked(c.label), "value": _checked(c.value)}
-                        for c in meta.cover_lines],
+        "cover_lines": [
+            {"label": _checked(c.label), "value": _checked(c.value)} for c in meta.cover_lines
+        ],
         "logo": InlineImage(tpl, str(logo), height=Mm(15)) if logo else "",
         "header_logo": InlineImage(tpl, str(logo), height=Mm(6.5)) if logo else "",
         "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
@@ -139,8 +186,9 @@ def render_docx(document: Document, theme_dir: Path) -> bytes:
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
-        raise LibraryError(problems=[Problem(f"the Word frame does not render: {exc}",
-                                             file=str(frame))]) from exc
+        raise LibraryError(
+            problems=[Problem(f"the Word frame does not render: {exc}", file=str(frame))]
+        ) from exc
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale)
@@ -166,8 +214,11 @@ class _Body:
         marked = [b for b in iter_blocks(document.blocks) if isinstance(b, Heading | Section)]
         names = _bookmark_names(marked)
         self.names = deque(names)
-        self.toc = [(b, n) for b, n in zip(marked, names, strict=True)
-                    if isinstance(b, Heading) and b.in_toc and b.level <= 3]
+        self.toc = [
+            (b, n)
+            for b, n in zip(marked, names, strict=True)
+            if isinstance(b, Heading) and b.in_toc and b.level <= 3
+        ]
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
         self.next_num, self.next_mark = max(ids) + 1, 1
@@ -243,10 +294,13 @@ class _Body:
         level = min(depth, 2)
         if isinstance(block, OrderedList):
             num_id, self.next_num = self.next_num, self.next_num + 1
-            self.numbering.append(parse_xml(
-                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId '
-                f'w:val="{self.number_abstract}"/><w:lvlOverride w:ilvl="{level}">'
-                f'<w:startOverride w:val="{block.start}"/></w:lvlOverride></w:num>'))
+            self.numbering.append(
+                parse_xml(
+                    f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId '
+                    f'w:val="{self.number_abstract}"/><w:lvlOverride w:ilvl="{level}">'
+                    f'<w:startOverride w:val="{block.start}"/></w:lvlOverride></w:num>'
+                )
+            )
             style = "List Number"
         else:
             num_id, style = self.bullet_num, "List Bullet"
@@ -329,6 +383,10 @@ class _Body:
         cols = 2 if len(people) > 1 else 1
         widths = [self.width // cols] * cols
         table = self.new_table(-(-len(people) // cols), widths, None, "")
+        labels = [label for person in people for label in person.lines] or [""]
+        label_w = min(
+            max(1134, *(_text_width(label, 8.5) + 170 for label in labels)), widths[0] // 2
+        )
         for i, person in enumerate(people):
             cell = table.cell(i // cols, i % cols)
             p = cell.paragraphs[0]
@@ -337,10 +395,10 @@ class _Body:
             cell.add_paragraph(style="Signature Party").add_run(person.party)
             for label in person.lines:
                 line = cell.add_paragraph(style="Signature Line")
-                line.paragraph_format.tab_stops.add_tab_stop(
-                    Twips(widths[0] - 600), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.LINES)
-                line.add_run(label)
-                line.add_run("\t")
+                line.paragraph_format.tab_stops.add_tab_stop(Twips(label_w))
+                line.paragraph_format.tab_stops.add_tab_stop(Twips(widths[0] - 670))
+                line.add_run(label + "\t")
+                line.add_run("\t").underline = True
         self.sub.add_paragraph(style="Table Spacer")
 
     def table_of_contents(self, block: TableOfContents) -> None:
@@ -367,8 +425,14 @@ class _Body:
                 _field_char(p, "end")
 
 
-def _inlines(p: Any, inlines: tuple[Inline, ...], *, bold: bool = False, italic: bool = False,
-             color: str = "") -> None:
+def _inlines(
+    p: Any,
+    inlines: tuple[Inline, ...],
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    color: str = "",
+) -> None:
     for inline in inlines:
         if isinstance(inline, Text):
             if inline.text:
@@ -393,13 +457,18 @@ def _field_char(p: Any, kind: str) -> None:
 def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     if top:
-        tc_pr.insert_element_before(parse_xml(
-            f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
-            f'w:color="{top[1]}"/></w:tcBorders>'), *_TC_AFTER_BORDERS)
+        tc_pr.insert_element_before(
+            parse_xml(
+                f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
+                f'w:color="{top[1]}"/></w:tcBorders>'
+            ),
+            *_TC_AFTER_BORDERS,
+        )
     if fill:
-        tc_pr.insert_element_before(parse_xml(
-            f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
-            *_TC_AFTER_BORDERS[1:])
+        tc_pr.insert_element_before(
+            parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
+            *_TC_AFTER_BORDERS[1:],
+        )
 
 
 def _style_num(style: Any) -> int | None:
@@ -407,9 +476,14 @@ def _style_num(style: Any) -> int | None:
     return int(found[0]) if found else None
 
 
+def _text_width(text: str, points: float) -> int:
+    """A rough width in twips: CJK characters are one em, others 0.58 em."""
+    return int(sum(1.0 if ord(ch) >= 0x2E80 else 0.58 for ch in text) * points * 20)
+
+
 def _hang(label: str) -> int:
     """Hanging indent (twips) for a sub-clause label: 1.2 cm, or wider in 0.5 cm steps."""
-    estimate = sum(200 if ord(ch) >= 0x2E80 else 115 for ch in label)
+    estimate = _text_width(label, 10)
     return 680 if estimate <= 600 else -(-estimate // 283) * 283 + 120
 
 
@@ -446,8 +520,9 @@ def _finalize(value: object) -> object:
 def _checked(value: str) -> str:
     bad = _BAD_CHARS.search(value)
     if bad:
-        raise PropgenError(f"cannot write control character U+{ord(bad[0]):04X} to DOCX "
-                           f"(in {value[:40]!r})")
+        raise PropgenError(
+            f"cannot write control character U+{ord(bad[0]):04X} to DOCX (in {value[:40]!r})"
+        )
     return value
 
 
@@ -479,10 +554,25 @@ def _watermark(tpl: DocxTemplate, text: str) -> None:
             '</w:pPr><w:r><w:rPr><w:noProof/></w:rPr><w:pict><v:shapetype id="_x0000_t136" '
             'coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">'
             "<v:formulas>"
-            + "".join(f'<v:f eqn="{eqn}"/>' for eqn in (
-                "sum #0 0 10800", "prod #0 2 1", "sum 21600 0 @1", "sum 0 0 @2", "sum 21600 0 @3",
-                "if @0 @3 0", "if @0 21600 @1", "if @0 0 @2", "if @0 @4 21600", "mid @5 @6",
-                "mid @8 @5", "mid @7 @8", "mid @6 @7", "sum @6 0 @5"))
+            + "".join(
+                f'<v:f eqn="{eqn}"/>'
+                for eqn in (
+                    "sum #0 0 10800",
+                    "prod #0 2 1",
+                    "sum 21600 0 @1",
+                    "sum 0 0 @2",
+                    "sum 21600 0 @3",
+                    "if @0 @3 0",
+                    "if @0 21600 @1",
+                    "if @0 0 @2",
+                    "if @0 @4 21600",
+                    "mid @5 @6",
+                    "mid @8 @5",
+                    "mid @7 @8",
+                    "mid @6 @7",
+                    "sum @6 0 @5",
+                )
+            )
             + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
             'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
             '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'

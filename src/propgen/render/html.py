@@ -211,7 +211,9 @@ class _Writer:
     def _cover(self) -> None:
         meta = self.meta
         w = self.out.append
-        w('<section class="cover"><div class="cover-top">')
+        w('<section class="cover">')
+        # A running element (the cover pages' footer): first, so every cover page has it.
+        w(f'<div class="cover-foot">{_esc_text(meta.seller_name)}</div><div class="cover-top">')
         logo = self.logo_src()
         if logo:
             w(f'<img class="cover-logo" src="{_e(logo)}" alt="{_e(meta.seller_name)}">')
@@ -230,7 +232,7 @@ class _Writer:
             w("</table>")
         if meta.notice.strip():
             w(f'<div class="notice cover-notice">{_esc_text(meta.notice)}</div>')
-        w(f'<div class="cover-foot">{_esc_text(meta.seller_name)}</div></section>')
+        w("</section>")
 
     # --- blocks ----------------------------------------------------------------
 

@@ -1,0 +1,188 @@
+"""Presales overrides and legal governance, through the real bundled library."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from propgen.errors import NeedsError, PolicyError
+from propgen.library import Library, bundled_library_root
+from propgen.needs.loader import load_needs
+from propgen.plan import Plan, plan_documents
+from support import ROOT
+
+BASE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return Library(bundled_library_root())
+
+
+@pytest.fixture
+def plan_with(tmp_path: Path, library: Library) -> Callable[..., Plan]:
+    def make(edit: Edit, **options: Any) -> Plan:
+        data = yaml.safe_load(BASE.read_text(encoding="utf-8"))
+        data.pop("sections", None)
+        data.pop("clauses", None)
+        data.pop("approvals", None)
+        edit(data)
+        path = tmp_path / "needs.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return plan_documents(load_needs(path), library, **options)
+
+    return make
+
+
+def ids(plan: Plan) -> list[str]:
+    return [s.id for s in plan.proposal]
+
+
+def sections(*changes: dict[str, Any]) -> Edit:
+    return lambda data: data.__setitem__("sections", list(changes))
+
+
+def test_manifest_order_without_overrides(plan_with: Callable[..., Plan],
+                                          library: Library) -> None:
+    assert ids(plan_with(lambda d: None)) == library.industry("saas").value.proposal.sections
+
+
+def test_replace_text_is_literal_not_a_template(plan_with: Callable[..., Plan]) -> None:
+    plan = plan_with(sections({"id": "solution", "text": "Hello {{ customer.name }}"}))
+    solution = next(s for s in plan.proposal if s.id == "solution")
+    assert solution.source == "Hello {{ customer.name }}" and not solution.templated
+    assert solution.origin == "override"
+
+
+def test_add_after_and_before(plan_with: Callable[..., Plan]) -> None:
+    plan = plan_with(sections(
+        {"id": "notes", "after": "solution", "title": "Notes", "text": "x"},
+        {"id": "intro", "before": "executive-summary", "title": "Intro", "text": "y"}))
+    order = ids(plan)
+    assert order[order.index("solution") + 1] == "notes"
+    assert order[0] == "intro"
+
+
+def test_remove_and_reorder(plan_with: Callable[..., Plan]) -> None:
+    plan = plan_with(sections({"id": "case-studies", "remove": True},
+                              {"id": "pricing", "after": "executive-summary"}))
+    order = ids(plan)
+    assert "case-studies" not in order
+    assert order[1] == "pricing"
+
+
+def test_add_library_section_by_id(plan_with: Callable[..., Plan]) -> None:
+    plan = plan_with(sections({"id": "team", "after": "solution"}))
+    assert ids(plan).count("team") == 1
+
+
+def test_choose_variant(plan_with: Callable[..., Plan]) -> None:
+    plan = plan_with(sections({"id": "case-studies", "variant": "brief"}))
+    assert next(s for s in plan.proposal if s.id == "case-studies").variant == "brief"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"id": "case-studys", "remove": True}, "sections[0].id", "did you mean 'case-studies'"),
+        ({"id": "x", "after": "soluton", "title": "X", "text": "x"}, "sections[0].after",
+         "did you mean 'solution'"),
+        ({"id": "case-studies", "variant": "short"}, "sections[0].variant", "has no variant"),
+        ({"id": "brand-new", "text": "x"}, "sections[0].title", "needs a title"),
+        ({"id": "nonexistent-thing", "after": "solution"}, "sections[0].id", "no library section"),
+    ],
+)
+def test_override_errors_name_the_field(plan_with: Callable[..., Plan], change: dict[str, Any],
+                                        field: str, message: str) -> None:
+    with pytest.raises(NeedsError) as err:
+        plan_with(sections(change))
+    assert field in str(err.value) and message in str(err.value)
+
+
+def test_fallback_position_is_a_deviation_until_approved(plan_with: Callable[..., Plan]) -> None:
+    def fallback(data: dict[str, Any]) -> None:
+        data["clauses"] = {"limitation-of-liability": "fallback-1"}
+
+    plan = plan_with(fallback)
+    [deviation] = [d for d in plan.deviations if d.kind == "fallback"]
+    assert deviation.subject == "clause:limitation-of-liability"
+    assert deviation.approval == "general-counsel" and not deviation.approved
+
+    def approved(data: dict[str, Any]) -> None:
+        fallback(data)
+        data["approvals"] = [{"who": "R. Kim", "role": "general-counsel", "date": "2027-01-05",
+                              "what": "clause:limitation-of-liability"}]
+
+    assert all(d.approved for d in plan_with(approved).deviations if d.kind == "fallback")
+
+
+def test_unknown_clause_and_position(plan_with: Callable[..., Plan]) -> None:
+    def bad(data: dict[str, Any]) -> None:
+        data["clauses"] = {"limitation-of-liabilty": "standard", "confidentiality": "fallback-9"}
+
+    with pytest.raises(NeedsError) as err:
+        plan_with(bad)
+    text = str(err.value)
+    assert "clauses.limitation-of-liabilty" in text and "did you mean" in text
+    assert "has no position 'fallback-9'" in text
+
+
+@pytest.mark.parametrize(
+    ("edit", "subject", "role"),
+    [
+        (lambda d: d["pricing"].__setitem__("discount_pct", 25), "deal-discount",
+         "sales-director"),
+        (lambda d: d["terms"].__setitem__("payment_terms_days", 90), "payment-terms",
+         "finance-director"),
+        (lambda d: d["terms"].__setitem__("liability_cap_months", 3), "liability-cap",
+         "general-counsel"),
+        (lambda d: d["pricing"]["items"][0].__setitem__("discount_pct", 40), "line-discount:",
+         "sales-director"),
+    ],
+)
+def test_thresholds(plan_with: Callable[..., Plan], edit: Edit, subject: str, role: str) -> None:
+    plan = plan_with(edit)
+    assert any(d.subject.startswith(subject) and d.approval == role and d.kind == "threshold"
+               for d in plan.deviations)
+
+
+def test_locked_clause_override_is_a_deviation(tmp_path: Path, plan_with: Callable[..., Plan],
+                                               library: Library) -> None:
+    locked = [c for c in library.industry("saas").value.contract.clauses  # type: ignore[union-attr]
+              if library.clause("saas", c).value.locked and
+              len(library.clause("saas", c).value.positions) > 1]
+    if not locked:
+        pytest.skip("the bundled library has no locked clause with a fallback")
+    clause = locked[0]
+    position = next(p for p in library.clause("saas", clause).value.positions if p != "standard")
+    plan = plan_with(lambda d: d.__setitem__("clauses", {clause: position}))
+    assert any(d.kind == "locked" for d in plan.deviations)
+
+
+def test_draft_and_retired_clauses(tmp_path: Path) -> None:
+    """A company library whose saas contract uses a draft and a retired clause."""
+    import shutil
+
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", lib / "templates")
+    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    manifest = lib / "templates" / "industry" / "saas" / "manifest.yaml"
+    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
+    data["contract"]["clauses"].append("ai-services")
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    needs = load_needs(BASE)
+    with pytest.raises(PolicyError, match="'ai-services' is a draft"):
+        plan_documents(needs, Library(lib))
+    plan = plan_documents(needs, Library(lib), allow_draft=True)
+    assert plan.draft_clauses == ("ai-services",)
+
+    data["contract"]["clauses"].append("escrow")
+    manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PolicyError, match="'escrow' .* is retired"):
+        plan_documents(needs, Library(lib), allow_draft=True)
