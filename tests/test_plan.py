@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,37 +153,44 @@ def test_thresholds(plan_with: Callable[..., Plan], edit: Edit, subject: str, ro
                for d in plan.deviations)
 
 
-def test_locked_clause_override_is_a_deviation(tmp_path: Path, plan_with: Callable[..., Plan],
-                                               library: Library) -> None:
-    locked = [c for c in library.industry("saas").value.contract.clauses  # type: ignore[union-attr]
-              if library.clause("saas", c).value.locked and
-              len(library.clause("saas", c).value.positions) > 1]
-    if not locked:
-        pytest.skip("the bundled library has no locked clause with a fallback")
-    clause = locked[0]
-    position = next(p for p in library.clause("saas", clause).value.positions if p != "standard")
-    plan = plan_with(lambda d: d.__setitem__("clauses", {clause: position}))
-    assert any(d.kind == "locked" for d in plan.deviations)
+def copy_library(tmp_path: Path) -> Path:
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", lib / "templates")
+    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    return lib
+
+
+def edit_yaml(path: Path, edit: Edit) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_locked_clause_override_is_a_deviation(tmp_path: Path) -> None:
+    lib = copy_library(tmp_path)
+    edit_yaml(lib / "snippets" / "clauses" / "limitation-of-liability.yaml",
+              lambda d: d.__setitem__("locked", True))
+    data = yaml.safe_load(BASE.read_text(encoding="utf-8"))
+    data["clauses"] = {"limitation-of-liability": "fallback-2"}
+    data.pop("approvals", None)
+    needs = tmp_path / "needs.yaml"
+    needs.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    plan = plan_documents(load_needs(needs), Library(lib))
+    [deviation] = [d for d in plan.deviations if d.kind == "locked"]
+    assert deviation.approval == "general-counsel" and not deviation.approved
 
 
 def test_draft_and_retired_clauses(tmp_path: Path) -> None:
     """A company library whose saas contract uses a draft and a retired clause."""
-    import shutil
-
-    lib = tmp_path / "lib"
-    shutil.copytree(ROOT / "templates", lib / "templates")
-    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    lib = copy_library(tmp_path)
     manifest = lib / "templates" / "industry" / "saas" / "manifest.yaml"
-    data = yaml.safe_load(manifest.read_text(encoding="utf-8"))
-    data["contract"]["clauses"].append("ai-services")
-    manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edit_yaml(manifest, lambda d: d["contract"]["clauses"].append("ai-services"))
     needs = load_needs(BASE)
     with pytest.raises(PolicyError, match="'ai-services' is a draft"):
         plan_documents(needs, Library(lib))
     plan = plan_documents(needs, Library(lib), allow_draft=True)
     assert plan.draft_clauses == ("ai-services",)
 
-    data["contract"]["clauses"].append("escrow")
-    manifest.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edit_yaml(manifest, lambda d: d["contract"]["clauses"].append("escrow"))
     with pytest.raises(PolicyError, match="'escrow' .* is retired"):
         plan_documents(needs, Library(lib), allow_draft=True)

@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -96,7 +97,10 @@ def heading(level: int, size: int, color: str, before: int, after: int, rule: bo
 
 
 def table_style(sid: str, name: str, borders: str, margins: str, first_row: str = "") -> str:
-    tbl = f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders><w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>"
+    tbl = (
+        f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders>"
+        f"<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>"
+    )
     return style("table", sid, name, based="TableNormal", tail=tbl + first_row)
 
 
@@ -387,12 +391,12 @@ def cover_table() -> str:
     )
 
 
-def set_story(story_element: object, paragraphs: list[str]) -> None:
-    element = story_element
-    for child in list(element):  # type: ignore[call-overload]
-        element.remove(child)  # type: ignore[attr-defined]
+def set_story(element: Any, paragraphs: list[str]) -> None:
+    """Replace a header's or footer's content."""
+    for child in list(element):
+        element.remove(child)
     for xml in paragraphs:
-        element.append(parse_xml(xml))  # type: ignore[attr-defined]
+        element.append(parse_xml(xml))
 
 
 def build() -> bytes:
@@ -482,44 +486,27 @@ def build() -> bytes:
     props = doc.core_properties
     props.title, props.author, props.subject = "propgen frame", "propgen", ""
     props.keywords, props.comments, props.last_modified_by = "", "", "propgen"
+    # Word 2010's stylesWithEffects copy of the stock styles and the stock thumbnail go
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(("/stylesWithEffects", "/metadata/thumbnail")):
+                del rels[rid]
     buf = BytesIO()
     doc.save(buf)
     return _normalise_zip(buf.getvalue())
 
 
 def _normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps and no thumbnail, so the committed frame is reproducible."""
+    """Fixed timestamps, so the committed frame is reproducible."""
     src = zipfile.ZipFile(BytesIO(data))
     out = BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            payload = src.read(info.filename)
-            if info.filename == "docProps/thumbnail.jpeg":
-                continue
-            if info.filename in ("_rels/.rels", "[Content_Types].xml"):
-                payload = _drop_thumbnail(payload)
             zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type, zi.create_system, zi.external_attr = (
-                zipfile.ZIP_DEFLATED,
-                3,
-                0o644 << 16,
-            )
-            dst.writestr(zi, payload)
+            zi.compress_type, zi.create_system = zipfile.ZIP_DEFLATED, 3
+            zi.external_attr = 0o644 << 16
+            dst.writestr(zi, src.read(info.filename))
     return out.getvalue()
-
-
-def _drop_thumbnail(xml: bytes) -> bytes:
-    root = parse_xml(xml)
-    for child in list(root):
-        if "thumbnail" in (
-            child.get("Target", "") + child.get("PartName", "") + child.get("Type", "")
-        ):
-            root.remove(child)
-        elif child.get("Extension") == "jpeg":
-            root.remove(child)
-    from lxml import etree
-
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def logo_png() -> None:

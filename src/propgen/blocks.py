@@ -111,7 +111,7 @@ def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table
         when = fmt.date(m.date) if m.date else (fmt.number(m.week) if m.week is not None else "")
         rows.append(_row(m.name, when, m.description or ""))
     heading = label("target_date") if has_date else label("week")
-    return Table(header=_row(label("milestone"), heading, label("description")),
+    return Table(header=_row(label("phase"), heading, label("description")),
                  rows=tuple(rows), align=("left", "right", "left"), widths=(40, 15, 45))
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from propgen import __version__
-from propgen.errors import EnvironmentProblem, InvalidInput, PropgenError
+from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError
 
 _DOC_KINDS = click.Choice(["proposal", "contract"])
 
@@ -147,6 +147,32 @@ def schema() -> None:
 
 
 @cli.command()
+@click.option("--industry", required=True, help="Industry id (see `propgen industries`).")
+@click.option("--locale", type=click.Choice(["en-US", "zh-CN"]), required=True)
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: print).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@library_option
+def new(industry: str, locale: str, out_file: Path | None, force: bool,
+        library_dir: Path | None) -> None:
+    """Write a commented needs record to start a deal from."""
+    import datetime as dt
+
+    from propgen.output import write_atomic
+    from propgen.starter import starter_needs
+
+    text = starter_needs(_library(library_dir), industry, locale, dt.date.today())
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    if out_file.exists() and not force:
+        raise InvalidInput(problems=[Problem(message="already exists", file=str(out_file),
+                                             hint="choose another name or pass --force")])
+    write_atomic(out_file, text.encode())
+    click.echo(str(out_file))
+
+
+@cli.command()
 @library_option
 def industries(library_dir: Path | None) -> None:
     """List the industry templates with their locales and sections."""
@@ -213,9 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="propgen", standalone_mode=False)
-    except click.exceptions.Exit as exit_:
-        return exit_.exit_code
+        # Without standalone mode click returns the code of an Exit it caught.
+        code = cli.main(args=args, prog_name="propgen", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
@@ -235,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         click.echo("Error: unexpected failure; please report it with the traceback above.",
                    err=True)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -291,8 +291,14 @@ def zh_pdf() -> bytes:
 
 
 def page_texts(data: bytes) -> list[str]:
+    """Each page's text, without the big watermark glyphs."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        return [page.extract_text() or "" for page in pdf.pages]
+        return [p.filter(_not_watermark).extract_text() or "" for p in pdf.pages]
+
+
+def _not_watermark(obj: dict[str, object]) -> bool:
+    size = obj.get("size", 0)
+    return not (obj.get("object_type") == "char" and isinstance(size, float) and size > 30)
 
 
 def font_names(data: bytes) -> set[str]:
@@ -374,6 +380,17 @@ def test_pdf_breaks_tables_and_repeats_header(en_pdf: bytes) -> None:
     assert len(with_rows) >= 2
     assert all("Item SKU Qty Unit price Discount Amount" in p for p in with_rows)
     assert sum(p.count("Subtotal") for p in pages) == 1  # footer rows not repeated
+
+
+def test_pdf_watermark_on_every_page(en_pdf: bytes) -> None:
+    with pdfplumber.open(io.BytesIO(en_pdf)) as pdf:
+        for page in pdf.pages:
+            big = [c["text"] for c in page.chars if c["size"] > 30]
+            assert sorted(big) == sorted("DRAFT")
+
+
+def test_no_watermark_when_empty() -> None:
+    assert 'class="watermark' not in render_html(english_document(watermark=""), THEME)
 
 
 def test_pdf_footer_page_x_of_y(en_pdf: bytes) -> None:

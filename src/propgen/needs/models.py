@@ -8,6 +8,7 @@ unknown keys are errors.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -60,8 +61,14 @@ def _check_line(value: str) -> str:
     return value
 
 
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
 def _check_paragraphs(value: str) -> str:
-    value = value.replace("\r\n", "\n")
+    # YAML folding (>) joins lines with a space, which Chinese never has between
+    # two characters; drop exactly that space.
+    value = _FOLDED_SPACE.sub("", value.replace("\r\n", "\n"))
     bad = _forbidden_character(value, multiline=True)
     if bad:
         raise ValueError(f"contains {bad}, which a document cannot hold")

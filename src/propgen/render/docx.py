@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections import deque
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -31,124 +31,76 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from propgen.document import (
-    Block,
-    BulletList,
-    Document,
-    Emph,
-    Heading,
-    Inline,
-    LineBreak,
-    OrderedList,
-    PageBreak,
-    Paragraph,
-    Row,
-    Section,
-    SignatureBlock,
-    Strong,
-    Table,
-    TableOfContents,
-    Text,
-    inline_text,
-    iter_blocks,
-)
+from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 
 FRAME = "frame.docx"
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
-PARA_STYLES = {
-    "body": "Normal",
-    "lead": "Lead",
-    "note": "Note",
-    "notice": "Notice",
-    "recital": "Recital",
-    "amount": "Amount",
-}
-REQUIRED_STYLES = (
-    *PARA_STYLES.values(),
-    *(f"Heading {n}" for n in (1, 2, 3)),
-    *(f"Heading {n} Unlisted" for n in (1, 2, 3)),
-    *(f"toc {n}" for n in (1, 2, 3)),
-    "TOC Heading",
-    "List Bullet",
-    "List Number",
-    "List Continue",
-    "Caption",
-    "Table Text",
-    "Table Header",
-    "Table Spacer",
-    "Signature Heading",
-    "Signature Party",
-    "Signature Line",
-    "Propgen Table",
+PARA_STYLES = dict(
+    body="Normal", lead="Lead", note="Note", notice="Notice", recital="Recital", amount="Amount"
 )
-ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-}
+REQUIRED_STYLES = (  # besides PARA_STYLES
+    "Heading 1,Heading 2,Heading 3,Heading 1 Unlisted,Heading 2 Unlisted,Heading 3 Unlisted,"
+    "toc 1,toc 2,toc 3,TOC Heading,List Bullet,List Number,List Continue,Caption,Table Text,"
+    "Table Header,Table Spacer,Signature Heading,Signature Party,Signature Line,Propgen Table"
+)
+CONTEXT_FIELDS = (  # Meta fields placed by the frame as they are
+    "title subtitle notice header footer page_label of_label reference kind locale "
+    "seller_name customer_name"
+)
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # docxtpl turns "{_{", "}_}", "{_%", "%_}" anywhere in its output into Jinja
 # delimiters; hide such underscores behind a character reference so text stays literal.
 _DOCXTPL_ESCAPES = re.compile(r"(?<=[{}%])_|_(?=[{}%])")
-_TC_AFTER_BORDERS = (
-    "w:shd",
-    "w:noWrap",
-    "w:tcMar",
-    "w:textDirection",
-    "w:tcFitText",
-    "w:vAlign",
-    "w:hideMark",
+_TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
+_SETTINGS_AFTER_UPDATE = (  # schema order: w:updateFields precedes these
+    "w:hdrShapeDefaults w:footnotePr w:endnotePr w:compat w:docVars w:rsids m:mathPr "
+    "w:attachedSchema w:themeFontLang w:clrSchemeMapping w:doNotIncludeSubdocsInStats "
+    "w:doNotAutoCompressPictures w:forceUpgrade w:captions w:readModeInkLockDown "
+    "w:smartTagType sl:schemaLibrary w:shapeDefaults w:doNotEmbedSmartTags w:decimalSymbol "
+    "w:listSeparator"
 )
-_SETTINGS_AFTER_UPDATE = (
-    "w:hdrShapeDefaults",
-    "w:footnotePr",
-    "w:endnotePr",
-    "w:compat",
-    "w:docVars",
-    "w:rsids",
-    "m:mathPr",
-    "w:attachedSchema",
-    "w:themeFontLang",
-    "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats",
-    "w:doNotAutoCompressPictures",
-    "w:forceUpgrade",
-    "w:captions",
-    "w:readModeInkLockDown",
-    "w:smartTagType",
-    "sl:schemaLibrary",
-    "w:shapeDefaults",
-    "w:doNotEmbedSmartTags",
-    "w:decimalSymbol",
-    "w:listSeparator",
+_VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+_WATERMARK = (  # Word's own watermark: a WordArt text path behind the page, in the header
+    '<w:p {w} {vml}><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:noProof/></w:rPr>'
+    '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/>'
+    '<v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/>'
+    '<v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/><v:f eqn="if @0 21600 @1"/>'
+    '<v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>'
+    '<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/>'
+    '<v:f eqn="sum @6 0 @5"/></v:formulas><v:path textpathok="t" o:connecttype="custom" '
+    'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
+    '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
+    '</v:shapetype><v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s{spid}" '
+    'type="#_x0000_t136" style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;'
+    "height:{height}pt;rotation:315;z-index:-251654144;mso-position-horizontal:center;"
+    "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#B8C2CF" '
+    'stroked="f"><v:fill opacity=".45"/><v:textpath style="font-family:&quot;{font}&quot;;'
+    'font-size:1pt;font-weight:bold" string=""/></v:shape></w:pict></w:r></w:p>'
 )
 
 
-def render_docx(document: Document, theme_dir: Path) -> bytes:
+def _frame_error(frame: Path, message: str, hint: str = "") -> LibraryError:
+    return LibraryError(problems=[Problem(message, file=str(frame), hint=hint)])
+
+
+def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
     """The document as DOCX bytes, rendered through theme_dir/'frame.docx'."""
     frame = theme_dir / FRAME
     if not frame.is_file():
-        raise LibraryError(
-            problems=[
-                Problem(
-                    "the Word frame is missing", file=str(frame), hint="run tools/build_frame.py"
-                )
-            ]
-        )
+        raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
     tpl = DocxTemplate(str(frame))
     tpl.init_docx()
     have = {style.name for style in tpl.docx.styles}
-    missing = [name for name in REQUIRED_STYLES if name not in have]
+    wanted = [*PARA_STYLES.values(), *REQUIRED_STYLES.split(",")]
+    missing = [name for name in wanted if name not in have]
     if missing:
-        raise LibraryError(
-            problems=[
-                Problem(
-                    f"the Word frame lacks the styles {', '.join(missing)}",
-                    file=str(frame),
-                    hint="add them in Word or rebuild the frame with tools/build_frame.py",
-                )
-            ]
+        raise _frame_error(
+            frame,
+            f"the Word frame lacks the styles {', '.join(missing)}",
+            "add them in Word or rebuild the frame with tools/build_frame.py",
         )
     meta = document.meta
     try:
@@ -156,28 +108,10 @@ def render_docx(document: Document, theme_dir: Path) -> bytes:
     except ValueError as exc:  # lxml refuses control characters
         raise PropgenError(f"the document cannot be written as DOCX: {exc}") from exc
     logo = _logo_png(theme_dir, meta.logo)
-    context: dict[str, Any] = {
-        key: _checked(getattr(meta, key))
-        for key in (
-            "title",
-            "subtitle",
-            "notice",
-            "header",
-            "footer",
-            "page_label",
-            "of_label",
-            "reference",
-            "kind",
-            "locale",
-            "seller_name",
-            "customer_name",
-        )
-    }
+    context: dict[str, Any] = {key: getattr(meta, key) for key in CONTEXT_FIELDS.split()}
     context |= {
-        "date": _checked(meta.date_iso),
-        "cover_lines": [
-            {"label": _checked(c.label), "value": _checked(c.value)} for c in meta.cover_lines
-        ],
+        "date": meta.date_iso,
+        "cover_lines": [{"label": c.label, "value": c.value} for c in meta.cover_lines],
         "logo": InlineImage(tpl, str(logo), height=Mm(15)) if logo else "",
         "header_logo": InlineImage(tpl, str(logo), height=Mm(6.5)) if logo else "",
         "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
@@ -186,9 +120,7 @@ def render_docx(document: Document, theme_dir: Path) -> bytes:
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
-        raise LibraryError(
-            problems=[Problem(f"the Word frame does not render: {exc}", file=str(frame))]
-        ) from exc
+        raise _frame_error(frame, f"the Word frame does not render: {exc}") from exc
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale)
@@ -207,17 +139,19 @@ def render_docx(document: Document, theme_dir: Path) -> bytes:
 class _Body:
     """Builds the body as a docxtpl subdocument sharing the frame's styles."""
 
-    def __init__(self, tpl: DocxTemplate, document: Document) -> None:
+    def __init__(self, tpl: DocxTemplate, document: dm.Document) -> None:
         self.sub = tpl.new_subdoc()
         section = tpl.docx.sections[-1]
         self.width = int((section.page_width - section.left_margin - section.right_margin) / 635)
-        marked = [b for b in iter_blocks(document.blocks) if isinstance(b, Heading | Section)]
+        marked = [
+            b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Heading | dm.Section)
+        ]
         names = _bookmark_names(marked)
         self.names = deque(names)
         self.toc = [
             (b, n)
             for b, n in zip(marked, names, strict=True)
-            if isinstance(b, Heading) and b.in_toc and b.level <= 3
+            if isinstance(b, dm.Heading) and b.in_toc and b.level <= 3
         ]
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
@@ -243,30 +177,26 @@ class _Body:
         if self.break_next:
             p.paragraph_format.page_break_before, self.break_next = True, False
         for name in self.pending:
-            start = OxmlElement("w:bookmarkStart")
-            start.set(qn("w:id"), str(self.next_mark))
-            start.set(qn("w:name"), name)
-            end = OxmlElement("w:bookmarkEnd")
-            end.set(qn("w:id"), str(self.next_mark))
-            p._p.append(start)
-            p._p.append(end)
+            mark = {qn("w:id"): str(self.next_mark)}
+            p._p.append(OxmlElement("w:bookmarkStart", {**mark, qn("w:name"): name}))
+            p._p.append(OxmlElement("w:bookmarkEnd", mark))
             self.next_mark += 1
         self.pending = []
         return p
 
-    def blocks(self, blocks: tuple[Block, ...], depth: int) -> None:
+    def blocks(self, blocks: tuple[dm.Block, ...], depth: int) -> None:
         for block in blocks:
             self.block(block, depth)
 
-    def block(self, block: Block, depth: int) -> None:
-        if isinstance(block, Heading):
+    def block(self, block: dm.Block, depth: int) -> None:
+        if isinstance(block, dm.Heading):
             level = min(max(block.level, 1), 3)
             self.pending.append(self.names.popleft())
             p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
             if block.number:
                 p.add_run(block.number + " ")
             _inlines(p, block.inlines)
-        elif isinstance(block, Paragraph):
+        elif isinstance(block, dm.Paragraph):
             p = self.para(PARA_STYLES.get(block.style, "Normal"))
             if block.number:
                 hang = _hang(block.number)
@@ -276,23 +206,23 @@ class _Body:
                 p.add_run(block.number)
                 p.add_run("\t")
             _inlines(p, block.inlines)
-        elif isinstance(block, BulletList | OrderedList):
-            self.list(block, depth)
-        elif isinstance(block, Table):
+        elif isinstance(block, dm.BulletList | dm.OrderedList):
+            self.add_list(block, depth)
+        elif isinstance(block, dm.Table):
             self.table(block)
-        elif isinstance(block, Section):
+        elif isinstance(block, dm.Section):
             self.pending.append(self.names.popleft())
             self.blocks(block.blocks, depth)
-        elif isinstance(block, SignatureBlock):
+        elif isinstance(block, dm.SignatureBlock):
             self.signatures(block)
-        elif isinstance(block, TableOfContents):
+        elif isinstance(block, dm.TableOfContents):
             self.table_of_contents(block)
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, dm.PageBreak):
             self.break_next = True
 
-    def list(self, block: BulletList | OrderedList, depth: int) -> None:
+    def add_list(self, block: dm.BulletList | dm.OrderedList, depth: int) -> None:
         level = min(depth, 2)
-        if isinstance(block, OrderedList):
+        if isinstance(block, dm.OrderedList):
             num_id, self.next_num = self.next_num, self.next_num + 1
             self.numbering.append(
                 parse_xml(
@@ -307,7 +237,7 @@ class _Body:
         for item in block.items:
             first = True
             for child in item.blocks:
-                if isinstance(child, Paragraph):
+                if isinstance(child, dm.Paragraph):
                     p = self.para(style if first else "List Continue")
                     if first:
                         num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
@@ -319,8 +249,8 @@ class _Body:
                         p.add_run(child.number + " ")
                     _inlines(p, child.inlines)
                     first = False
-                elif isinstance(child, BulletList | OrderedList):
-                    self.list(child, depth + 1)
+                elif isinstance(child, dm.BulletList | dm.OrderedList):
+                    self.add_list(child, depth + 1)
                 else:
                     self.block(child, depth + 1)
 
@@ -340,8 +270,8 @@ class _Body:
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         return table
 
-    def table(self, block: Table) -> None:
-        rows: list[tuple[Row, str]] = [(block.header, "header")] if block.header else []
+    def table(self, block: dm.Table) -> None:
+        rows: list[tuple[dm.Row, str]] = [(block.header, "header")] if block.header else []
         rows += [(r, r.style) for r in block.rows] + [(r, r.style) for r in block.footer]
         cols = max([len(block.widths), len(block.align)] + [len(r.cells) for r, _ in rows])
         if not rows or not cols:
@@ -350,20 +280,22 @@ class _Body:
         widths = [self.width * w // sum(weights) for w in weights[:cols]]
         widths[-1] += self.width - sum(widths)
         table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
-        look = table._tbl.tblPr.find(qn("w:tblLook"))
-        if look is not None:
-            look.set(qn("w:firstRow"), "1" if block.header else "0")
-            look.set(qn("w:val"), "0420" if block.header else "0400")
-            for attr in ("lastRow", "firstColumn", "lastColumn"):
-                look.set(qn(f"w:{attr}"), "0")
-            look.set(qn("w:noHBand"), "1")
+        look = table._tbl.tblPr.find(qn("w:tblLook"))  # header-row styling only with a header
+        look.getparent().replace(
+            look,
+            parse_xml(
+                f'<w:tblLook {nsdecls("w")} w:val="0{4 if block.header else 0}00" w:firstRow='
+                f'"{int(bool(block.header))}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+                'w:noHBand="1" w:noVBand="1"/>'
+            ),
+        )
         for r, ((row, kind), tr) in enumerate(zip(rows, table.rows, strict=True)):
             if kind == "header":
                 tr._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             for c, cell in enumerate(tr.cells):
                 p = cell.paragraphs[0]
                 p.style = "Table Header" if kind == "header" else "Table Text"
-                p.alignment = ALIGN.get(block.align[c] if c < len(block.align) else "left")
+                p.alignment = getattr(WD_ALIGN_PARAGRAPH, (block.align[c:] or ("left",))[0].upper())
                 if kind == "header":
                     _cell_props(cell, fill=ACCENT)
                 elif kind == "total":
@@ -376,7 +308,7 @@ class _Body:
                 _inlines(p, inlines, bold=bold, italic=optional, color=MUTED if optional else "")
         self.sub.add_paragraph(style="Table Spacer")
 
-    def signatures(self, block: SignatureBlock) -> None:
+    def signatures(self, block: dm.SignatureBlock) -> None:
         people = block.signatories
         if not people:
             return
@@ -401,24 +333,21 @@ class _Body:
                 line.add_run("\t").underline = True
         self.sub.add_paragraph(style="Table Spacer")
 
-    def table_of_contents(self, block: TableOfContents) -> None:
+    def table_of_contents(self, block: dm.TableOfContents) -> None:
         self.para("TOC Heading").add_run(block.title)
-        entries = self.toc or [None]
+        entries: list[tuple[dm.Heading, str] | None] = [*self.toc] or [None]
         for i, entry in enumerate(entries):
             p = self.sub.add_paragraph(style=f"toc {min(entry[0].level, 3)}" if entry else "toc 1")
             if i == 0:
                 _field_char(p, "begin")
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
+                instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
                 instr.text = ' TOC \\o "1-3" \\h \\z '
                 p.add_run()._r.append(instr)
                 _field_char(p, "separate")
             if entry:
                 heading, name = entry
-                link = OxmlElement("w:hyperlink")
-                link.set(qn("w:anchor"), name)
-                link.set(qn("w:history"), "1")
-                text = inline_text(heading.inlines)
+                link = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
+                text = dm.inline_text(heading.inlines)
                 link.append(p.add_run(f"{heading.number} {text}" if heading.number else text)._r)
                 p._p.append(link)
             if i == len(entries) - 1:
@@ -427,31 +356,29 @@ class _Body:
 
 def _inlines(
     p: Any,
-    inlines: tuple[Inline, ...],
+    inlines: tuple[dm.Inline, ...],
     *,
     bold: bool = False,
     italic: bool = False,
     color: str = "",
 ) -> None:
     for inline in inlines:
-        if isinstance(inline, Text):
+        if isinstance(inline, dm.Text):
             if inline.text:
                 run = p.add_run(inline.text)
                 run.bold, run.italic = bold or None, italic or None
                 if color:
                     run.font.color.rgb = RGBColor.from_string(color)
-        elif isinstance(inline, Strong):
+        elif isinstance(inline, dm.Strong):
             _inlines(p, inline.children, bold=True, italic=italic, color=color)
-        elif isinstance(inline, Emph):
+        elif isinstance(inline, dm.Emph):
             _inlines(p, inline.children, bold=bold, italic=True, color=color)
-        elif isinstance(inline, LineBreak):
+        elif isinstance(inline, dm.LineBreak):
             p.add_run().add_break()
 
 
 def _field_char(p: Any, kind: str) -> None:
-    char = OxmlElement("w:fldChar")
-    char.set(qn("w:fldCharType"), kind)
-    p.add_run()._r.append(char)
+    p.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
 
 
 def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:
@@ -462,12 +389,12 @@ def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -
                 f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
                 f'w:color="{top[1]}"/></w:tcBorders>'
             ),
-            *_TC_AFTER_BORDERS,
+            *_TC_AFTER_BORDERS.split(),
         )
     if fill:
         tc_pr.insert_element_before(
             parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
-            *_TC_AFTER_BORDERS[1:],
+            *_TC_AFTER_BORDERS.split()[1:],
         )
 
 
@@ -487,15 +414,15 @@ def _hang(label: str) -> int:
     return 680 if estimate <= 600 else -(-estimate // 283) * 283 + 120
 
 
-def _bookmark_names(marked: list[Heading | Section]) -> list[str]:
+def _bookmark_names(marked: list[dm.Heading | dm.Section]) -> list[str]:
     """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
     used: set[str] = set()
     names: dict[int, str] = {}
     for headings in (True, False):
         for i, block in enumerate(marked):
-            if isinstance(block, Heading) != headings:
+            if isinstance(block, dm.Heading) != headings:
                 continue
-            raw = block.anchor if isinstance(block, Heading) else block.source_id
+            raw = block.anchor if isinstance(block, dm.Heading) else block.source_id
             if not raw:
                 base = f"_Toc{i + 1:06d}"
             else:
@@ -512,18 +439,12 @@ def _bookmark_names(marked: list[Heading | Section]) -> list[str]:
 
 def _finalize(value: object) -> object:
     """Escape a frame value like autoescape would, then guard it from docxtpl's fix-ups."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return Markup(_DOCXTPL_ESCAPES.sub("&#95;", str(escape(value))))
-    return value
-
-
-def _checked(value: str) -> str:
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
     bad = _BAD_CHARS.search(value)
-    if bad:
-        raise PropgenError(
-            f"cannot write control character U+{ord(bad[0]):04X} to DOCX (in {value[:40]!r})"
-        )
-    return value
+    if bad:  # docxtpl would turn \a, \f into markup, lxml refuses the rest
+        raise PropgenError(f"cannot write control character U+{ord(bad[0]):04X} in {value!r}")
+    return Markup(_DOCXTPL_ESCAPES.sub("&#95;", str(escape(value))))
 
 
 def _logo_png(theme_dir: Path, logo: str) -> Path | None:
@@ -539,53 +460,22 @@ def _logo_png(theme_dir: Path, logo: str) -> Path | None:
 
 
 def _watermark(tpl: DocxTemplate, text: str) -> None:
-    """A diagonal, semi-transparent text shape (Word's own watermark) in every header."""
-    cjk = any(ord(ch) >= 0x2E80 for ch in text)
+    """A diagonal, semi-transparent text shape in every header, so on every page."""
     em = sum(1.25 if ord(ch) >= 0x2E80 else 0.75 for ch in text)
-    height = 110.0
-    width = em * height
-    if width > 460:
-        width, height = 460.0, height * 460 / width
+    width, height = min(em * 110, 460.0), 110 * min(1.0, 460 / (em * 110))
+    font = "Noto Sans CJK SC" if any(ord(ch) >= 0x2E80 for ch in text) else "Noto Sans"
     parts = [rel.target_part for rel in tpl.docx.part.rels.values() if rel.reltype == RT.HEADER]
     for n, part in enumerate(parts, start=1):
-        p = parse_xml(
-            f'<w:p {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml" '
-            'xmlns:o="urn:schemas-microsoft-com:office:office"><w:pPr><w:pStyle w:val="Header"/>'
-            '</w:pPr><w:r><w:rPr><w:noProof/></w:rPr><w:pict><v:shapetype id="_x0000_t136" '
-            'coordsize="21600,21600" o:spt="136" adj="10800" path="m@7,l@8,m@5,21600l@6,21600e">'
-            "<v:formulas>"
-            + "".join(
-                f'<v:f eqn="{eqn}"/>'
-                for eqn in (
-                    "sum #0 0 10800",
-                    "prod #0 2 1",
-                    "sum 21600 0 @1",
-                    "sum 0 0 @2",
-                    "sum 21600 0 @3",
-                    "if @0 @3 0",
-                    "if @0 21600 @1",
-                    "if @0 0 @2",
-                    "if @0 @4 21600",
-                    "mid @5 @6",
-                    "mid @8 @5",
-                    "mid @7 @8",
-                    "mid @6 @7",
-                    "sum @6 0 @5",
-                )
-            )
-            + '</v:formulas><v:path textpathok="t" o:connecttype="custom" '
-            'o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>'
-            '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
-            f'</v:shapetype><v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s{2048 + n}" '
-            'type="#_x0000_t136" style="position:absolute;margin-left:0;margin-top:0;'
-            f"width:{width:.1f}pt;height:{height:.1f}pt;rotation:315;z-index:-251654144;"
-            "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
-            'mso-position-vertical:center;mso-position-vertical-relative:margin" '
-            'o:allowincell="f" fillcolor="#B8C2CF" stroked="f"><v:fill opacity=".45"/>'
-            '<v:textpath style="font-family:&quot;'
-            f'{"Noto Sans CJK SC" if cjk else "Noto Sans"}&quot;;font-size:1pt;font-weight:bold" '
-            'string=""/></v:shape></w:pict></w:r></w:p>'
+        xml = _WATERMARK.format(
+            w=nsdecls("w"),
+            vml=_VML,
+            n=n,
+            spid=2048 + n,
+            width=f"{width:.1f}",
+            height=f"{height:.1f}",
+            font=font,
         )
+        p = parse_xml(xml)
         list(p.iter("{urn:schemas-microsoft-com:vml}textpath"))[-1].set("string", text)
         part.element.append(p)
 
@@ -595,7 +485,7 @@ def _settings(tpl: DocxTemplate, locale: str) -> None:
     settings = tpl.docx.settings.element
     if settings.find(qn("w:updateFields")) is None:
         update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
-        settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE)
+        settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE.split())
     if locale == "zh-CN":
         rpr = tpl.docx.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")
         if rpr:
@@ -611,7 +501,7 @@ def _stamp(date_iso: str) -> datetime:
         day = date.fromisoformat(date_iso[:10])
     except ValueError:
         day = date(1980, 1, 1)
-    return datetime(max(day.year, 1980), day.month, day.day, tzinfo=timezone.utc)
+    return datetime(max(day.year, 1980), day.month, day.day, tzinfo=UTC)
 
 
 def _pack(data: bytes, stamp: datetime) -> bytes:

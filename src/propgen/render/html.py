@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import re
 from html import escape
 from pathlib import Path
 
@@ -46,6 +47,9 @@ from propgen.document import (
 __all__ = ["build_html", "render_html"]
 
 STYLESHEET = "print.css"
+_W3C_DATE = re.compile(
+    r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
+)
 
 # Words closing "page X of Y" in languages that wrap the total ("第3页，共14页").
 # Meta has no field for it (see the report); keyed by the locale's language.
@@ -76,8 +80,9 @@ def _esc_text(text: str) -> str:
 
 
 def _w3c_date(date_iso: str) -> str:
-    """The date for ``dcterms.*`` (WeasyPrint accepts W3C dates only)."""
-    return date_iso.strip()
+    """The date for ``dcterms.*`` if it is a W3C date (all WeasyPrint accepts), else ""."""
+    date = date_iso.strip()
+    return date if _W3C_DATE.fullmatch(date) else ""
 
 
 def _spaced(label: str, *, before: bool, after: bool) -> str:
@@ -168,9 +173,8 @@ class _Writer:
         metas += [("generator", "propgen")]
         if meta.keywords:
             metas.append(("keywords", ", ".join(meta.keywords)))
-        if meta.date_iso.strip():
-            metas += [("dcterms.created", _w3c_date(meta.date_iso))]
-            metas += [("dcterms.modified", _w3c_date(meta.date_iso))]
+        date = _w3c_date(meta.date_iso)
+        metas += [("dcterms.created", date), ("dcterms.modified", date)]
         for name, content in metas:
             if content:
                 w(f'<meta name="{_e(name)}" content="{_e(content)}">')
