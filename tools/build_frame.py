@@ -442,7 +442,9 @@ def build() -> bytes:
         para("Normal", run_xml("{{ logo }}"), spacing(0, 0, 240)),
         para("Title", run_xml("{{ title }}")),
         para("Subtitle", run_xml("{{ subtitle }}")),
+        para("Normal", run_xml("{%p if cover_lines %}")),  # Word refuses a table without rows
         cover_table(),
+        para("Normal", run_xml("{%p endif %}")),
         para("Normal", run_xml("{%p if notice %}")),
         para("Notice", run_xml("{{ notice }}"), spacing(480, 0, 276)),
         para("Normal", run_xml("{%p endif %}")),

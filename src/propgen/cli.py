@@ -72,30 +72,40 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 @click.option("--only", type=_DOC_KINDS, help="Render only this document.")
 @click.option("--allow-draft", is_flag=True,
               help="Allow draft clauses; the contract is then marked DRAFT-UNAPPROVED.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes for several files (default: one per core).")
 @library_option
 def render(needs: tuple[Path, ...], out_dir: Path, formats: str, only: str | None,
-           allow_draft: bool, library_dir: Path | None) -> None:
+           allow_draft: bool, jobs: int | None, library_dir: Path | None) -> None:
     """Render the proposal and contract of each NEEDS file (or folder of them)."""
+    import time
+
+    from propgen.batch import Job, Progress, default_jobs, run_batch
     from propgen.pipeline import render as render_one
 
     chosen = _formats(formats)
     library = _library(library_dir)
-    failed = 0
     files = _expand(needs)
-    for path in files:
-        try:
-            result = render_one(path, out_dir, formats=chosen, library=library,  # type: ignore[arg-type]
-                                only=only, allow_draft=allow_draft)  # type: ignore[arg-type]
-        except InvalidInput as err:
-            if len(files) == 1:
-                raise
-            failed += 1
-            _report(err)
-            continue
+    if len(files) == 1:
+        result = render_one(files[0], out_dir, formats=chosen, library=library,  # type: ignore[arg-type]
+                            only=only, allow_draft=allow_draft)  # type: ignore[arg-type]
         for written in result.files.values():
             click.echo(str(written))
+        return
+    started = time.monotonic()
+    batch = [Job(f, out_dir, chosen, only, allow_draft, library.root) for f in files]
+    outcomes = run_batch(batch, jobs or default_jobs(), Progress())
+    for outcome in outcomes:
+        for written in outcome.written:
+            click.echo(written)
+        for problem in outcome.problems:
+            click.echo(f"Error: {problem}", err=True)
+    failed = [o for o in outcomes if not o.ok]
+    click.echo(f"rendered {len(outcomes) - len(failed)} of {len(outcomes)} files in "
+               f"{time.monotonic() - started:.1f}s" + (f"; {len(failed)} failed" if failed
+                                                       else ""), err=True)
     if failed:
-        raise click.exceptions.Exit(2)
+        raise click.exceptions.Exit(2 if all(o.invalid for o in failed) else 1)
 
 
 @cli.command()

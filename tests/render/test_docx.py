@@ -33,7 +33,7 @@ from propgen.document import (
     TableOfContents,
     Text,
 )
-from propgen.errors import LibraryError
+from propgen.errors import LibraryError, PropgenError
 from propgen.render.docx import render_docx
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
@@ -357,6 +357,41 @@ def test_chinese_fonts_and_language() -> None:
     assert lang.get(f"{W}eastAsia") == "zh-CN"
     marks = d.sections[-1].header._element.xpath('.//*[local-name()="textpath"][@string]')
     assert marks[0].get("string") == "草稿"
+
+
+def test_minimal_document() -> None:
+    meta = Meta(
+        kind="contract",
+        locale="en-US",
+        title="Contract",
+        subtitle="",
+        reference="",
+        date_iso="",
+        cover_lines=(),
+        header="",
+        footer="",
+        page_label="Page",
+        of_label="of",
+        seller_name="",
+        customer_name="",
+        author="",
+    )
+    blocks = (Paragraph(t("Only text.")), Table(None, (), (), (), caption="Empty"))
+    data = render_docx(Document(meta, blocks), THEME)
+    d = load(data)
+    assert [p.text for p in d.paragraphs if p.text] == ["Contract", "Only text.", "Empty"]
+    assert not d.tables  # the cover table goes with its rows (Word refuses empty tables)
+    assert not d.element.xpath("//w:tbl[not(w:tr)]")
+    assert render_docx(Document(meta, blocks), THEME) == data
+
+
+def test_control_characters_are_refused() -> None:
+    doc = sample()
+    with pytest.raises(PropgenError):
+        render_docx(Document(doc.meta, (Paragraph(t("bell \a")),)), THEME)
+    meta = doc.meta.__class__(**{**doc.meta.__dict__, "title": "form feed \f"})
+    with pytest.raises(PropgenError):
+        render_docx(Document(meta, ()), THEME)
 
 
 def test_deterministic_bytes() -> None:

@@ -151,7 +151,7 @@ class _Body:
         self.toc = [
             (b, n)
             for b, n in zip(marked, names, strict=True)
-            if isinstance(b, dm.Heading) and b.in_toc and b.level <= 3
+            if isinstance(b, dm.Heading) and b.in_toc
         ]
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
@@ -172,8 +172,9 @@ class _Body:
         xml: str = self.sub._get_xml()
         return xml
 
-    def para(self, style: str, container: Any = None) -> Any:
-        p = (container or self.sub).add_paragraph(style=style)
+    def para(self, style: str) -> Any:
+        """A new body paragraph, carrying a pending page break and bookmarks."""
+        p = self.sub.add_paragraph(style=style)
         if self.break_next:
             p.paragraph_format.page_break_before, self.break_next = True, False
         for name in self.pending:
@@ -274,7 +275,9 @@ class _Body:
         rows: list[tuple[dm.Row, str]] = [(block.header, "header")] if block.header else []
         rows += [(r, r.style) for r in block.rows] + [(r, r.style) for r in block.footer]
         cols = max([len(block.widths), len(block.align)] + [len(r.cells) for r, _ in rows])
-        if not rows or not cols:
+        if not rows or not cols:  # nothing to tabulate; keep the caption
+            if block.caption:
+                self.para("Caption").add_run(block.caption)
             return
         weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
         widths = [self.width * w // sum(weights) for w in weights[:cols]]

@@ -1,0 +1,112 @@
+"""Rendering many needs files at once: a process pool with progress and a summary.
+
+Workers are recycled after a number of records to bound memory (WeasyPrint
+grows in long-lived processes); one bad file is reported and the others go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from propgen.errors import InvalidInput, PropgenError
+
+RECORDS_PER_WORKER = 25
+
+
+@dataclass(frozen=True)
+class Job:
+    needs: Path
+    out_dir: Path
+    formats: tuple[str, ...]
+    only: str | None
+    allow_draft: bool
+    library_root: Path
+
+
+@dataclass(frozen=True)
+class Outcome:
+    needs: Path
+    written: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    invalid: bool = False
+    """True when the file was rejected as invalid input (exit code 2)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@cache
+def _library(root: Path):  # type: ignore[no-untyped-def]
+    from propgen.library import Library
+
+    return Library(root)
+
+
+def run_job(job: Job) -> Outcome:
+    """Render one record; never raises for a problem with that record."""
+    from propgen.pipeline import render
+
+    try:
+        result = render(job.needs, job.out_dir, formats=job.formats,  # type: ignore[arg-type]
+                        library=_library(job.library_root), only=job.only,  # type: ignore[arg-type]
+                        allow_draft=job.allow_draft)
+    except InvalidInput as err:
+        return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)
+    except PropgenError as err:
+        return Outcome(job.needs, problems=(str(err),))
+    return Outcome(job.needs, written=tuple(str(p) for p in result.files.values()))
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else os.cpu_count() or 1)
+
+
+def run_batch(jobs: Sequence[Job], workers: int,
+              report: Callable[[int, int, Outcome, float], None]) -> list[Outcome]:
+    """Render ``jobs`` on ``workers`` processes; ``report(done, total, outcome, elapsed)``
+    is called as each finishes."""
+    start = time.monotonic()
+    outcomes: list[Outcome] = []
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            outcomes.append(run_job(job))
+            report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
+        return outcomes
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["propgen.pipeline", "propgen.render.pdf",
+                                    "propgen.render.docx", "weasyprint", "docxtpl"])
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                             max_tasks_per_child=RECORDS_PER_WORKER) as pool:
+        futures: list[Future[Outcome]] = [pool.submit(run_job, job) for job in jobs]
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
+    order = {job.needs: index for index, job in enumerate(jobs)}
+    return sorted(outcomes, key=lambda o: order[o.needs])
+
+
+class Progress:
+    """A one-line progress display on stderr, only when it is a terminal."""
+
+    def __init__(self, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+
+    def __call__(self, done: int, total: int, outcome: Outcome, elapsed: float) -> None:
+        if not self.enabled:
+            return
+        eta = elapsed / done * (total - done)
+        line = f"[{done}/{total}] {outcome.needs.name[:40]:40} ETA {eta:5.0f}s"
+        sys.stderr.write("\r" + line)
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
