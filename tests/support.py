@@ -18,14 +18,16 @@ NORTHWIND = EXAMPLES_DIR / "northwind-saas.en.yaml"
 HUAXIN = EXAMPLES_DIR / "huaxin-manufacturing.zh.yaml"
 
 
-
 def reference(path: Path) -> Path:
     if not path.is_file():
         pytest.skip(f"reference record {path} not available")
     return path
 
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d,.]*\d|[\u3400-\u9fff]", re.UNICODE)
+# Words are letters only: PDF text extraction may glue adjacent table cells
+# ("user-month" + "12" → "user-month12").
+_LETTER = r"[^\W\d_\u3400-\u9fff]"
+_TOKEN = re.compile(rf"{_LETTER}(?:{_LETTER}|['’\-])*|\d[\d,.]*\d|[\u3400-\u9fff]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -38,8 +40,12 @@ def docx_text(path: Path) -> str:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
     for section in document.sections:
-        for part in (section.header, section.footer, section.first_page_header,
-                     section.first_page_footer):
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+        ):
             parts += [p.text for p in part.paragraphs]
     return unicodedata.normalize("NFKC", "\n".join(parts))
 
@@ -50,8 +56,9 @@ def docx_body_xml(path: Path) -> str:
 
 def pdf_text(path: Path) -> str:
     reader = PdfReader(str(path))
-    return unicodedata.normalize("NFKC", "\n".join(page.extract_text() or "" for page in
-                                                   reader.pages))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # A word wrapped at its hyphen ("user-\nmonth") is still one word.
+    return unicodedata.normalize("NFKC", re.sub(r"-\n", "-", text))
 
 
 def pdf_fonts(path: Path) -> set[str]:
@@ -65,7 +72,9 @@ def pdf_fonts(path: Path) -> set[str]:
 
 def words(text: str) -> set[str]:
     """Comparable tokens: Latin words, numbers with separators, single CJK characters."""
-    return {t.strip(".,'’-").lower() for t in _TOKEN.findall(text) if not t.isdigit()} - {""}
+    tokens = {t.strip(".,'’-").lower() for t in _TOKEN.findall(text) if not t.isdigit()}
+    # Single Latin letters are dropped: letter-spaced text extracts as single letters.
+    return {t for t in tokens if len(t) > 1 or _CJK.match(t)}
 
 
 def squash(text: str) -> str:

@@ -45,14 +45,17 @@ def broken(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("industry: saas", "industy: saas"), "document.industy: unknown field — did you mean "
-                                              "'industry'?"),
+        (
+            ("industry: saas", "industy: saas"),
+            "document.industy: unknown field — did you mean 'industry'?",
+        ),
         (("currency: USD", "currency: dollars"), "document.currency"),
         (("industry: saas", "industry: sass"), "unknown industry 'sass' — did you mean 'saas'?"),
     ],
 )
-def test_invalid_input_exits_2_and_writes_nothing(run: Run, tmp_path: Path,
-                                                  change: tuple[str, str], expected: str) -> None:
+def test_invalid_input_exits_2_and_writes_nothing(
+    run: Run, tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     text = SAAS_SAMPLE.read_text(encoding="utf-8")
     assert change[0] in text
     needs = broken(tmp_path, text.replace(change[0], change[1], 1))
@@ -128,15 +131,23 @@ def test_library_check_finds_each_kind_of_defect(run: Run, tmp_path: Path) -> No
         change(data)
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
-    edit(saas / "manifest.yaml", lambda d: d["contract"]["clauses"].extend(
-        ["escrow", "no-such-clause"]))
+    edit(
+        saas / "manifest.yaml",
+        lambda d: d["contract"]["clauses"].extend(["escrow", "no-such-clause"]),
+    )
     edit(clauses / "notices.yaml", lambda d: d.pop("owner"))
     edit(clauses / "force-majeure.yaml", lambda d: d.__setitem__("id", "force-majeur"))
     edit(clauses / "warranties.yaml", lambda d: d.__setitem__("review_by", "2020-01-01"))
-    edit(clauses / "confidentiality.yaml", lambda d: d["positions"]["standard"]["text"]
-         .__setitem__("en-US", "Keep {{ customer.nickname }} secret, {{ secret_thing }}."))
-    edit(clauses / "definitions.yaml", lambda d: d["positions"]["standard"]["text"]
-         .__setitem__("zh-CN", ""))
+    edit(
+        clauses / "confidentiality.yaml",
+        lambda d: d["positions"]["standard"]["text"].__setitem__(
+            "en-US", "Keep {{ customer.nickname }} secret, {{ secret_thing }}."
+        ),
+    )
+    edit(
+        clauses / "definitions.yaml",
+        lambda d: d["positions"]["standard"]["text"].__setitem__("zh-CN", ""),
+    )
     result = run("library", "check", "--library", lib)
     assert result.code == 2
     err = result.err
@@ -150,14 +161,18 @@ def test_library_check_finds_each_kind_of_defect(run: Run, tmp_path: Path) -> No
     assert "definitions.yaml" in err and "no zh-CN text" in err
 
 
-def test_library_option_and_environment_variable(run: Run, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_library_option_and_environment_variable(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lib = tmp_path / "company"
     shutil.copytree(ROOT / "templates", lib / "templates")
     shutil.copytree(ROOT / "snippets", lib / "snippets")
     seller = lib / "snippets" / "seller.yaml"
-    seller.write_text(seller.read_text(encoding="utf-8").replace("Meridian Systems, Inc.",
-                                                                 "Contoso Consulting LLC"))
+    seller.write_text(
+        seller.read_text(encoding="utf-8").replace(
+            "Meridian Systems, Inc.", "Contoso Consulting LLC"
+        )
+    )
     out = tmp_path / "out"
     assert run("render", SAAS_SAMPLE, "-o", out, "--format", "html", "--library", lib).code == 0
     assert "Contoso Consulting LLC" in next(out.glob("*-contract.html")).read_text()

@@ -31,7 +31,8 @@ def test_chinese_capital_amount(amount: str, expected: str) -> None:
 
 def test_english_amount() -> None:
     assert english_amount(Decimal("141455.00"), "USD") == (
-        "One hundred forty-one thousand four hundred fifty-five and 00/100 US dollars")
+        "One hundred forty-one thousand four hundred fifty-five and 00/100 US dollars"
+    )
     assert english_amount(Decimal("1"), "JPY") == "One Japanese yen"
 
 

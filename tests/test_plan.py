@@ -49,8 +49,7 @@ def sections(*changes: dict[str, Any]) -> Edit:
     return lambda data: data.__setitem__("sections", list(changes))
 
 
-def test_manifest_order_without_overrides(plan_with: Callable[..., Plan],
-                                          library: Library) -> None:
+def test_manifest_order_without_overrides(plan_with: Callable[..., Plan], library: Library) -> None:
     assert ids(plan_with(lambda d: None)) == library.industry("saas").value.proposal.sections
 
 
@@ -62,17 +61,23 @@ def test_replace_text_is_literal_not_a_template(plan_with: Callable[..., Plan]) 
 
 
 def test_add_after_and_before(plan_with: Callable[..., Plan]) -> None:
-    plan = plan_with(sections(
-        {"id": "notes", "after": "solution", "title": "Notes", "text": "x"},
-        {"id": "intro", "before": "executive-summary", "title": "Intro", "text": "y"}))
+    plan = plan_with(
+        sections(
+            {"id": "notes", "after": "solution", "title": "Notes", "text": "x"},
+            {"id": "intro", "before": "executive-summary", "title": "Intro", "text": "y"},
+        )
+    )
     order = ids(plan)
     assert order[order.index("solution") + 1] == "notes"
     assert order[0] == "intro"
 
 
 def test_remove_and_reorder(plan_with: Callable[..., Plan]) -> None:
-    plan = plan_with(sections({"id": "case-studies", "remove": True},
-                              {"id": "pricing", "after": "executive-summary"}))
+    plan = plan_with(
+        sections(
+            {"id": "case-studies", "remove": True}, {"id": "pricing", "after": "executive-summary"}
+        )
+    )
     order = ids(plan)
     assert "case-studies" not in order
     assert order[1] == "pricing"
@@ -92,15 +97,19 @@ def test_choose_variant(plan_with: Callable[..., Plan]) -> None:
     ("change", "field", "message"),
     [
         ({"id": "case-studys", "remove": True}, "sections[0].id", "did you mean 'case-studies'"),
-        ({"id": "x", "after": "soluton", "title": "X", "text": "x"}, "sections[0].after",
-         "did you mean 'solution'"),
+        (
+            {"id": "x", "after": "soluton", "title": "X", "text": "x"},
+            "sections[0].after",
+            "did you mean 'solution'",
+        ),
         ({"id": "case-studies", "variant": "short"}, "sections[0].variant", "has no variant"),
         ({"id": "brand-new", "text": "x"}, "sections[0].title", "needs a title"),
         ({"id": "nonexistent-thing", "after": "solution"}, "sections[0].id", "no library section"),
     ],
 )
-def test_override_errors_name_the_field(plan_with: Callable[..., Plan], change: dict[str, Any],
-                                        field: str, message: str) -> None:
+def test_override_errors_name_the_field(
+    plan_with: Callable[..., Plan], change: dict[str, Any], field: str, message: str
+) -> None:
     with pytest.raises(NeedsError) as err:
         plan_with(sections(change))
     assert field in str(err.value) and message in str(err.value)
@@ -117,8 +126,14 @@ def test_fallback_position_is_a_deviation_until_approved(plan_with: Callable[...
 
     def approved(data: dict[str, Any]) -> None:
         fallback(data)
-        data["approvals"] = [{"who": "R. Kim", "role": "general-counsel", "date": "2027-01-05",
-                              "what": "clause:limitation-of-liability"}]
+        data["approvals"] = [
+            {
+                "who": "R. Kim",
+                "role": "general-counsel",
+                "date": "2027-01-05",
+                "what": "clause:limitation-of-liability",
+            }
+        ]
 
     assert all(d.approved for d in plan_with(approved).deviations if d.kind == "fallback")
 
@@ -137,20 +152,30 @@ def test_unknown_clause_and_position(plan_with: Callable[..., Plan]) -> None:
 @pytest.mark.parametrize(
     ("edit", "subject", "role"),
     [
-        (lambda d: d["pricing"].__setitem__("discount_pct", 25), "deal-discount",
-         "sales-director"),
-        (lambda d: d["terms"].__setitem__("payment_terms_days", 90), "payment-terms",
-         "finance-director"),
-        (lambda d: d["terms"].__setitem__("liability_cap_months", 3), "liability-cap",
-         "general-counsel"),
-        (lambda d: d["pricing"]["items"][0].__setitem__("discount_pct", 40), "line-discount:",
-         "sales-director"),
+        (lambda d: d["pricing"].__setitem__("discount_pct", 25), "deal-discount", "sales-director"),
+        (
+            lambda d: d["terms"].__setitem__("payment_terms_days", 90),
+            "payment-terms",
+            "finance-director",
+        ),
+        (
+            lambda d: d["terms"].__setitem__("liability_cap_months", 3),
+            "liability-cap",
+            "general-counsel",
+        ),
+        (
+            lambda d: d["pricing"]["items"][0].__setitem__("discount_pct", 40),
+            "line-discount:",
+            "sales-director",
+        ),
     ],
 )
 def test_thresholds(plan_with: Callable[..., Plan], edit: Edit, subject: str, role: str) -> None:
     plan = plan_with(edit)
-    assert any(d.subject.startswith(subject) and d.approval == role and d.kind == "threshold"
-               for d in plan.deviations)
+    assert any(
+        d.subject.startswith(subject) and d.approval == role and d.kind == "threshold"
+        for d in plan.deviations
+    )
 
 
 def copy_library(tmp_path: Path) -> Path:
@@ -168,8 +193,10 @@ def edit_yaml(path: Path, edit: Edit) -> None:
 
 def test_locked_clause_override_is_a_deviation(tmp_path: Path) -> None:
     lib = copy_library(tmp_path)
-    edit_yaml(lib / "snippets" / "clauses" / "limitation-of-liability.yaml",
-              lambda d: d.__setitem__("locked", True))
+    edit_yaml(
+        lib / "snippets" / "clauses" / "limitation-of-liability.yaml",
+        lambda d: d.__setitem__("locked", True),
+    )
     data = yaml.safe_load(BASE.read_text(encoding="utf-8"))
     data["clauses"] = {"limitation-of-liability": "fallback-2"}
     data.pop("approvals", None)
@@ -192,5 +219,5 @@ def test_draft_and_retired_clauses(tmp_path: Path) -> None:
     assert plan.draft_clauses == ("ai-services",)
 
     edit_yaml(manifest, lambda d: d["contract"]["clauses"].append("escrow"))
-    with pytest.raises(PolicyError, match="'escrow' .* is retired"):
+    with pytest.raises(PolicyError, match=r"'escrow' .* is retired"):
         plan_documents(needs, Library(lib), allow_draft=True)

@@ -479,7 +479,8 @@ def build() -> bytes:
                 run_xml("{% if footer %}{{ footer }} \u00b7 {% endif %}{{ page_label }} ")
                 + field("PAGE", "1")
                 + run_xml(" {{ of_label }} ")
-                + field("NUMPAGES", "1"),
+                + field("NUMPAGES", "1")
+                + run_xml("{{ page_suffix }}"),
                 f"<w:pBdr>{border('top', 4, RULE, 6)}</w:pBdr>",
             )
         ],

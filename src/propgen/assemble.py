@@ -64,22 +64,26 @@ class _Assembler:
         self.fmt = Formatter(record.document.locale, record.document.currency)
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment(
-            template_filters(self.fmt), {"label": self.label, **functions})
-        self.context: dict[str, Any] = template_context(inputs.plan, inputs.pricing,
-                                                        inputs.seller, self.fmt)
+            template_filters(self.fmt), {"label": self.label, **functions}
+        )
+        self.context: dict[str, Any] = template_context(
+            inputs.plan, inputs.pricing, inputs.seller, self.fmt
+        )
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = text.source
         if text.templated:
-            source = render_text(self.env, source, self.context, file=text.file,
-                                 first_line=text.line, field=text.id)
+            source = render_text(
+                self.env, source, self.context, file=text.file, first_line=text.line, field=text.id
+            )
         return parse_markdown(source)
 
     def included(self, text: PlannedText) -> bool:
         if not text.when:
             return True
-        return evaluate(self.env, text.when, self.context, file=text.file, line=None,
-                        field=f"{text.id}.when")
+        return evaluate(
+            self.env, text.when, self.context, file=text.file, line=None, field=f"{text.id}.when"
+        )
 
     def structured(self, name: str) -> list[Block]:
         pricing, record, fmt, label = self.inputs.pricing, self.record, self.fmt, self.label
@@ -89,8 +93,9 @@ class _Assembler:
         elif name == "amount-in-words":
             built = structured.amount_in_words(pricing, fmt, label)
         elif name == "payment-schedule":
-            built = structured.payment_schedule(pricing, fmt, label) if pricing.instalments \
-                else None
+            built = (
+                structured.payment_schedule(pricing, fmt, label) if pricing.instalments else None
+            )
         elif name == "milestones-table":
             built = structured.milestones_table(record, fmt, label)
         elif name == "modules-table":
@@ -98,23 +103,26 @@ class _Assembler:
         elif name == "contacts-table":
             built = structured.contacts_table(record, label)
         else:  # "signature"
-            built = structured.signature_block(record.customer.legal,
-                                               self.inputs.seller.legal_name, label,
-                                               self.fmt.is_chinese)
+            built = structured.signature_block(
+                record.customer.legal, self.inputs.seller.legal_name, label, self.fmt.is_chinese
+            )
         if built is None:
             return []
         return built if isinstance(built, list) else [built]
 
-    def meta(self, kind: str, title: str, subtitle: str, watermark: str = "",
-             notice: str = "") -> Meta:
+    def meta(
+        self, kind: str, title: str, subtitle: str, watermark: str = "", notice: str = ""
+    ) -> Meta:
         doc, customer, seller = self.record.document, self.record.customer, self.inputs.seller
         label = self.label
         rep = self.record.seller.rep
         if kind == "proposal":
             lines = [
                 CoverLine(label("prepared_for"), customer.legal),
-                CoverLine(label("prepared_by"), ", ".join(
-                    p for p in (rep.name, rep.title, seller.name) if p)),
+                CoverLine(
+                    label("prepared_by"),
+                    ", ".join(p for p in (rep.name, rep.title, seller.name) if p),
+                ),
                 CoverLine(label("reference"), doc.reference),
                 CoverLine(label("date"), self.fmt.date(doc.date)),
                 CoverLine(label("valid_until"), self.fmt.date(doc.valid_until)),
@@ -141,6 +149,7 @@ class _Assembler:
             footer=f"{doc.reference} · {label('version')} {doc.version}",
             page_label=label("page"),
             of_label=label("of"),
+            page_suffix=label("page_suffix"),
             seller_name=seller.name,
             customer_name=customer.legal,
             author=rep.name,
@@ -185,8 +194,12 @@ def assemble_proposal(inputs: Inputs) -> Document:
         for name in text.blocks:
             content.extend(asm.structured(name))
         body.append(Section(text.id, (_heading(1, text.title, text.id), *content)))
-    meta = asm.meta("proposal", title, label("proposal_subtitle", industry=industry_title),
-                    notice=_notice(inputs, label))
+    meta = asm.meta(
+        "proposal",
+        title,
+        label("proposal_subtitle", industry=industry_title),
+        notice=_notice(inputs, label),
+    )
     return Document(meta=meta, blocks=tuple(body))
 
 
@@ -213,24 +226,43 @@ def assemble_contract(inputs: Inputs) -> Document:
     label = asm.label
     record = plan.record
     title = label("contract")
-    body: list[Block] = [Section("parties", (_heading(1, label("parties"), "parties"),
-                                             *_parties(asm)))]
+    body: list[Block] = [
+        Section("parties", (_heading(1, label("parties"), "parties"), *_parties(asm)))
+    ]
     if plan.recitals is not None:
-        body.append(Section(plan.recitals.id, (_heading(1, plan.recitals.title or
-                                                        label("recitals"), "recitals"),
-                                               *asm.render(plan.recitals))))
+        body.append(
+            Section(
+                plan.recitals.id,
+                (
+                    _heading(1, plan.recitals.title or label("recitals"), "recitals"),
+                    *asm.render(plan.recitals),
+                ),
+            )
+        )
     for clause in plan.clauses:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
         content = _number_subclauses(asm.render(clause), n)
-        body.append(Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number),
-                                        *content)))
-    body.append(Section("signatures", (
-        Paragraph((Text(label("signature_intro")),)),
-        structured.signature_block(record.customer.legal, inputs.seller.legal_name, label,
-                                   chinese))))
-    annex: list[Block] = [PageBreak(), _heading(1, label("annex"), "annex"),
-                          asm.structured("pricing-table")[0], *asm.structured("amount-in-words")]
+        body.append(
+            Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number), *content))
+        )
+    body.append(
+        Section(
+            "signatures",
+            (
+                Paragraph((Text(label("signature_intro")),)),
+                structured.signature_block(
+                    record.customer.legal, inputs.seller.legal_name, label, chinese
+                ),
+            ),
+        )
+    )
+    annex: list[Block] = [
+        PageBreak(),
+        _heading(1, label("annex"), "annex"),
+        asm.structured("pricing-table")[0],
+        *asm.structured("amount-in-words"),
+    ]
     annex.extend(asm.structured("payment-schedule"))
     body.append(Section("annex", tuple(annex)))
     drafts = plan.draft_clauses
@@ -238,8 +270,9 @@ def assemble_contract(inputs: Inputs) -> Document:
     notice = _notice(inputs, label)
     if drafts:
         notice = " ".join(filter(None, [label("draft_notice", items=", ".join(drafts)), notice]))
-    meta = asm.meta("contract", title, label("contract_subtitle"), watermark=watermark,
-                    notice=notice)
+    meta = asm.meta(
+        "contract", title, label("contract_subtitle"), watermark=watermark, notice=notice
+    )
     return Document(meta=meta, blocks=tuple(body))
 
 
@@ -247,19 +280,31 @@ def _parties(asm: _Assembler) -> list[Block]:
     label, customer, seller = asm.label, asm.record.customer, asm.inputs.seller
     rows = []
     for role, name, reg, address, rep in (
-        ("customer_party", customer.legal, customer.registration_id, customer.address,
-         customer.representative),
-        ("supplier_party", seller.legal_name, seller.registration_id, seller.address,
-         seller.representative),
+        (
+            "customer_party",
+            customer.legal,
+            customer.registration_id,
+            customer.address,
+            customer.representative,
+        ),
+        (
+            "supplier_party",
+            seller.legal_name,
+            seller.registration_id,
+            seller.address,
+            seller.representative,
+        ),
     ):
         rows.append(structured._row(label(role), name, style="subtotal"))
-        for key, value in (("registration_id", reg), ("address", address),
-                           ("representative", rep)):
+        for key, value in (("registration_id", reg), ("address", address), ("representative", rep)):
             if value:
                 rows.append(structured._row(label(key), value))
-    return [Paragraph((Text(label("party_intro")),)),
-            Table(header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70),
-                  role="parties")]
+    return [
+        Paragraph((Text(label("party_intro")),)),
+        Table(
+            header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70), role="parties"
+        ),
+    ]
 
 
 def _number_subclauses(blocks: tuple[Block, ...], clause: int) -> tuple[Block, ...]:

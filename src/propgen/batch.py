@@ -15,8 +15,14 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from propgen.errors import InvalidInput, PropgenError
+
+if TYPE_CHECKING:
+    from propgen.document import DocumentKind
+    from propgen.library import Library
+    from propgen.pipeline import Format
 
 RECORDS_PER_WORKER = 25
 
@@ -25,8 +31,8 @@ RECORDS_PER_WORKER = 25
 class Job:
     needs: Path
     out_dir: Path
-    formats: tuple[str, ...]
-    only: str | None
+    formats: tuple[Format, ...]
+    only: DocumentKind | None
     allow_draft: bool
     library_root: Path
 
@@ -45,7 +51,7 @@ class Outcome:
 
 
 @cache
-def _library(root: Path):  # type: ignore[no-untyped-def]
+def _library(root: Path) -> Library:
     from propgen.library import Library
 
     return Library(root)
@@ -56,9 +62,14 @@ def run_job(job: Job) -> Outcome:
     from propgen.pipeline import render
 
     try:
-        result = render(job.needs, job.out_dir, formats=job.formats,  # type: ignore[arg-type]
-                        library=_library(job.library_root), only=job.only,  # type: ignore[arg-type]
-                        allow_draft=job.allow_draft)
+        result = render(
+            job.needs,
+            job.out_dir,
+            formats=job.formats,
+            library=_library(job.library_root),
+            only=job.only,
+            allow_draft=job.allow_draft,
+        )
     except InvalidInput as err:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)
     except PropgenError as err:
@@ -67,12 +78,14 @@ def run_job(job: Job) -> Outcome:
 
 
 def default_jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-               else os.cpu_count() or 1)
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
 
 
-def run_batch(jobs: Sequence[Job], workers: int,
-              report: Callable[[int, int, Outcome, float], None]) -> list[Outcome]:
+def run_batch(
+    jobs: Sequence[Job], workers: int, report: Callable[[int, int, Outcome, float], None]
+) -> list[Outcome]:
     """Render ``jobs`` on ``workers`` processes; ``report(done, total, outcome, elapsed)``
     is called as each finishes."""
     start = time.monotonic()
@@ -83,10 +96,12 @@ def run_batch(jobs: Sequence[Job], workers: int,
             report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
         return outcomes
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["propgen.pipeline", "propgen.render.pdf",
-                                    "propgen.render.docx", "weasyprint", "docxtpl"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             max_tasks_per_child=RECORDS_PER_WORKER) as pool:
+    context.set_forkserver_preload(
+        ["propgen.pipeline", "propgen.render.pdf", "propgen.render.docx", "weasyprint", "docxtpl"]
+    )
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, max_tasks_per_child=RECORDS_PER_WORKER
+    ) as pool:
         futures: list[Future[Outcome]] = [pool.submit(run_job, job) for job in jobs]
         for future in as_completed(futures):
             outcomes.append(future.result())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from propgen.document import (
+    Align,
     Block,
     Cell,
     Paragraph,
@@ -39,7 +40,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     show_periods = any(line.periods != 1 for line in pricing.lines)
     show_discount = any(line.discount_pct for line in pricing.lines)
     header = [label("item"), label("quantity")]
-    align: list[str] = ["left", "right"]
+    align: list[Align] = ["left", "right"]
     widths = [40, 10]
     if show_periods:
         header.append(label("periods"))
@@ -70,35 +71,62 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
         rows.append(_row(*cells, style="optional" if line.optional else "body"))
 
     span = len(header) - 1
-    footer = [_row(label("subtotal"), *[""] * (span - 1), fmt.money(pricing.subtotal),
-                   style="subtotal")]
+    footer = [
+        _row(label("subtotal"), *[""] * (span - 1), fmt.money(pricing.subtotal), style="subtotal")
+    ]
     if pricing.discount:
-        footer.append(_row(label("deal_discount", percent=fmt.percent(pricing.discount_pct)),
-                           *[""] * (span - 1), "−" + fmt.money(pricing.discount)))
+        footer.append(
+            _row(
+                label("deal_discount", percent=fmt.percent(pricing.discount_pct)),
+                *[""] * (span - 1),
+                "−" + fmt.money(pricing.discount),
+            )
+        )
         footer.append(_row(label("net"), *[""] * (span - 1), fmt.money(pricing.net)))
     if pricing.tax_pct:
-        footer.append(_row(label("tax", percent=fmt.percent(pricing.tax_pct)),
-                           *[""] * (span - 1), fmt.money(pricing.tax)))
-    footer.append(_row(label("total"), *[""] * (span - 1), fmt.money(pricing.total),
-                       style="total"))
-    return Table(header=_row(*header), rows=tuple(rows), footer=tuple(footer),
-                 align=tuple(align), widths=tuple(widths), role="pricing")  # type: ignore[arg-type]
+        footer.append(
+            _row(
+                label("tax", percent=fmt.percent(pricing.tax_pct)),
+                *[""] * (span - 1),
+                fmt.money(pricing.tax),
+            )
+        )
+    footer.append(_row(label("total"), *[""] * (span - 1), fmt.money(pricing.total), style="total"))
+    return Table(
+        header=_row(*header),
+        rows=tuple(rows),
+        footer=tuple(footer),
+        align=tuple(align),
+        widths=tuple(widths),
+        role="pricing",
+    )
 
 
 def amount_in_words(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> list[Block]:
-    blocks: list[Block] = [Paragraph((Strong((Text(label("amount_in_words") + ": "),)),
-                                      Text(fmt.words(pricing.total))), style="amount")]
+    blocks: list[Block] = [
+        Paragraph(
+            (Strong((Text(label("amount_in_words") + ": "),)), Text(fmt.words(pricing.total))),
+            style="amount",
+        )
+    ]
     if any(line.optional for line in pricing.lines):
         blocks.append(Paragraph((Text(label("optional_note")),), style="note"))
     return blocks
 
 
 def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
-    rows = tuple(_row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
-                 for step in pricing.instalments)
-    return Table(header=_row(label("milestone"), label("percent"), label("amount")), rows=rows,
-                 footer=(_row(label("total"), "100%", fmt.money(pricing.total), style="total"),),
-                 align=("left", "right", "right"), widths=(60, 15, 25), role="schedule")
+    rows = tuple(
+        _row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
+        for step in pricing.instalments
+    )
+    return Table(
+        header=_row(label("milestone"), label("percent"), label("amount")),
+        rows=rows,
+        footer=(_row(label("total"), "100%", fmt.money(pricing.total), style="total"),),
+        align=("left", "right", "right"),
+        widths=(60, 15, 25),
+        role="schedule",
+    )
 
 
 def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table | None:
@@ -111,38 +139,61 @@ def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table
         when = fmt.date(m.date) if m.date else (fmt.number(m.week) if m.week is not None else "")
         rows.append(_row(m.name, when, m.description or ""))
     heading = label("target_date") if has_date else label("week")
-    return Table(header=_row(label("phase"), heading, label("description")),
-                 rows=tuple(rows), align=("left", "right", "left"), widths=(40, 15, 45))
+    return Table(
+        header=_row(label("phase"), heading, label("description")),
+        rows=tuple(rows),
+        align=("left", "right", "left"),
+        widths=(40, 15, 45),
+    )
 
 
 def modules_table(record: NeedsRecord, label: Label) -> Table | None:
     modules = record.solution.modules
     if not modules:
         return None
-    return Table(header=_row(label("module"), label("description")),
-                 rows=tuple(_row(m.name, m.description or "") for m in modules),
-                 align=("left", "left"), widths=(30, 70))
+    return Table(
+        header=_row(label("module"), label("description")),
+        rows=tuple(_row(m.name, m.description or "") for m in modules),
+        align=("left", "left"),
+        widths=(30, 70),
+    )
 
 
 def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
     contacts = record.customer.contacts
     if not contacts:
         return None
-    return Table(header=_row(label("name"), label("title"), label("email")),
-                 rows=tuple(_row(c.name, c.title or "", c.email or "") for c in contacts),
-                 align=("left", "left", "left"), widths=(30, 35, 35))
+    return Table(
+        header=_row(label("name"), label("title"), label("email")),
+        rows=tuple(_row(c.name, c.title or "", c.email or "") for c in contacts),
+        align=("left", "left", "left"),
+        widths=(30, 35, 35),
+    )
 
 
 def signature_block(customer: str, seller: str, label: Label, chinese: bool) -> SignatureBlock:
     """Signature boxes: 甲方（盖章）/ 法定代表人或授权代表（签字）/ 日期 in Chinese."""
+    lines: tuple[str, ...]
     if chinese:
         lines = (label("sign_signature"), label("sign_date"))
     else:
-        lines = (label("sign_signature"), label("sign_name"), label("sign_title"),
-                 label("sign_date"))
-    return SignatureBlock((
-        Signatory(heading=label("signatory_heading", role=label("customer_party")),
-                  party=customer, lines=lines),
-        Signatory(heading=label("signatory_heading", role=label("supplier_party")),
-                  party=seller, lines=lines),
-    ))
+        lines = (
+            label("sign_signature"),
+            label("sign_name"),
+            label("sign_title"),
+            label("sign_date"),
+        )
+    return SignatureBlock(
+        (
+            Signatory(
+                heading=label("signatory_heading", role=label("customer_party")),
+                party=customer,
+                lines=lines,
+            ),
+            Signatory(
+                heading=label("signatory_heading", role=label("supplier_party")),
+                party=seller,
+                lines=lines,
+            ),
+        )
+    )

@@ -11,12 +11,16 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from propgen import __version__
 from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError
+
+if TYPE_CHECKING:
+    from propgen.document import DocumentKind
+    from propgen.pipeline import Format
 
 _DOC_KINDS = click.Choice(["proposal", "contract"])
 
@@ -28,8 +32,11 @@ def _library(path: Path | None) -> Any:
 
 
 library_option = click.option(
-    "--library", "library_dir", type=click.Path(file_okay=False, path_type=Path),
-    help="A library folder (default: $PROPGEN_LIBRARY or the bundled one).")
+    "--library",
+    "library_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A library folder (default: $PROPGEN_LIBRARY or the bundled one).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,14 +48,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-def _formats(value: str) -> tuple[str, ...]:
+def _formats(value: str) -> tuple[Format, ...]:
     from propgen.pipeline import FORMATS
 
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise click.BadParameter(f"choose from {', '.join(FORMATS)} (got {value!r})")
-    return formats
+    return cast("tuple[Format, ...]", formats)
 
 
 def _expand(paths: tuple[Path, ...]) -> list[Path]:
@@ -56,8 +63,9 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir()
-                                if p.suffix.lower() in (".yaml", ".yml", ".json")))
+            files.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+            )
         else:
             files.append(path)
     return files
@@ -65,18 +73,44 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 
 @cli.command()
 @click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True, help="Output folder.")
-@click.option("--format", "formats", default="docx,pdf", show_default=True,
-              help="Comma-separated: docx, pdf, html.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Comma-separated: docx, pdf, html.",
+)
 @click.option("--only", type=_DOC_KINDS, help="Render only this document.")
-@click.option("--allow-draft", is_flag=True,
-              help="Allow draft clauses; the contract is then marked DRAFT-UNAPPROVED.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1),
-              help="Worker processes for several files (default: one per core).")
+@click.option(
+    "--allow-draft",
+    is_flag=True,
+    help="Allow draft clauses; the contract is then marked DRAFT-UNAPPROVED.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes for several files (default: one per core).",
+)
 @library_option
-def render(needs: tuple[Path, ...], out_dir: Path, formats: str, only: str | None,
-           allow_draft: bool, jobs: int | None, library_dir: Path | None) -> None:
+def render(
+    needs: tuple[Path, ...],
+    out_dir: Path,
+    formats: str,
+    only: str | None,
+    allow_draft: bool,
+    jobs: int | None,
+    library_dir: Path | None,
+) -> None:
     """Render the proposal and contract of each NEEDS file (or folder of them)."""
     import time
 
@@ -87,23 +121,32 @@ def render(needs: tuple[Path, ...], out_dir: Path, formats: str, only: str | Non
     library = _library(library_dir)
     files = _expand(needs)
     if len(files) == 1:
-        result = render_one(files[0], out_dir, formats=chosen, library=library,  # type: ignore[arg-type]
-                            only=only, allow_draft=allow_draft)  # type: ignore[arg-type]
+        result = render_one(
+            files[0],
+            out_dir,
+            formats=chosen,
+            library=library,
+            only=cast("DocumentKind | None", only),
+            allow_draft=allow_draft,
+        )
         for written in result.files.values():
             click.echo(str(written))
         return
     started = time.monotonic()
-    batch = [Job(f, out_dir, chosen, only, allow_draft, library.root) for f in files]
+    kind = cast("DocumentKind | None", only)
+    batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root) for f in files]
     outcomes = run_batch(batch, jobs or default_jobs(), Progress())
     for outcome in outcomes:
-        for written in outcome.written:
-            click.echo(written)
+        for name in outcome.written:
+            click.echo(name)
         for problem in outcome.problems:
             click.echo(f"Error: {problem}", err=True)
     failed = [o for o in outcomes if not o.ok]
-    click.echo(f"rendered {len(outcomes) - len(failed)} of {len(outcomes)} files in "
-               f"{time.monotonic() - started:.1f}s" + (f"; {len(failed)} failed" if failed
-                                                       else ""), err=True)
+    click.echo(
+        f"rendered {len(outcomes) - len(failed)} of {len(outcomes)} files in "
+        f"{time.monotonic() - started:.1f}s" + (f"; {len(failed)} failed" if failed else ""),
+        err=True,
+    )
     if failed:
         raise click.exceptions.Exit(2 if all(o.invalid for o in failed) else 1)
 
@@ -128,18 +171,27 @@ def check(needs: tuple[Path, ...], allow_draft: bool, library_dir: Path | None) 
             continue
         record, priced = checked.plan.record, checked.pricing
         fmt = Formatter(record.document.locale, record.document.currency)
-        click.echo(f"{path}: ok — {record.document.reference}, {record.customer.name}, "
-                   f"{checked.plan.industry.id}/{record.document.locale}, "
-                   f"{' + '.join(checked.documents)}")
-        click.echo(f"  subtotal {fmt.money(priced.subtotal)}  discount "
-                   f"{fmt.money(priced.discount)}  tax {fmt.money(priced.tax)}  "
-                   f"total {fmt.money(priced.total)}")
+        click.echo(
+            f"{path}: ok — {record.document.reference}, {record.customer.name}, "
+            f"{checked.plan.industry.id}/{record.document.locale}, "
+            f"{' + '.join(checked.documents)}"
+        )
+        click.echo(
+            f"  subtotal {fmt.money(priced.subtotal)}  discount "
+            f"{fmt.money(priced.discount)}  tax {fmt.money(priced.tax)}  "
+            f"total {fmt.money(priced.total)}"
+        )
         for step in priced.instalments:
-            click.echo(f"  instalment {fmt.percent(step.percent):>5} {fmt.money(step.amount)}"
-                       f"  {step.milestone}")
+            click.echo(
+                f"  instalment {fmt.percent(step.percent):>5} {fmt.money(step.amount)}"
+                f"  {step.milestone}"
+            )
         for dev in checked.plan.deviations:
-            state = (f"approved by {dev.approved_by.who} ({dev.approved_by.date})"
-                     if dev.approved_by else f"NEEDS APPROVAL by {dev.approval}")
+            state = (
+                f"approved by {dev.approved_by.who} ({dev.approved_by.date})"
+                if dev.approved_by
+                else f"NEEDS APPROVAL by {dev.approval}"
+            )
             click.echo(f"  deviation: {dev.detail} — {state}")
         if not checked.plan.deviations:
             click.echo("  no deviations: no approval needed")
@@ -152,19 +204,26 @@ def schema() -> None:
     """Print the JSON Schema of the needs record (for editor autocompletion)."""
     from propgen.needs.models import NeedsRecord
 
-    click.echo(json.dumps(NeedsRecord.model_json_schema(mode="validation"), indent=2,
-                          ensure_ascii=False))
+    click.echo(
+        json.dumps(NeedsRecord.model_json_schema(mode="validation"), indent=2, ensure_ascii=False)
+    )
 
 
 @cli.command()
 @click.option("--industry", required=True, help="Industry id (see `propgen industries`).")
 @click.option("--locale", type=click.Choice(["en-US", "zh-CN"]), required=True)
-@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: print).")
+@click.option(
+    "-o",
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: print).",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @library_option
-def new(industry: str, locale: str, out_file: Path | None, force: bool,
-        library_dir: Path | None) -> None:
+def new(
+    industry: str, locale: str, out_file: Path | None, force: bool, library_dir: Path | None
+) -> None:
     """Write a commented needs record to start a deal from."""
     import datetime as dt
 
@@ -176,8 +235,15 @@ def new(industry: str, locale: str, out_file: Path | None, force: bool,
         click.echo(text, nl=False)
         return
     if out_file.exists() and not force:
-        raise InvalidInput(problems=[Problem(message="already exists", file=str(out_file),
-                                             hint="choose another name or pass --force")])
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message="already exists",
+                    file=str(out_file),
+                    hint="choose another name or pass --force",
+                )
+            ]
+        )
     write_atomic(out_file, text.encode())
     click.echo(str(out_file))
 
@@ -231,8 +297,7 @@ def library_check(library_dir: Path | None) -> None:
         click.echo(f"Warning: {problem}", err=True)
     if report.errors:
         raise InvalidInput(problems=report.errors)
-    click.echo(f"library ok: {report.checked_files} files checked, "
-               f"{len(report.warnings)} warnings")
+    click.echo(f"library ok: {report.checked_files} files checked, {len(report.warnings)} warnings")
 
 
 def _report(err: PropgenError) -> None:
@@ -267,8 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception:
         traceback.print_exc()
-        click.echo("Error: unexpected failure; please report it with the traceback above.",
-                   err=True)
+        click.echo(
+            "Error: unexpected failure; please report it with the traceback above.", err=True
+        )
         return 1
     return code if isinstance(code, int) else 0
 

@@ -38,7 +38,7 @@ def localize(value: Localizable | None, locale: str) -> str | None:
     """Pick the locale's text from a plain string or a ``{locale: text}`` map."""
     if value is None or isinstance(value, str):
         return value
-    text = value.get(locale)  # type: ignore[call-overload]
+    text = value.get(locale)
     return text if text is not None else next(iter(value.values()), None)
 
 
@@ -52,7 +52,7 @@ def seller_for(profile: SellerFile, locale: str) -> Seller:
         email=localize(profile.email, locale),
         phone=localize(profile.phone, locale),
         website=localize(profile.website, locale),
-        bank=profile.bank.get(locale, {}),  # type: ignore[call-overload]
+        bank=profile.bank.get(locale, {}),
         logo=profile.logo,
     )
 

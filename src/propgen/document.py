@@ -192,8 +192,9 @@ class Meta:
     """Everything outside the body: cover, running header and footer, PDF metadata.
 
     ``footer`` is the text before the page numbers (``"PG-2026-0142 · v1"``);
-    renderers append the localised "page X of Y" built from ``page_label`` and
-    ``of_label``. ``watermark`` is a large diagonal mark such as ``DRAFT``.
+    renderers append the localised "page X of Y" as ``page_label`` X ``of_label``
+    Y ``page_suffix`` ("Page 3 of 14", "第3页，共14页"). ``watermark`` is a large
+    diagonal mark such as ``DRAFT``.
     """
 
     kind: DocumentKind
@@ -207,6 +208,7 @@ class Meta:
     footer: str
     page_label: str
     of_label: str
+    page_suffix: str
     seller_name: str
     customer_name: str
     author: str

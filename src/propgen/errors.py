@@ -72,4 +72,3 @@ class EnvironmentProblem(PropgenError):
     def __init__(self, *, message: str) -> None:
         self.message = message
         super().__init__(message)
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from propgen.library.models import ClauseFile, PolicyFile, Threshold
 from propgen.needs.models import Approval, NeedsRecord
@@ -52,48 +52,83 @@ def find_deviations(
             continue
         meta = clause_files[clause.id]
         if meta.locked:
-            found.append(Deviation("locked", f"clause:{clause.id}",
-                                   f"clause {clause.id} is locked; position {clause.position} "
-                                   "chosen", locked_role))
+            found.append(
+                Deviation(
+                    "locked",
+                    f"clause:{clause.id}",
+                    f"clause {clause.id} is locked; position {clause.position} chosen",
+                    locked_role,
+                )
+            )
         else:
             role = meta.positions[clause.position].approval or fallback_role
-            found.append(Deviation("fallback", f"clause:{clause.id}",
-                                   f"clause {clause.id}: position {clause.position} instead of "
-                                   "standard", role))
+            found.append(
+                Deviation(
+                    "fallback",
+                    f"clause:{clause.id}",
+                    f"clause {clause.id}: position {clause.position} instead of standard",
+                    role,
+                )
+            )
     found.extend(_thresholds(record, policy.thresholds))
     return tuple(_with_approval(d, record.approvals) for d in found)
 
 
-def _thresholds(record: NeedsRecord, limits: Mapping[str, Threshold]) -> list[Deviation]:
+def _thresholds(record: NeedsRecord, limits: Mapping[Any, Threshold]) -> list[Deviation]:
     measures: list[tuple[str, str, Decimal | int | None, str]] = [
         ("deal_discount_pct", "deal-discount", record.pricing.discount_pct, "deal discount"),
-        ("payment_terms_days", "payment-terms", record.terms.payment_terms_days,
-         "payment terms (days)"),
-        ("liability_cap_months", "liability-cap", record.terms.liability_cap_months,
-         "liability cap (months of fees)"),
+        (
+            "payment_terms_days",
+            "payment-terms",
+            record.terms.payment_terms_days,
+            "payment terms (days)",
+        ),
+        (
+            "liability_cap_months",
+            "liability-cap",
+            record.terms.liability_cap_months,
+            "liability cap (months of fees)",
+        ),
     ]
     for index, item in enumerate(record.pricing.items):
-        measures.append(("line_discount_pct", f"line-discount:{item.sku or index + 1}",
-                         item.discount_pct, f"discount on {item.name}"))
+        measures.append(
+            (
+                "line_discount_pct",
+                f"line-discount:{item.sku or index + 1}",
+                item.discount_pct,
+                f"discount on {item.name}",
+            )
+        )
     found = []
     for key, subject, value, label in measures:
         limit = limits.get(key)
         if limit is None or value is None:
             continue
         if limit.max is not None and value > limit.max:
-            found.append(Deviation("threshold", subject,
-                                   f"{label} {value} is above the limit of {limit.max}",
-                                   limit.approval))
+            found.append(
+                Deviation(
+                    "threshold",
+                    subject,
+                    f"{label} {value} is above the limit of {limit.max}",
+                    limit.approval,
+                )
+            )
         if limit.min is not None and value < limit.min:
-            found.append(Deviation("threshold", subject,
-                                   f"{label} {value} is below the minimum of {limit.min}",
-                                   limit.approval))
+            found.append(
+                Deviation(
+                    "threshold",
+                    subject,
+                    f"{label} {value} is below the minimum of {limit.min}",
+                    limit.approval,
+                )
+            )
     return found
 
 
 def _with_approval(deviation: Deviation, approvals: Sequence[Approval]) -> Deviation:
     for approval in approvals:
         if approval.what == deviation.subject and approval.role == deviation.approval:
-            return Deviation(deviation.kind, deviation.subject, deviation.detail,
-                             deviation.approval, approval)
+            return Deviation(
+                deviation.kind, deviation.subject, deviation.detail, deviation.approval, approval
+            )
     return deviation

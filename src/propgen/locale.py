@@ -17,11 +17,29 @@ _CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CN_PLACES = ("", "拾", "佰", "仟")
 _CN_GROUPS = ("", "万", "亿", "万亿")
 
-_EN_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-    "fourteen fifteen sixteen seventeen eighteen nineteen"
-).split()
-_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_EN_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _EN_GROUPS = ("", " thousand", " million", " billion", " trillion")
 
 
@@ -45,8 +63,9 @@ class Formatter:
         from babel.numbers import format_currency
 
         rounded = round_money(Decimal(amount), self.currency)
-        return str(format_currency(rounded, self.currency, locale=self.babel_locale,
-                                   currency_digits=True))
+        return str(
+            format_currency(rounded, self.currency, locale=self.babel_locale, currency_digits=True)
+        )
 
     def number(self, value: Decimal | int) -> str:
         """Grouped number, trailing zeros of whole numbers dropped: ``1200`` → ``1,200``."""

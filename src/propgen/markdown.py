@@ -84,8 +84,11 @@ def _lines(text: str) -> list[Inline]:
 
 
 def _inlines(node: SyntaxTreeNode) -> tuple[Inline, ...]:
-    children = node.children[0].children if node.children and node.children[0].type == "inline" \
+    children = (
+        node.children[0].children
+        if node.children and node.children[0].type == "inline"
         else node.children
+    )
     return _merge(_inline_list(children))
 
 
@@ -139,7 +142,7 @@ def _table(node: SyntaxTreeNode) -> Table:
     return Table(
         header=header,
         rows=tuple(rows),
-        align=tuple(align) if align else ("left",) * columns,
+        align=tuple(align) if align else tuple[Align, ...](["left"] * columns),
         widths=(1,) * columns,
     )
 

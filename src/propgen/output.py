@@ -61,8 +61,13 @@ def write_all(out_dir: Path, files: Mapping[str, bytes]) -> None:
     for name, data in files.items():
         target = (root / name).resolve()
         if target.parent != root:
-            raise InvalidInput(problems=[Problem(message=f"output name {name!r} leaves the "
-                                                 "output folder", file=str(out_dir))])
+            raise InvalidInput(
+                problems=[
+                    Problem(
+                        message=f"output name {name!r} leaves the output folder", file=str(out_dir)
+                    )
+                ]
+            )
         write_atomic(target, data)
 
 
@@ -86,8 +91,11 @@ def verify(out_dir: Path) -> list[tuple[str, str]]:
             data = json.loads(record.read_text(encoding="utf-8"))
             outputs = data["outputs"]
         except (ValueError, KeyError, TypeError) as err:
-            raise InvalidInput(problems=[Problem(message=f"not a propgen provenance file: {err}",
-                                                 file=str(record))]) from err
+            raise InvalidInput(
+                problems=[
+                    Problem(message=f"not a propgen provenance file: {err}", file=str(record))
+                ]
+            ) from err
         for name, expected in outputs.items():
             path = out_dir / Path(name).name
             if not path.is_file():

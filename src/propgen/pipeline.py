@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from propgen.assemble import Inputs, assemble_contract, assemble_proposal
 from propgen.context import seller_for
-from propgen.document import Document
+from propgen.document import Document, DocumentKind
 from propgen.library.store import Library, default_library_root
 from propgen.needs.loader import LoadedNeeds, load_needs
 from propgen.output import provenance_bytes, safe_name, sha256, write_all
-from propgen.plan import DocumentKind, Plan, PlannedText, plan_documents
+from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
 
 Format = Literal["docx", "pdf", "html"]
@@ -61,17 +61,20 @@ def check(
     locale = plan.record.document.locale
     seller = seller_for(library.seller, locale)
     logo = seller.logo if seller.logo and (library.theme_dir / seller.logo).is_file() else ""
-    inputs = Inputs(plan=plan, pricing=priced, seller=seller, labels=library.labels(locale),
-                    logo=logo)
+    inputs = Inputs(
+        plan=plan, pricing=priced, seller=seller, labels=library.labels(locale), logo=logo
+    )
     documents: dict[DocumentKind, Document] = {}
     for kind in plan.produce:
-        documents[kind] = assemble_proposal(inputs) if kind == "proposal" \
-            else assemble_contract(inputs)
+        documents[kind] = (
+            assemble_proposal(inputs) if kind == "proposal" else assemble_contract(inputs)
+        )
     return Checked(needs=needs, library=library, plan=plan, pricing=priced, documents=documents)
 
 
-def render_formats(document: Document, theme_dir: Path,
-                   formats: Iterable[Format]) -> dict[Format, bytes]:
+def render_formats(
+    document: Document, theme_dir: Path, formats: Iterable[Format]
+) -> dict[Format, bytes]:
     """Render one document in each format (renderers are imported only when used)."""
     out: dict[Format, bytes] = {}
     for fmt in formats:
@@ -120,8 +123,12 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
     root = checked.library.root
 
     def used(text: PlannedText) -> dict[str, Any]:
-        entry: dict[str, Any] = {"id": text.id, "version": text.version, "origin": text.origin,
-                                 "sha256": text.sha256}
+        entry: dict[str, Any] = {
+            "id": text.id,
+            "version": text.version,
+            "origin": text.origin,
+            "sha256": text.sha256,
+        }
         if text.position:
             entry.update(position=text.position, status=text.status)
         if text.variant:
@@ -139,11 +146,13 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
         "industry": plan.industry.id,
         "documents": sorted(checked.documents),
         "sections": [used(t) for t in plan.proposal] if "proposal" in checked.documents else [],
-        "recitals": used(plan.recitals) if plan.recitals and "contract" in checked.documents
+        "recitals": used(plan.recitals)
+        if plan.recitals and "contract" in checked.documents
         else None,
         "clauses": [used(t) for t in plan.clauses] if "contract" in checked.documents else [],
-        "overrides": [o.model_dump(mode="json", exclude_defaults=True)
-                      for o in plan.record.sections],
+        "overrides": [
+            o.model_dump(mode="json", exclude_defaults=True) for o in plan.record.sections
+        ],
         "pricing": {
             "currency": priced.currency,
             "subtotal": str(priced.subtotal),
@@ -154,8 +163,13 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
             "instalments": [str(i.amount) for i in priced.instalments],
         },
         "deviations": [
-            {"kind": d.kind, "subject": d.subject, "detail": d.detail, "approval": d.approval,
-             "approved_by": d.approved_by.model_dump(mode="json") if d.approved_by else None}
+            {
+                "kind": d.kind,
+                "subject": d.subject,
+                "detail": d.detail,
+                "approval": d.approval,
+                "approved_by": d.approved_by.model_dump(mode="json") if d.approved_by else None,
+            }
             for d in plan.deviations
         ],
         "approvals": [a.model_dump(mode="json") for a in plan.record.approvals],

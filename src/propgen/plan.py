@@ -12,14 +12,13 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
+from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
 from propgen.governance import Deviation, find_deviations
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
 from propgen.needs.models import NeedsRecord, SectionOverride, Terms
-
-DocumentKind = Literal["proposal", "contract"]
 
 
 @dataclass(frozen=True)
@@ -79,28 +78,50 @@ def plan_documents(
     try:
         manifest = library.industry(doc.industry).value
     except KeyError:
-        raise NeedsError(problems=[needs.problem(
-            ("document", "industry"), f"unknown industry {doc.industry!r}",
-            _did_you_mean(doc.industry, library.industry_ids()))]) from None
+        raise NeedsError(
+            problems=[
+                needs.problem(
+                    ("document", "industry"),
+                    f"unknown industry {doc.industry!r}",
+                    _did_you_mean(doc.industry, library.industry_ids()),
+                )
+            ]
+        ) from None
     if doc.locale not in manifest.locales:
-        raise NeedsError(problems=[needs.problem(
-            ("document", "locale"), f"industry {doc.industry!r} has no {doc.locale} templates",
-            f"available: {', '.join(manifest.locales)}")])
+        raise NeedsError(
+            problems=[
+                needs.problem(
+                    ("document", "locale"),
+                    f"industry {doc.industry!r} has no {doc.locale} templates",
+                    f"available: {', '.join(manifest.locales)}",
+                )
+            ]
+        )
     record = _with_defaults(record, manifest)
     produce = tuple(k for k in record.document.produce if only in (None, k))
     problems: list[Problem] = []
     proposal = _plan_proposal(needs, library, manifest, problems) if "proposal" in produce else ()
-    clauses, recitals = _plan_contract(needs, library, manifest, problems) \
-        if "contract" in produce else ((), None)
+    clauses, recitals = (
+        _plan_contract(needs, library, manifest, problems) if "contract" in produce else ((), None)
+    )
     if problems:
         raise NeedsError(problems=problems)
     drafts = tuple(c.id for c in clauses if c.status == "draft")
     if "contract" in produce:
         _check_clause_status(clauses, allow_draft)
-    deviations = find_deviations(record, library.policy, clauses, _clause_files(library, manifest,
-                                                                               clauses))
-    return Plan(record=record, industry=manifest, produce=produce, proposal=proposal,
-                recitals=recitals, clauses=clauses, deviations=deviations, draft_clauses=drafts)
+    deviations = find_deviations(
+        record, library.policy, clauses, _clause_files(library, manifest, clauses)
+    )
+    return Plan(
+        record=record,
+        industry=manifest,
+        produce=produce,
+        proposal=proposal,
+        recitals=recitals,
+        clauses=clauses,
+        deviations=deviations,
+        draft_clauses=drafts,
+    )
 
 
 def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
@@ -135,8 +156,9 @@ def _section_text(loaded: Loaded[SectionFile], locale: str, variant: str = "") -
     )
 
 
-def _plan_proposal(needs: LoadedNeeds, library: Library, manifest: Manifest,
-                   problems: list[Problem]) -> tuple[PlannedText, ...]:
+def _plan_proposal(
+    needs: LoadedNeeds, library: Library, manifest: Manifest, problems: list[Problem]
+) -> tuple[PlannedText, ...]:
     locale = needs.record.document.locale
     loaded = {sid: _listed_section(library, manifest, sid) for sid in manifest.proposal.sections}
     order = [_section_text(loaded[sid], locale) for sid in manifest.proposal.sections]
@@ -168,43 +190,65 @@ def _apply_override(
     for anchor_field in ("after", "before"):
         anchor = getattr(change, anchor_field)
         if anchor and anchor not in ids:
-            raise _OverrideProblem(anchor_field, f"no section {anchor!r} to place it {anchor_field}",
-                                   _did_you_mean(anchor, ids))
+            raise _OverrideProblem(
+                anchor_field,
+                f"no section {anchor!r} to place it {anchor_field}",
+                _did_you_mean(anchor, ids),
+            )
     existing = next((s for s in order if s.id == change.id), None)
     locked = change.id in loaded and loaded[change.id].value.locked
     if existing is None:
         if change.remove or change.variant:
-            raise _OverrideProblem("id", f"no section {change.id!r} in this proposal",
-                                   _did_you_mean(change.id, ids))
+            raise _OverrideProblem(
+                "id", f"no section {change.id!r} in this proposal", _did_you_mean(change.id, ids)
+            )
         if change.text is None:
             if not library.has(manifest.id, "sections", change.id):
-                raise _OverrideProblem("id", f"no library section {change.id!r} to add",
-                                       _did_you_mean(change.id, library.known_ids(
-                                           manifest.id, "sections")) + " (or give text)")
+                raise _OverrideProblem(
+                    "id",
+                    f"no library section {change.id!r} to add",
+                    _did_you_mean(change.id, library.known_ids(manifest.id, "sections"))
+                    + " (or give text)",
+                )
             added = _section_text(library.section(manifest.id, change.id), locale)
         else:
             if not change.title:
                 raise _OverrideProblem("title", "a new section needs a title")
-            added = PlannedText(id=change.id, title=change.title, source=change.text,
-                                templated=False, file="", line=None, version="", origin="added")
+            added = PlannedText(
+                id=change.id,
+                title=change.title,
+                source=change.text,
+                templated=False,
+                file="",
+                line=None,
+                version="",
+                origin="added",
+            )
         if change.title:
             added = _replace(added, title=change.title)
         return _insert(order, added, change)
     if locked and (change.remove or change.text is not None or change.title):
-        raise _OverrideProblem("id", f"section {change.id!r} is locked by the library",
-                               "it cannot be replaced or removed; ask its owner")
+        raise _OverrideProblem(
+            "id",
+            f"section {change.id!r} is locked by the library",
+            "it cannot be replaced or removed; ask its owner",
+        )
     if change.remove:
         return [s for s in order if s.id != change.id]
     updated = existing
     if change.variant:
         variants = list(loaded[change.id].value.variants) if change.id in loaded else []
         if change.variant not in variants:
-            raise _OverrideProblem("variant", f"section {change.id!r} has no variant "
-                                   f"{change.variant!r}", _did_you_mean(change.variant, variants))
+            raise _OverrideProblem(
+                "variant",
+                f"section {change.id!r} has no variant {change.variant!r}",
+                _did_you_mean(change.variant, variants),
+            )
         updated = _section_text(loaded[change.id], locale, change.variant)
     if change.text is not None:
-        updated = _replace(updated, source=change.text, templated=False, origin="override",
-                           file="", line=None)
+        updated = _replace(
+            updated, source=change.text, templated=False, origin="override", file="", line=None
+        )
     if change.title:
         updated = _replace(updated, title=change.title, origin="override")
     if change.after or change.before:
@@ -218,8 +262,9 @@ def _replace(text: PlannedText, **changes: object) -> PlannedText:
     return replace(text, **changes)  # type: ignore[arg-type]
 
 
-def _insert(order: list[PlannedText], item: PlannedText,
-            change: SectionOverride) -> list[PlannedText]:
+def _insert(
+    order: list[PlannedText], item: PlannedText, change: SectionOverride
+) -> list[PlannedText]:
     ids = [s.id for s in order]
     if change.after:
         at = ids.index(change.after) + 1
@@ -230,22 +275,30 @@ def _insert(order: list[PlannedText], item: PlannedText,
     return [*order[:at], item, *order[at:]]
 
 
-def _plan_contract(needs: LoadedNeeds, library: Library, manifest: Manifest,
-                   problems: list[Problem]) -> tuple[tuple[PlannedText, ...], PlannedText | None]:
+def _plan_contract(
+    needs: LoadedNeeds, library: Library, manifest: Manifest, problems: list[Problem]
+) -> tuple[tuple[PlannedText, ...], PlannedText | None]:
     record = needs.record
     locale = record.document.locale
     contract = manifest.contract
     if contract is None:
         if "contract" in record.document.produce:
-            problems.append(needs.problem(("document", "produce"),
-                                          f"industry {manifest.id!r} has no contract template"))
+            problems.append(
+                needs.problem(
+                    ("document", "produce"), f"industry {manifest.id!r} has no contract template"
+                )
+            )
         return (), None
     chosen = dict(record.clauses)
     for clause_id in chosen:
         if clause_id not in contract.clauses:
-            problems.append(needs.problem(("clauses", clause_id),
-                                          f"no clause {clause_id!r} in the {manifest.id} contract",
-                                          _did_you_mean(clause_id, contract.clauses)))
+            problems.append(
+                needs.problem(
+                    ("clauses", clause_id),
+                    f"no clause {clause_id!r} in the {manifest.id} contract",
+                    _did_you_mean(clause_id, contract.clauses),
+                )
+            )
     clauses: list[PlannedText] = []
     for clause_id in contract.clauses:
         try:
@@ -255,16 +308,27 @@ def _plan_contract(needs: LoadedNeeds, library: Library, manifest: Manifest,
         clause = loaded.value
         position = chosen.get(clause_id, "standard")
         if position not in clause.positions:
-            problems.append(needs.problem(("clauses", clause_id),
-                                          f"clause {clause_id!r} has no position {position!r}",
-                                          _did_you_mean(position, list(clause.positions))))
+            problems.append(
+                needs.problem(
+                    ("clauses", clause_id),
+                    f"clause {clause_id!r} has no position {position!r}",
+                    _did_you_mean(position, list(clause.positions)),
+                )
+            )
             continue
-        clauses.append(PlannedText(
-            id=clause.id, title=clause.title.get(locale, ""),
-            source=clause.positions[position].text.get(locale, ""), templated=True,
-            file=str(loaded.source.path),
-            line=loaded.source.lines.get(("positions", position, "text", locale)),
-            version=clause.version, position=position, status=clause.status))
+        clauses.append(
+            PlannedText(
+                id=clause.id,
+                title=clause.title.get(locale, ""),
+                source=clause.positions[position].text.get(locale, ""),
+                templated=True,
+                file=str(loaded.source.path),
+                line=loaded.source.lines.get(("positions", position, "text", locale)),
+                version=clause.version,
+                position=position,
+                status=clause.status,
+            )
+        )
     recitals = None
     if contract.recitals:
         recitals = _section_text(_listed_section(library, manifest, contract.recitals), locale)
@@ -272,10 +336,15 @@ def _plan_contract(needs: LoadedNeeds, library: Library, manifest: Manifest,
 
 
 def _missing(library: Library, manifest: Manifest, kind: str, item_id: str) -> LibraryError:
-    return LibraryError(problems=[Problem(
-        message=f"{kind} {item_id!r} is listed but no {kind} file exists",
-        file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
-        hint=f"add {kind}s/{item_id}.yaml to the industry folder or to snippets/")])
+    return LibraryError(
+        problems=[
+            Problem(
+                message=f"{kind} {item_id!r} is listed but no {kind} file exists",
+                file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
+                hint=f"add {kind}s/{item_id}.yaml to the industry folder or to snippets/",
+            )
+        ]
+    )
 
 
 def _listed_section(library: Library, manifest: Manifest, section_id: str) -> Loaded[SectionFile]:
@@ -285,8 +354,9 @@ def _listed_section(library: Library, manifest: Manifest, section_id: str) -> Lo
         raise _missing(library, manifest, "section", section_id) from None
 
 
-def _clause_files(library: Library, manifest: Manifest,
-                  clauses: tuple[PlannedText, ...]) -> dict[str, ClauseFile]:
+def _clause_files(
+    library: Library, manifest: Manifest, clauses: tuple[PlannedText, ...]
+) -> dict[str, ClauseFile]:
     return {c.id: library.clause(manifest.id, c.id).value for c in clauses}
 
 
@@ -294,12 +364,23 @@ def _check_clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) ->
     problems = []
     for clause in clauses:
         if clause.status == "retired":
-            problems.append(Problem(message=f"clause {clause.id!r} (version {clause.version}) is "
-                                    "retired and may not be used", file=clause.file,
-                                    field="status", hint="legal must replace it in the manifest"))
+            problems.append(
+                Problem(
+                    message=f"clause {clause.id!r} (version {clause.version}) is "
+                    "retired and may not be used",
+                    file=clause.file,
+                    field="status",
+                    hint="legal must replace it in the manifest",
+                )
+            )
         elif clause.status == "draft" and not allow_draft:
-            problems.append(Problem(message=f"clause {clause.id!r} is a draft that legal has not "
-                                    "approved", file=clause.file, field="status",
-                                    hint="use --allow-draft to render a DRAFT-UNAPPROVED contract"))
+            problems.append(
+                Problem(
+                    message=f"clause {clause.id!r} is a draft that legal has not approved",
+                    file=clause.file,
+                    field="status",
+                    hint="use --allow-draft to render a DRAFT-UNAPPROVED contract",
+                )
+            )
     if problems:
         raise PolicyError(problems=problems)

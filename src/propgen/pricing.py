@@ -112,8 +112,9 @@ def price(pricing: Pricing, currency: str) -> PriceBreakdown:
     lines = tuple(
         PricedLine(
             item=item,
-            total=r(item.quantity * item.periods * item.unit_price
-                    * (1 - item.discount_pct / HUNDRED)),
+            total=r(
+                item.quantity * item.periods * item.unit_price * (1 - item.discount_pct / HUNDRED)
+            ),
         )
         for item in pricing.items
     )

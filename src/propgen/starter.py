@@ -20,23 +20,39 @@ def starter_needs(library: Library, industry_id: str, locale: str, today: dt.dat
     try:
         manifest = library.industry(industry_id).value
     except KeyError:
-        raise InvalidInput(problems=[Problem(
-            message=f"unknown industry {industry_id!r}", field="--industry",
-            hint=f"choose from {', '.join(library.industry_ids())}")]) from None
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message=f"unknown industry {industry_id!r}",
+                    field="--industry",
+                    hint=f"choose from {', '.join(library.industry_ids())}",
+                )
+            ]
+        ) from None
     if locale not in manifest.locales:
-        raise InvalidInput(problems=[Problem(
-            message=f"industry {industry_id!r} has no {locale} templates", field="--locale",
-            hint=f"choose from {', '.join(manifest.locales)}")])
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message=f"industry {industry_id!r} has no {locale} templates",
+                    field="--locale",
+                    hint=f"choose from {', '.join(manifest.locales)}",
+                )
+            ]
+        )
     path = library.templates / "starter" / f"{locale}.yaml"
     source = path.read_text(encoding="utf-8")
     clauses = manifest.contract.clauses if manifest.contract else []
-    return sandbox(escape=Markup).from_string(source).render(
-        industry=industry_id,
-        industry_title=manifest.title.get(locale, industry_id),
-        reference=f"PG-{today:%Y}-0001",
-        today=today.isoformat(),
-        valid_until=(today + dt.timedelta(days=30)).isoformat(),
-        start_date=(today + dt.timedelta(days=30)).isoformat(),
-        sections=", ".join(manifest.proposal.sections),
-        clauses=", ".join(clauses),
+    return (
+        sandbox(escape=Markup)
+        .from_string(source)
+        .render(
+            industry=industry_id,
+            industry_title=manifest.title.get(locale, industry_id),
+            reference=f"PG-{today:%Y}-0001",
+            today=today.isoformat(),
+            valid_until=(today + dt.timedelta(days=30)).isoformat(),
+            start_date=(today + dt.timedelta(days=30)).isoformat(),
+            sections=", ".join(manifest.proposal.sections),
+            clauses=", ".join(clauses),
+        )
     )

@@ -95,32 +95,50 @@ def render_text(
     try:
         return _compile(env, source, name).render(context)
     except jinja2.TemplateSyntaxError as err:
-        raise LibraryError(problems=[_problem(file, first_line, err.lineno, field,
-                                              f"template syntax error: {err.message}")]) from err
+        raise LibraryError(
+            problems=[
+                _problem(
+                    file, first_line, err.lineno, field, f"template syntax error: {err.message}"
+                )
+            ]
+        ) from err
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
         line = _template_line(err.__traceback__, name)
-        raise LibraryError(problems=[_problem(file, first_line, line, field,
-                                              f"template error: {err}")]) from err
+        raise LibraryError(
+            problems=[_problem(file, first_line, line, field, f"template error: {err}")]
+        ) from err
     except LibraryError:
         raise
     except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as err:
         line = _template_line(err.__traceback__, name)
-        raise LibraryError(problems=[_problem(file, first_line, line, field,
-                                              f"template failed: {err}")]) from err
+        raise LibraryError(
+            problems=[_problem(file, first_line, line, field, f"template failed: {err}")]
+        ) from err
 
 
-def evaluate(env: jinja2.Environment, expression: str, context: Mapping[str, Any], *,
-             file: str, line: int | None, field: str) -> bool:
+def evaluate(
+    env: jinja2.Environment,
+    expression: str,
+    context: Mapping[str, Any],
+    *,
+    file: str,
+    line: int | None,
+    field: str,
+) -> bool:
     """Evaluate a ``when:`` condition."""
     try:
         return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
     except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as err:
-        raise LibraryError(problems=[Problem(message=f"condition failed: {err}", file=file,
-                                             line=line, field=field)]) from err
+        raise LibraryError(
+            problems=[
+                Problem(message=f"condition failed: {err}", file=file, line=line, field=field)
+            ]
+        ) from err
 
 
-def _problem(file: str, first_line: int | None, line: int | None, field: str,
-             message: str) -> Problem:
+def _problem(
+    file: str, first_line: int | None, line: int | None, field: str, message: str
+) -> Problem:
     at = first_line + line if first_line is not None and line is not None else first_line
     return Problem(message=message, file=file, line=at, field=field)
 

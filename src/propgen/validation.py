@@ -32,8 +32,9 @@ def _problems(source: Source, err: ValidationError, model: type[BaseModel]) -> l
     for error in err.errors(include_url=False):
         loc: FieldPath = tuple(p for p in error["loc"] if isinstance(p, str | int))
         # Drop pydantic's union/validator branch names so the path is the user's.
-        loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith(
-            "function-"))))
+        loc = tuple(
+            p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        )
         message, hint = _explain(error, loc, model)
         problems.append(
             Problem(
@@ -52,8 +53,11 @@ def _explain(error: Any, loc: FieldPath, model: type[BaseModel]) -> tuple[str, s
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else (
-            f"known fields here: {', '.join(known)}" if known else "")
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else (f"known fields here: {', '.join(known)}" if known else "")
+        )
         return "unknown field", hint
     if kind == "missing":
         return "is required but missing", ""

@@ -72,8 +72,12 @@ def test_several_errors_reported_together(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("word", ["NO", "off", "yes", "010", "12:30", "1e3"])
 def test_yaml_11_values_stay_text(tmp_path: Path, word: str) -> None:
-    loaded = load_needs((tmp_path / "n.yaml", (tmp_path / "n.yaml").write_text(
-        VALID.replace("name: ACME", f"name: {word}")))[0])
+    loaded = load_needs(
+        (
+            tmp_path / "n.yaml",
+            (tmp_path / "n.yaml").write_text(VALID.replace("name: ACME", f"name: {word}")),
+        )[0]
+    )
     assert loaded.record.customer.name == word
 
 
@@ -130,17 +134,21 @@ def test_json_rejects_nan_and_duplicates(tmp_path: Path) -> None:
 
 
 def test_payment_schedule_must_sum_to_100(tmp_path: Path) -> None:
-    text = VALID + "  payment_schedule:\n    - {milestone: a, percent: 60}\n" \
-                   "    - {milestone: b, percent: 30}\n"
+    text = (
+        VALID + "  payment_schedule:\n    - {milestone: a, percent: 60}\n"
+        "    - {milestone: b, percent: 30}\n"
+    )
     assert "add up to 90, not 100" in errors(tmp_path, text)
 
 
 def test_valid_until_before_date(tmp_path: Path) -> None:
     assert "is before the document date" in errors(
-        tmp_path, VALID.replace("valid_until: 2026-12-27", "valid_until: 2026-11-01"))
+        tmp_path, VALID.replace("valid_until: 2026-12-27", "valid_until: 2026-11-01")
+    )
 
 
 def test_chinese_registration_id_check_digit(tmp_path: Path) -> None:
     text = VALID.replace("locale: en-US", "locale: zh-CN").replace(
-        "  name: ACME\n", "  name: ACME\n  registration_id: 91320594MA1WXY3K5Y\n")
+        "  name: ACME\n", "  name: ACME\n  registration_id: 91320594MA1WXY3K5Y\n"
+    )
     assert "统一社会信用代码" in errors(tmp_path, text)

@@ -92,7 +92,7 @@ ZH = {
     ],
     "header": "子午线系统 · 建议书 PG-2026-0142",
     "footer": "PG-2026-0142 · v1",
-    "page": ("第", "页，共"),
+    "page": ("第", "页，共", "页"),
     "toc": "目录",
     "h": ["执行摘要", "需求理解", "报价", "条款", "确认"],
     "para": "艾克米物流在 14 个场站运营 1,240 辆车。调度员每天早上手工重新规划路线，每个场站每天"
@@ -216,6 +216,7 @@ def sample(locale: str = "en-US", *, extra: str = "", logo: str = "logo.svg") ->
         footer=s["footer"],
         page_label=s["page"][0],
         of_label=s["page"][1],
+        page_suffix=s["page"][2] if len(s["page"]) > 2 else "",  # type: ignore[misc]
         seller_name="Meridian Systems",
         customer_name="Acme",
         author="Jane Smith",
@@ -372,6 +373,7 @@ def test_minimal_document() -> None:
         footer="",
         page_label="Page",
         of_label="of",
+        page_suffix="",
         seller_name="",
         customer_name="",
         author="",

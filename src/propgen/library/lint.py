@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,8 +69,12 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
     labels = {loc: guard(library.labels, loc) or {} for loc in ("en-US", "zh-CN")}
     missing = set(labels["en-US"]) ^ set(labels["zh-CN"])
     for key in sorted(missing):
-        errors.append(Problem(message=f"label {key!r} is not given in every locale",
-                              file=str(library.templates / "labels")))
+        errors.append(
+            Problem(
+                message=f"label {key!r} is not given in every locale",
+                file=str(library.templates / "labels"),
+            )
+        )
     guard(lambda: library.seller)
     guard(lambda: library.policy)
     guard(lambda: library.info)
@@ -83,10 +87,14 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
         manifest = loaded.value
         for item, kind, field in _references(manifest):
             if not library.has(industry_id, kind, item):
-                errors.append(Problem(message=f"{kind[:-1]} {item!r} does not exist",
-                                      file=str(loaded.source.path),
-                                      line=loaded.source.line_of(field), field=".".join(
-                                          str(p) for p in field)))
+                errors.append(
+                    Problem(
+                        message=f"{kind[:-1]} {item!r} does not exist",
+                        file=str(loaded.source.path),
+                        line=loaded.source.line_of(field),
+                        field=".".join(str(p) for p in field),
+                    )
+                )
                 continue
             getter = library.section if kind == "sections" else library.clause
             item_file: Loaded[Any] | None = guard(getter, industry_id, item)
@@ -100,9 +108,10 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
             guard(_render_sample, sample, library)
 
     for path in sorted((library.snippets / "sections").glob("*.yaml")) + sorted(
-            (library.snippets / "clauses").glob("*.yaml")):
+        (library.snippets / "clauses").glob("*.yaml")
+    ):
         model: type[BaseModel] = SectionFile if path.parent.name == "sections" else ClauseFile
-        item = guard(library._load, path, model)  # noqa: SLF001 - same package
+        item = guard(library._load, path, model)
         if item is not None:
             files.add(path)
             errors.extend(_check_variables(item))
@@ -110,12 +119,13 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
         for kind in ("sections", "clauses"):
             for path in sorted((library.industry_dir(industry_id) / kind).glob("*.yaml")):
                 model = SectionFile if kind == "sections" else ClauseFile
-                item = guard(library._load, path, model)  # noqa: SLF001
+                item = guard(library._load, path, model)
                 if item is not None:
                     files.add(path)
                     errors.extend(_check_variables(item))
-    return LintReport(errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)),
-                      checked_files=len(files))
+    return LintReport(
+        errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)), checked_files=len(files)
+    )
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -132,7 +142,7 @@ def _references(manifest: Manifest) -> Iterator[tuple[str, str, tuple[str | int,
             yield clause, "clauses", ("contract", "clauses", index)
 
 
-def _check_locales(item: Loaded[Any], locales: list[str], errors: list[Problem]) -> None:
+def _check_locales(item: Loaded[Any], locales: Sequence[str], errors: list[Problem]) -> None:
     value = item.value
     texts: dict[str, dict[str, str]] = {"title": value.title}
     if isinstance(value, SectionFile):
@@ -144,25 +154,52 @@ def _check_locales(item: Loaded[Any], locales: list[str], errors: list[Problem])
     for field, per_locale in texts.items():
         for locale in locales:
             if not per_locale.get(locale, "").strip():
-                errors.append(Problem(message=f"no {locale} text", file=str(item.source.path),
-                                      line=item.source.line_of(tuple(field.split("."))),
-                                      field=field))
+                errors.append(
+                    Problem(
+                        message=f"no {locale} text",
+                        file=str(item.source.path),
+                        line=item.source.line_of(tuple(field.split("."))),
+                        field=field,
+                    )
+                )
 
 
-def _check_clause_status(item: Loaded[ClauseFile], industry_id: str, today: dt.date,
-                         errors: list[Problem], warnings: list[Problem]) -> None:
+def _check_clause_status(
+    item: Loaded[ClauseFile],
+    industry_id: str,
+    today: dt.date,
+    errors: list[Problem],
+    warnings: list[Problem],
+) -> None:
     clause = item.value
     where = {"file": str(item.source.path)}
     if clause.status == "retired":
-        errors.append(Problem(message=f"retired clause is used by industry {industry_id!r}",
-                              line=item.source.line_of(("status",)), field="status", **where))
+        errors.append(
+            Problem(
+                message=f"retired clause is used by industry {industry_id!r}",
+                line=item.source.line_of(("status",)),
+                field="status",
+                **where,
+            )
+        )
     elif clause.status == "draft":
-        warnings.append(Problem(message=f"draft clause is used by industry {industry_id!r}",
-                                line=item.source.line_of(("status",)), field="status", **where))
+        warnings.append(
+            Problem(
+                message=f"draft clause is used by industry {industry_id!r}",
+                line=item.source.line_of(("status",)),
+                field="status",
+                **where,
+            )
+        )
     if clause.review_by and clause.review_by < today:
-        warnings.append(Problem(message=f"review was due on {clause.review_by}",
-                                line=item.source.line_of(("review_by",)), field="review_by",
-                                **where))
+        warnings.append(
+            Problem(
+                message=f"review was due on {clause.review_by}",
+                line=item.source.line_of(("review_by",)),
+                field="review_by",
+                **where,
+            )
+        )
 
 
 def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
@@ -186,11 +223,16 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
     for field, text in _texts(item):
         first = item.source.lines.get(field)
 
-        def problem(message: str, line: int | None, field: tuple[str, ...] = field,
-                    first: int | None = first) -> Problem:
+        def problem(
+            message: str,
+            line: int | None,
+            field: tuple[str, ...] = field,
+            first: int | None = first,
+        ) -> Problem:
             at = first + line if first is not None and line else first
-            return Problem(message=message, file=str(item.source.path), line=at,
-                           field=".".join(field))
+            return Problem(
+                message=message, file=str(item.source.path), line=at, field=".".join(field)
+            )
 
         try:
             tree = env.parse(text)
@@ -199,15 +241,21 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
             continue
         local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for name in tree.find_all(nodes.Name):
-            if name.ctx == "load" and name.name not in local and name.name not in \
-                    _CONTEXT_TYPES and name.name not in _FUNCTIONS and name.name != "loop":
+            if (
+                name.ctx == "load"
+                and name.name not in local
+                and name.name not in _CONTEXT_TYPES
+                and name.name not in _FUNCTIONS
+                and name.name != "loop"
+            ):
                 problems.append(problem(f"unknown variable {name.name!r}", name.lineno))
         for attr in tree.find_all(nodes.Getattr):
             if isinstance(attr.node, nodes.Name) and attr.node.name in _CONTEXT_TYPES:
                 owner = _CONTEXT_TYPES[attr.node.name]
                 if owner is not None and attr.attr not in _attributes(owner):
-                    problems.append(problem(f"{attr.node.name} has no field {attr.attr!r}",
-                                            attr.lineno))
+                    problems.append(
+                        problem(f"{attr.node.name} has no field {attr.attr!r}", attr.lineno)
+                    )
         for flt in tree.find_all(nodes.Filter):
             if flt.name not in _FILTERS and flt.name not in env.filters:
                 problems.append(problem(f"unknown filter {flt.name!r}", flt.lineno))
@@ -227,4 +275,3 @@ def _render_sample(sample: Path, library: Library) -> None:
     from propgen.pipeline import check
 
     check(sample, library=library, allow_draft=True)
-

@@ -6,11 +6,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Locale = Literal["en-US", "zh-CN"]
-PerLocale = dict[Locale, str]
+LOCALES = ("en-US", "zh-CN")
+
+
+def _known_locales(texts: dict[str, str]) -> dict[str, str]:
+    unknown = [key for key in texts if key not in LOCALES]
+    if unknown:
+        raise ValueError(f"unknown locale {unknown[0]!r}; use {' or '.join(LOCALES)}")
+    return texts
+
+
+PerLocale = Annotated[dict[str, str], AfterValidator(_known_locales)]
 """Text per locale, e.g. ``{"en-US": "...", "zh-CN": "..."}``."""
 
 STRUCTURED_BLOCKS = (
@@ -110,8 +120,9 @@ class Threshold(LibraryModel):
 
 class PolicyFile(LibraryModel):
     thresholds: dict[
-        Literal["line_discount_pct", "deal_discount_pct", "payment_terms_days",
-                "liability_cap_months"],
+        Literal[
+            "line_discount_pct", "deal_discount_pct", "payment_terms_days", "liability_cap_months"
+        ],
         Threshold,
     ] = Field(default_factory=dict)
     approvals: dict[Literal["fallback", "locked"], str] = Field(default_factory=dict)
@@ -129,6 +140,5 @@ class SellerFile(LibraryModel):
     email: Localizable | None = None
     phone: Localizable | None = None
     website: Localizable | None = None
-    bank: dict[Locale, dict[str, str]] = Field(default_factory=dict)
+    bank: dict[str, dict[str, str]] = Field(default_factory=dict)
     logo: str | None = None
-

@@ -68,8 +68,12 @@ class Library:
         self.root = Path(root).resolve()
         if not (self.root / "templates").is_dir() or not (self.root / "snippets").is_dir():
             raise LibraryError(
-                problems=[Problem(message="is not a propgen library (needs templates/ and "
-                                  "snippets/ folders)", file=str(root))]
+                problems=[
+                    Problem(
+                        message="is not a propgen library (needs templates/ and snippets/ folders)",
+                        file=str(root),
+                    )
+                ]
             )
         self._cache: dict[Path, Loaded[Any]] = {}
 
@@ -111,9 +115,15 @@ class Library:
         expected = path.parent.name if path.name == "manifest.yaml" else path.stem
         if file_id is not None and file_id != expected:
             raise LibraryError(
-                problems=[Problem(message=f"id {file_id!r} does not match the file name",
-                                  file=str(path), line=loaded.source.line_of(("id",)),
-                                  field="id", hint=f"use id: {expected}")]
+                problems=[
+                    Problem(
+                        message=f"id {file_id!r} does not match the file name",
+                        file=str(path),
+                        line=loaded.source.line_of(("id",)),
+                        field="id",
+                        hint=f"use id: {expected}",
+                    )
+                ]
             )
 
     @cached_property
@@ -176,9 +186,17 @@ class Library:
                 raise LibraryError(problems=err.problems) from err
             bad = [k for k, v in source.data.items() if not isinstance(v, str)]
             if bad:
-                raise LibraryError(problems=[
-                    Problem(message="label must be text", file=str(path),
-                            line=source.line_of((k,)), field=k) for k in bad])
+                raise LibraryError(
+                    problems=[
+                        Problem(
+                            message="label must be text",
+                            file=str(path),
+                            line=source.line_of((k,)),
+                            field=k,
+                        )
+                        for k in bad
+                    ]
+                )
             cached = Loaded(value=source.data, source=source)
             self._cache[path] = cached
         labels: dict[str, str] = cached.value

@@ -23,8 +23,10 @@ from pydantic import (
     model_validator,
 )
 
+from propgen.document import DocumentKind
+
 LOCALES = ("en-US", "zh-CN")
-DOCUMENT_KINDS = ("proposal", "contract")
+DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("proposal", "contract")
 
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -43,7 +45,7 @@ def _forbidden_character(text: str, *, multiline: bool) -> str | None:
             name = "C1 control character"
         elif 0xD800 <= code <= 0xDFFF:
             name = "lone surrogate"
-        elif code in (0xFFFE, 0xFFFF) or unicodedata.category(ch) == "Cn" and code > 0xFFFF0:
+        elif code in (0xFFFE, 0xFFFF) or (unicodedata.category(ch) == "Cn" and code > 0xFFFF0):
             name = "noncharacter"
         elif ch in _BIDI_CONTROLS:
             name = "bidirectional control"
@@ -83,7 +85,9 @@ def _one_or_many(value: object) -> object:
 Line = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_check_line)]
 """A single line of text: names, titles, labels."""
 
-Paragraphs = Annotated[str, Field(min_length=1, max_length=20_000), AfterValidator(_check_paragraphs)]
+Paragraphs = Annotated[
+    str, Field(min_length=1, max_length=20_000), AfterValidator(_check_paragraphs)
+]
 """Multi-line text; in section overrides it is Markdown."""
 
 Points = Annotated[list[Paragraphs], BeforeValidator(_one_or_many)]
@@ -106,9 +110,7 @@ class DocumentInfo(Model):
     locale: Literal["en-US", "zh-CN"]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     industry: Identifier
-    produce: list[Literal["proposal", "contract"]] = Field(
-        default_factory=lambda: ["proposal", "contract"], min_length=1
-    )
+    produce: list[DocumentKind] = Field(default_factory=lambda: list(DOCUMENT_KINDS), min_length=1)
     version: Line = "1"
     title: Line | None = None
 
@@ -213,9 +215,7 @@ class Pricing(Model):
         if self.payment_schedule:
             total = sum((i.percent for i in self.payment_schedule), Decimal(0))
             if total != 100:
-                raise ValueError(
-                    f"payment_schedule percents add up to {total}, not 100"
-                )
+                raise ValueError(f"payment_schedule percents add up to {total}, not 100")
         return self
 
 
@@ -255,9 +255,12 @@ class SectionOverride(Model):
             raise ValueError("give either after or before, not both")
         if self.remove and (self.text or self.title or self.after or self.before or self.variant):
             raise ValueError("remove: true cannot be combined with other changes")
-        if not (self.remove or self.text or self.title or self.after or self.before
-                or self.variant):
-            raise ValueError("says nothing to do: give text, title, after/before, variant or remove")
+        if not (
+            self.remove or self.text or self.title or self.after or self.before or self.variant
+        ):
+            raise ValueError(
+                "says nothing to do: give text, title, after/before, variant or remove"
+            )
         return self
 
 

@@ -69,7 +69,7 @@ class SourceError(Exception):
 class _PlainComposer(yaml.SafeLoader):
     """A loader that resolves nothing implicitly: we type plain scalars ourselves."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - PyYAML's own attribute
 
 
 def read_source(path: Path) -> Source:
@@ -83,7 +83,9 @@ def read_source(path: Path) -> Source:
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as err:
-        raise SourceError([Problem(message=f"cannot read file: {err.strerror}", file=name)]) from err
+        raise SourceError(
+            [Problem(message=f"cannot read file: {err.strerror}", file=name)]
+        ) from err
     if len(raw) > MAX_BYTES:
         raise SourceError(
             [Problem(message=f"file is larger than {MAX_BYTES // 1024 // 1024} MiB", file=name)]
@@ -92,20 +94,30 @@ def read_source(path: Path) -> Source:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise SourceError(
-            [Problem(message=f"is not UTF-8 text (byte {err.start})", file=name,
-                     hint="save the file as UTF-8")]
+            [
+                Problem(
+                    message=f"is not UTF-8 text (byte {err.start})",
+                    file=name,
+                    hint="save the file as UTF-8",
+                )
+            ]
         ) from err
     if "\x00" in text:
         raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
     if path.suffix.lower() == ".json":
-        data, lines = _parse_json(text, name), {}
+        data, lines = _parse_json(text, name), dict[FieldPath, int]()
     else:
         data, lines = _parse_yaml(text, name)
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {_kind(data)}"
         raise SourceError(
-            [Problem(message=f"must be a mapping of fields, but the file is {kind}", file=name,
-                     line=1)]
+            [
+                Problem(
+                    message=f"must be a mapping of fields, but the file is {kind}",
+                    file=name,
+                    line=1,
+                )
+            ]
         )
     return Source(path=path, data=data, raw=raw, lines=lines)
 
@@ -146,8 +158,15 @@ class _Builder:
 
     def fail(self, node: yaml.Node, message: str, path: FieldPath, hint: str = "") -> SourceError:
         return SourceError(
-            [Problem(message=message, file=self.name, line=node.start_mark.line + 1,
-                     field=dotted(path), hint=hint)]
+            [
+                Problem(
+                    message=message,
+                    file=self.name,
+                    line=node.start_mark.line + 1,
+                    field=dotted(path),
+                    hint=hint,
+                )
+            ]
         )
 
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
@@ -165,8 +184,12 @@ class _Builder:
 
     def _check_tag(self, node: yaml.Node, path: FieldPath) -> None:
         if node.tag not in _STANDARD_TAGS:
-            raise self.fail(node, f"YAML tag {node.tag!r} is not allowed", path,
-                            "remove the tag; write the plain value")
+            raise self.fail(
+                node,
+                f"YAML tag {node.tag!r} is not allowed",
+                path,
+                "remove the tag; write the plain value",
+            )
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
         self._check_tag(node, path)
@@ -176,12 +199,20 @@ class _Builder:
                 raise self.fail(key_node, "keys must be plain text", path)
             key = key_node.value
             if key == "<<" and key_node.style is None:
-                raise self.fail(key_node, "YAML merge keys (<<) are not supported", path,
-                                "write the fields out in full")
+                raise self.fail(
+                    key_node,
+                    "YAML merge keys (<<) are not supported",
+                    path,
+                    "write the fields out in full",
+                )
             if key in result:
                 first = self.lines.get((*path, key))
-                raise self.fail(key_node, f"duplicate key {key!r} (first given on line {first})",
-                                (*path, key), "keep one of them")
+                raise self.fail(
+                    key_node,
+                    f"duplicate key {key!r} (first given on line {first})",
+                    (*path, key),
+                    "keep one of them",
+                )
             self.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, (*path, key))
         return result
@@ -203,8 +234,9 @@ class _Builder:
             return value
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
             return value  # an explicit !!int/!!float: kept as text, parsed exactly later
-        raise self.fail(node, f"YAML tag {tag!r} is not allowed", path,
-                        "remove the tag; write the plain value")
+        raise self.fail(
+            node, f"YAML tag {tag!r} is not allowed", path, "remove the tag; write the plain value"
+        )
 
 
 def _parse_json(text: str, name: str) -> Any:
@@ -223,8 +255,13 @@ def _parse_json(text: str, name: str) -> Any:
         return json.loads(text, object_pairs_hook=pairs, parse_float=str, parse_constant=constant)
     except json.JSONDecodeError as err:
         raise SourceError(
-            [Problem(message=f"JSON syntax error: {err.msg} (column {err.colno})", file=name,
-                     line=err.lineno)]
+            [
+                Problem(
+                    message=f"JSON syntax error: {err.msg} (column {err.colno})",
+                    file=name,
+                    line=err.lineno,
+                )
+            ]
         ) from err
     except (ValueError, RecursionError) as err:
         raise SourceError([Problem(message=f"JSON error: {err}", file=name)]) from err

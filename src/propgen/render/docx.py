@@ -45,7 +45,7 @@ REQUIRED_STYLES = (  # besides PARA_STYLES
     "Table Header,Table Spacer,Signature Heading,Signature Party,Signature Line,Propgen Table"
 )
 CONTEXT_FIELDS = (  # Meta fields placed by the frame as they are
-    "title subtitle notice header footer page_label of_label reference kind locale "
+    "title subtitle notice header footer page_label of_label page_suffix reference kind locale "
     "seller_name customer_name"
 )
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -51,10 +51,6 @@ _W3C_DATE = re.compile(
     r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
 )
 
-# Words closing "page X of Y" in languages that wrap the total ("第3页，共14页").
-# Meta has no field for it (see the report); keyed by the locale's language.
-_PAGE_SUFFIX = {"zh": "页", "ja": "ページ"}
-
 
 def render_html(document: Document, theme_dir: Path) -> str:
     """A complete standalone HTML page for the document (stylesheet linked or inlined)."""
@@ -107,14 +103,13 @@ def _watermark_size(mark: str) -> str:
 
 def _running_attrs(meta: Meta) -> str:
     """``data-*`` attributes that the stylesheet turns into running header/footer."""
-    language = meta.locale.split("-")[0].lower()
     footer = f"{meta.footer} · " if meta.footer.strip() else ""
     attrs = {
         "data-header": meta.header,
         "data-footer": footer,
         "data-page-label": _spaced(meta.page_label, before=False, after=True),
         "data-of-label": _spaced(meta.of_label, before=True, after=True),
-        "data-page-suffix": _PAGE_SUFFIX.get(language, ""),
+        "data-page-suffix": meta.page_suffix,
     }
     return " ".join(f'{k}="{_e(v)}"' for k, v in attrs.items())
 
