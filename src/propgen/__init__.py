@@ -5,24 +5,37 @@ The public API::
     from propgen import check, render, load_needs
     checked = check("deal.yaml")          # validate, plan, price, assemble
     render("deal.yaml", "out/")          # … and write DOCX, PDF, provenance
+
+Names are imported on first use, so ``import propgen`` (and ``propgen --help``)
+stays cheap.
 """
 
-from propgen.errors import (
-    EnvironmentProblem,
-    InvalidInput,
-    LibraryError,
-    NeedsError,
-    PolicyError,
-    Problem,
-    PropgenError,
-)
-from propgen.library import Library
-from propgen.needs.loader import LoadedNeeds, load_needs
-from propgen.needs.models import NeedsRecord
-from propgen.pipeline import Checked, Rendered, check, render
-from propgen.pricing import PriceBreakdown, price
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Checked": "propgen.pipeline",
+    "Rendered": "propgen.pipeline",
+    "check": "propgen.pipeline",
+    "render": "propgen.pipeline",
+    "EnvironmentProblem": "propgen.errors",
+    "InvalidInput": "propgen.errors",
+    "LibraryError": "propgen.errors",
+    "NeedsError": "propgen.errors",
+    "PolicyError": "propgen.errors",
+    "Problem": "propgen.errors",
+    "PropgenError": "propgen.errors",
+    "Library": "propgen.library",
+    "LoadedNeeds": "propgen.needs.loader",
+    "load_needs": "propgen.needs.loader",
+    "NeedsRecord": "propgen.needs.models",
+    "PriceBreakdown": "propgen.pricing",
+    "price": "propgen.pricing",
+}
 
 __all__ = [
     "Checked",
@@ -44,3 +57,27 @@ __all__ = [
     "price",
     "render",
 ]
+
+if TYPE_CHECKING:
+    from propgen.errors import (
+        EnvironmentProblem,
+        InvalidInput,
+        LibraryError,
+        NeedsError,
+        PolicyError,
+        Problem,
+        PropgenError,
+    )
+    from propgen.library import Library
+    from propgen.needs.loader import LoadedNeeds, load_needs
+    from propgen.needs.models import NeedsRecord
+    from propgen.pipeline import Checked, Rendered, check, render
+    from propgen.pricing import PriceBreakdown, price
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'propgen' has no attribute {name!r}")
