@@ -22,7 +22,7 @@ from propgen.document import (
 )
 from propgen.locale import Formatter
 from propgen.needs.models import NeedsRecord
-from propgen.pricing import PriceBreakdown
+from propgen.pricing import PriceBreakdown, PricedLine
 
 Label = Callable[..., str]
 
@@ -39,59 +39,59 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     """Line items with quantities, prices and discounts, then the totals."""
     show_periods = any(line.periods != 1 for line in pricing.lines)
     show_discount = any(line.discount_pct for line in pricing.lines)
-    header = [label("item"), label("quantity")]
-    align: list[Align] = ["left", "right"]
-    widths = [40, 10]
-    if show_periods:
-        header.append(label("periods"))
-        align.append("right")
-        widths.append(8)
-    header += [label("unit_price")]
-    align += ["right"]
-    widths += [15]
-    if show_discount:
-        header.append(label("line_discount"))
-        align.append("right")
-        widths.append(8)
-    header.append(label("line_total"))
-    align.append("right")
-    widths.append(17)
-
-    rows = []
-    for line in pricing.lines:
-        name = line.name + (f" ({label('optional')})" if line.optional else "")
-        quantity = fmt.number(line.quantity) + (f" {line.unit}" if line.unit else "")
-        cells = [name, quantity]
-        if show_periods:
-            cells.append(fmt.number(line.periods))
-        cells.append(fmt.money(line.unit_price))
-        if show_discount:
-            cells.append(fmt.percent(line.discount_pct) if line.discount_pct else "")
-        cells.append(fmt.money(line.total))
-        rows.append(_row(*cells, style="optional" if line.optional else "body"))
-
-    span = len(header) - 1
-    footer = [
-        _row(label("subtotal"), *[""] * (span - 1), fmt.money(pricing.subtotal), style="subtotal")
+    # (header, alignment, relative width, cell text); optional columns only when used.
+    columns: list[tuple[str, Align, int, Callable[[PricedLine], str]]] = [
+        (
+            label("item"),
+            "left",
+            32,
+            lambda line: line.name + (f" ({label('optional')})" if line.optional else ""),
+        ),
+        (
+            label("quantity"),
+            "right",
+            17,
+            lambda line: fmt.number(line.quantity) + (f" {line.unit}" if line.unit else ""),
+        ),
     ]
+    if show_periods:
+        columns.append((label("periods"), "right", 8, lambda line: fmt.number(line.periods)))
+    columns.append((label("unit_price"), "right", 14, lambda line: fmt.money(line.unit_price)))
+    if show_discount:
+        columns.append(
+            (
+                label("line_discount"),
+                "right",
+                8,
+                lambda line: fmt.percent(line.discount_pct) if line.discount_pct else "",
+            )
+        )
+    columns.append((label("line_total"), "right", 17, lambda line: fmt.money(line.total)))
+    header = [c[0] for c in columns]
+    align = [c[1] for c in columns]
+    widths = [c[2] for c in columns]
+    rows = [
+        _row(*(c[3](line) for c in columns), style="optional" if line.optional else "body")
+        for line in pricing.lines
+    ]
+
+    def total_row(text: str, amount: str, style: str = "body") -> Row:
+        return _row(text, *[""] * (len(columns) - 2), amount, style=style)
+
+    footer = [total_row(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
     if pricing.discount:
         footer.append(
-            _row(
+            total_row(
                 label("deal_discount", percent=fmt.percent(pricing.discount_pct)),
-                *[""] * (span - 1),
                 "−" + fmt.money(pricing.discount),
             )
         )
-        footer.append(_row(label("net"), *[""] * (span - 1), fmt.money(pricing.net)))
+        footer.append(total_row(label("net"), fmt.money(pricing.net)))
     if pricing.tax_pct:
         footer.append(
-            _row(
-                label("tax", percent=fmt.percent(pricing.tax_pct)),
-                *[""] * (span - 1),
-                fmt.money(pricing.tax),
-            )
+            total_row(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
         )
-    footer.append(_row(label("total"), *[""] * (span - 1), fmt.money(pricing.total), style="total"))
+    footer.append(total_row(label("total"), fmt.money(pricing.total), "total"))
     return Table(
         header=_row(*header),
         rows=tuple(rows),
