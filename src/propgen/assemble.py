@@ -28,6 +28,7 @@ from propgen.document import (
     TableOfContents,
     Text,
 )
+from propgen.errors import LibraryError, Problem
 from propgen.locale import Formatter
 from propgen.markdown import parse_markdown
 from propgen.plan import Plan, PlannedText
@@ -214,12 +215,15 @@ def assemble_contract(inputs: Inputs) -> Document:
     chinese = plan.record.document.locale == "zh-CN"
     labels = label_function(inputs.labels)
 
+    references: list[tuple[str, int]] = []
+
     def ref(clause_id: str, sub: int | None = None) -> str:
         if clause_id not in numbers:
             raise ValueError(f"ref({clause_id!r}): no such clause in this contract")
         n = numbers[clause_id]
         if sub is None:
             return labels("clause_ref", number=chinese_number(n) if chinese else n)
+        references.append((clause_id, sub))
         return labels("subclause_ref", number=f"{n}.{sub}")
 
     asm = _Assembler(inputs, {"ref": ref})
@@ -305,6 +309,30 @@ def _parties(asm: _Assembler) -> list[Block]:
             header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70), role="parties"
         ),
     ]
+
+
+def _check_subclause_references(
+    references: list[tuple[str, int]], body: list[Block], plan: Plan
+) -> None:
+    """Every ``ref(id, k)`` must point at a sub-clause that exists."""
+    counts = {
+        section.source_id: sum(isinstance(b, Paragraph) and bool(b.number) for b in section.blocks)
+        for section in body
+        if isinstance(section, Section)
+    }
+    for clause_id, sub in references:
+        if not 1 <= sub <= counts.get(clause_id, 0):
+            clause = next(c for c in plan.clauses if c.id == clause_id)
+            raise LibraryError(
+                problems=[
+                    Problem(
+                        message=f"a clause refers to sub-clause {sub} of {clause_id!r}, which has "
+                        f"{counts.get(clause_id, 0)} in position {clause.position}",
+                        file=clause.file,
+                        hint="fix the ref() or the clause's paragraphs",
+                    )
+                ]
+            )
 
 
 def _number_subclauses(blocks: tuple[Block, ...], clause: int) -> tuple[Block, ...]:
