@@ -1,16 +1,17 @@
 """propgen benchmark: start-up, PDF, DOCX, full sets, batch throughput, long documents, memory.
 
-Run ``.venv/bin/python bench/run.py [--quick]`` (``make bench``). Every figure is the
-median (min-max) of fresh runs, printed next to its baseline with a ratio; a final
-summary says PASS/MISS per target. Timings are noisy on a shared machine: nothing
-here ever fails on them, it only prints.
+Run ``.venv/bin/python bench/run.py [--quick]`` (``make bench``). Each figure is the median
+(min-max) of fresh runs next to its baseline, with a ratio; a summary says PASS/MISS per
+target. Timings are noisy on a shared machine: nothing here fails on them, it only prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
+import os
 import re
 import shutil
 import statistics
@@ -20,6 +21,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -30,49 +32,46 @@ RECORDS = {
     "zh": EXAMPLES / "huaxin-manufacturing.zh.yaml",
 }
 THEME = REPO / "templates" / "theme"
-MIB = 1024 * 1024
+NAN = float("nan")
 
-BARE_PDF = (
-    "import sys, weasyprint\n"
-    "weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"
-)
+# render_html inlines print.css in a <style> and the logo as a data: URI, so WeasyPrint on
+# that file lays out with the very stylesheet propgen passes (pre-parsed) to WeasyPrint.
+BARE_PDF = """import sys, weasyprint
+weasyprint.HTML(filename=sys.argv[1], base_url=sys.argv[2]).write_pdf(sys.argv[3])"""
 BARE_DOCX = """import sys
 from docxtpl import DocxTemplate
 tpl = DocxTemplate(sys.argv[1])
 body = tpl.new_subdoc()
 body.add_paragraph("A simple body paragraph.")
-ctx = {k: k.replace("_", " ").title() for k in
-       "title subtitle notice header footer page_label of_label logo header_logo".split()}
+keys = "title subtitle notice header footer page_label of_label logo header_logo".split()
+ctx = {k: k.replace("_", " ").title() for k in keys}
 ctx |= {"cover_lines": [{"label": "Reference", "value": "PG-0000"}], "body": body}
 tpl.render(ctx)
-tpl.save(sys.argv[2])
-"""
-NO_HEAVY_IMPORTS = (
-    "import sys; from propgen.cli import main; main(['check', sys.argv[1]]); "
-    "print('weasyprint' in sys.modules, 'docxtpl' in sys.modules)"
-)
+tpl.save(sys.argv[2])"""
+NO_HEAVY_IMPORTS = """import sys; from propgen.cli import main; main(['check', sys.argv[1]])
+print('weasyprint' in sys.modules, 'docxtpl' in sys.modules)"""
 
 Row = tuple[str, list[float]]
 summary: list[tuple[str, str, bool | None]] = []
 
 
-# --- measuring ----------------------------------------------------------------------
+# --- measuring ----------------------------------------------------------------------------
 
 
-def run(cmd: Sequence[str], quiet: bool = True) -> float | None:
-    """Wall time of one subprocess, or None (with the error printed) when it failed."""
+def run(cmd: Sequence[str]) -> float | None:
+    """Wall time of one subprocess, or None (error printed) when it failed."""
     start = time.perf_counter()
     proc = subprocess.run(list(cmd), capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
-        print(f"  ! failed ({proc.returncode}): {' '.join(cmd)[:120]}\n    " + "\n    ".join(tail))
+        tail = "\n    ".join((proc.stderr or proc.stdout).strip().splitlines()[-3:])
+        print(f"  ! failed ({proc.returncode}): {' '.join(cmd)[:110]}\n    {tail}")
         return None
     return elapsed
 
 
 def timed(cmds: dict[str, list[str]], n: int, warmup: int = 1) -> dict[str, list[float]]:
-    """Run every command n times, round-robin (so drift hits all alike), after warm-ups."""
+    """Each command n times after warm-ups, round-robin so drift hits all of them alike."""
     times: dict[str, list[float]] = {name: [] for name in cmds}
     for i in range(warmup + n):
         for name, cmd in cmds.items():
@@ -83,222 +82,157 @@ def timed(cmds: dict[str, list[str]], n: int, warmup: int = 1) -> dict[str, list
 
 
 def med(values: list[float]) -> float:
-    return statistics.median(values) if values else float("nan")
+    return statistics.median(values) if values else NAN
 
 
-def show(value: float, unit: str) -> str:
+def ratio(a: list[float], b: list[float]) -> float:
+    return med(a) / med(b) if a and b else NAN
+
+
+def show(value: float, unit: str = "s") -> str:
     if value != value:
         return "n/a"
     if unit == "s":
         return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-    return f"{value:.3g} {unit}" if unit else f"{value:.3g}"
+    return f"{value:.3g} {unit}"
 
 
-def table(title: str, rows: list[Row], unit: str = "s", base: int = 0) -> None:
-    """Median, min-max and ratio to row ``base`` for each row."""
-    print(f"\n== {title}")
-    print(f"  {'':44} {'median':>10} {'min - max':>21} {'ratio':>7}  n")
-    ref = med(rows[base][1]) if rows else float("nan")
-    for label, values in rows:
-        m = med(values)
+def table(title: str, rows: list[Row], unit: str = "s", pairs: bool = False) -> None:
+    """Median, min-max and ratio to the first row (``pairs``: to the row before, in twos)."""
+    print(f"\n== {title}\n  {'':46} {'median':>9} {'min - max':>21} {'ratio':>7}  n")
+    for i, (label, values) in enumerate(rows):
+        m, ref = med(values), med(rows[i - i % 2 if pairs else 0][1])
         span = f"{show(min(values), unit)} - {show(max(values), unit)}" if values else "-"
-        ratio = f"{m / ref:.2f}x" if values and ref == ref and ref > 0 else "-"
-        print(f"  {label:44} {show(m, unit):>10} {span:>21} {ratio:>7}  {len(values)}")
+        r = f"{m / ref:.2f}x" if values and ref > 0 else "-"
+        print(f"  {label:46} {show(m, unit):>9} {span:>21} {r:>7}  {len(values)}")
 
 
-def target(name: str, figure: str, ok: bool | None) -> None:
-    summary.append((name, figure, ok))
+def target(name: str, value: float, limit: float, text: str = "{:.2f}x", less: bool = True) -> None:
+    ok = None if value != value else value <= limit if less else value >= limit
+    summary.append((name, text.format(value) if value == value else "n/a", ok))
 
 
-def ratio(a: list[float], b: list[float]) -> float:
-    return med(a) / med(b) if a and b else float("nan")
-
-
-def pages(pdf: Path) -> int:
+def pages(pdf: Path | bytes) -> int:
     from pypdf import PdfReader
 
     try:
-        return len(PdfReader(pdf).pages)
+        return len(PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf).pages)
     except Exception:  # a missing or broken PDF must not stop the benchmark
         return 0
 
 
 def one(folder: Path, pattern: str) -> Path:
-    found = sorted(folder.glob(pattern))
-    return found[0] if found else folder / pattern
+    return next(iter(sorted(folder.glob(pattern))), folder / pattern)
 
 
-# --- sections -----------------------------------------------------------------------
+def render_cmd(record: Path, out: Path, *options: str) -> list[str]:
+    return [PROPGEN, "render", str(record), "-o", str(out), *options]
+
+
+# --- sections -----------------------------------------------------------------------------
 
 
 def startup(n: int) -> None:
     en = str(RECORDS["en"])
-    t = timed(
-        {
-            "python -c pass": [PY, "-c", "pass"],
-            "propgen --help": [PROPGEN, "--help"],
-            "propgen --version": [PROPGEN, "--version"],
-            "propgen check <northwind>": [PROPGEN, "check", en],
-        },
-        n,
-    )
+    cmds = {
+        "python -c pass": [PY, "-c", "pass"],
+        "propgen --help": [PROPGEN, "--help"],
+        "propgen --version": [PROPGEN, "--version"],
+        "propgen check <northwind>": [PROPGEN, "check", en],
+    }
+    t = timed(cmds, n)
     table("1. Start-up (fresh processes; ratio vs bare python)", list(t.items()))
     proc = subprocess.run([PY, "-c", NO_HEAVY_IMPORTS, en], capture_output=True, text=True)
-    last = (proc.stdout.strip().splitlines() or ["?"])[-1].split()
-    clean = last == ["False", "False"]
+    loaded = (proc.stdout.strip().splitlines() or ["?"])[-1]
+    clean = loaded == "False False"
     print(
-        f"  check imports neither weasyprint nor docxtpl: {'yes' if clean else 'no'} "
-        f"(weasyprint, docxtpl loaded: {' '.join(last)})"
+        f"  check imports neither weasyprint nor docxtpl: {'yes' if clean else 'no'}"
+        f" (weasyprint, docxtpl in sys.modules: {loaded})"
     )
-    r = ratio(t["propgen --help"], t["python -c pass"])
-    target("--help <= 2.5x bare python", f"{r:.2f}x", r <= 2.5 if r == r else None)
-    c = med(t["propgen check <northwind>"])
-    target("check <= 0.25 s", show(c, "s"), c <= 0.25 if c == c else None)
-    target("check imports no renderer", "yes" if clean else "no", clean)
+    target("--help <= 2.5x bare python", ratio(t["propgen --help"], t["python -c pass"]), 2.5)
+    target("check <= 0.25 s", med(t["propgen check <northwind>"]), 0.25, "{:.3f} s")
+    summary.append(("check imports no renderer", "yes" if clean else "no", clean))
 
 
-def pdf(n: int, work: Path) -> dict[str, float]:
-    """Propgen's proposal PDF vs bare WeasyPrint on propgen's own (standalone) HTML."""
+def pdf(n: int, work: Path) -> None:
+    """Propgen's proposal PDF vs bare WeasyPrint on propgen's own standalone HTML."""
     rows: list[Row] = []
-    per_page: dict[str, float] = {}
     raw: dict[str, list[float]] = {}
+    per_page: dict[str, float] = {}
     for lang, record in RECORDS.items():
-        html_dir, out = work / f"html-{lang}", work / f"pdf-{lang}"
-        # render_html inlines print.css in a <style> and the logo as a data: URI, so
-        # WeasyPrint on that file applies the same stylesheet propgen passes separately.
-        run(
-            [
-                PROPGEN,
-                "render",
-                str(record),
-                "--format",
-                "html",
-                "--only",
-                "proposal",
-                "-o",
-                str(html_dir),
-            ]
-        )
-        html, bare_pdf = one(html_dir, "*-proposal.html"), work / f"bare-{lang}.pdf"
-        t = timed(
-            {
-                "propgen": [
-                    PROPGEN,
-                    "render",
-                    str(record),
-                    "--format",
-                    "pdf",
-                    "--only",
-                    "proposal",
-                    "-o",
-                    str(out),
-                ],
-                "bare": [PY, "-c", BARE_PDF, str(html), THEME.as_uri() + "/", str(bare_pdf)],
-            },
-            n,
-        )
-        n_pages, n_bare = pages(one(out, "*-proposal.pdf")), pages(bare_pdf)
+        out, bare_pdf = work / f"pdf-{lang}", work / f"bare-{lang}.pdf"
+        run(render_cmd(record, work / f"html-{lang}", "--format", "html", "--only", "proposal"))
+        html = str(one(work / f"html-{lang}", "*-proposal.html"))
+        cmds = {
+            "bare": [PY, "-c", BARE_PDF, html, THEME.as_uri() + "/", str(bare_pdf)],
+            "propgen": render_cmd(record, out, "--format", "pdf", "--only", "proposal"),
+        }
+        t = timed(cmds, n)
+        n_pages = pages(one(out, "*-proposal.pdf"))
         rows += [
-            (f"{lang}: bare WeasyPrint, same HTML ({n_bare} p)", t["bare"]),
+            (f"{lang}: bare WeasyPrint, same HTML ({pages(bare_pdf)} p)", t["bare"]),
             (f"{lang}: propgen render pdf proposal ({n_pages} p)", t["propgen"]),
         ]
         raw[lang] = t["propgen"]
-        per_page[lang] = med(t["propgen"]) / n_pages if n_pages else float("nan")
-        r = ratio(t["propgen"], t["bare"])
-        target(
-            f"{lang} proposal PDF <= 1.2x bare WeasyPrint",
-            f"{r:.2f}x",
-            r <= 1.2 if r == r else None,
-        )
-    table("2. Proposal PDF (fresh process, wall; ratio vs en bare WeasyPrint)", rows)
-    r_raw = ratio(raw["zh"], raw["en"])
-    r_page = per_page["zh"] / per_page["en"]
+        per_page[lang] = med(t["propgen"]) / n_pages if n_pages else NAN
+        target(f"{lang} proposal PDF <= 1.2x bare WeasyPrint", ratio(t["propgen"], t["bare"]), 1.2)
+    table("2. Proposal PDF (fresh process, wall; ratio vs bare WeasyPrint)", rows, pairs=True)
+    r_raw, r_page = ratio(raw["zh"], raw["en"]), per_page["zh"] / per_page["en"]
     print(
-        f"  zh/en: raw {r_raw:.2f}x; per page {show(per_page['zh'], 's')} / "
-        f"{show(per_page['en'], 's')} = {r_page:.2f}x"
+        f"  zh/en propgen: raw {r_raw:.2f}x; per page {show(per_page['zh'])} / "
+        f"{show(per_page['en'])} = {r_page:.2f}x"
     )
-    target(
-        "zh PDF <= 1.15x en (per page)",
-        f"{r_page:.2f}x",
-        r_page <= 1.15 if r_page == r_page else None,
-    )
-    target("zh PDF <= 1.15x en (raw)", f"{r_raw:.2f}x", r_raw <= 1.15 if r_raw == r_raw else None)
-    return per_page
+    target("zh PDF <= 1.15x en (per page)", r_page, 1.15)
+    target("zh PDF <= 1.15x en (raw)", r_raw, 1.15)
 
 
 def docx(n: int, work: Path) -> None:
-    cmds = {
-        "bare docxtpl, frame.docx + simple body": [
-            PY,
-            "-c",
-            BARE_DOCX,
-            str(THEME / "frame.docx"),
-            str(work / "bare.docx"),
-        ]
-    }
+    frame, bare = str(THEME / "frame.docx"), str(work / "bare.docx")
+    cmds = {"bare docxtpl: frame.docx, simple body": [PY, "-c", BARE_DOCX, frame, bare]}
     for lang, record in RECORDS.items():
-        cmds[f"{lang}: propgen render docx proposal"] = [
-            PROPGEN,
-            "render",
-            str(record),
-            "--format",
-            "docx",
-            "--only",
-            "proposal",
-            "-o",
-            str(work / f"docx-{lang}"),
-        ]
+        cmd = render_cmd(record, work / f"docx-{lang}", "--format", "docx", "--only", "proposal")
+        cmds[f"{lang}: propgen render docx proposal"] = cmd
     table(
-        "3. Proposal DOCX (fresh process, wall; ratio vs bare docxtpl)",
-        list(timed(cmds, n).items()),
+        "3. Proposal DOCX (fresh process, wall; ratio vs bare docxtpl)", [*timed(cmds, n).items()]
     )
 
 
 def full_set(n: int, work: Path) -> None:
     """propgen DOCX+PDF of both documents vs propgen DOCX + LibreOffice converting both."""
     profile = work / "lo-profile"
-    soffice = [
-        "soffice",
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-    ]
+    soffice = f'soffice "-env:UserInstallation={profile.as_uri()}" --headless --convert-to pdf'
+    # The LibreOffice profile is created by a first conversion, before (and outside) timing.
     seed = work / "lo-seed"
-    run([PROPGEN, "render", str(RECORDS["en"]), "--format", "docx", "-o", str(seed)])
-    made = run([*soffice, "--outdir", str(seed), *map(str, seed.glob("*.docx"))])
+    made = run(
+        [
+            "sh",
+            "-c",
+            f'"{PROPGEN}" render "{RECORDS["en"]}" --format docx -o "{seed}"'
+            f' && {soffice} --outdir "{seed}" "{seed}"/*.docx',
+        ]
+    )
     rows: list[Row] = []
     for lang, record in RECORDS.items():
-        lo = work / f"lo-{lang}"
-        # A fresh folder each run, so soffice converts exactly the two new DOCX files.
+        lo = work / f"lo-{lang}"  # emptied each run, so soffice converts exactly the two DOCX
         script = (
-            f'rm -rf "{lo}" && "{PROPGEN}" render "{record}" --format docx -o "{lo}" && '
-            f'{" ".join(soffice)} --outdir "{lo}" "{lo}"/*.docx'
+            f'rm -rf "{lo}" && "{PROPGEN}" render "{record}" --format docx -o "{lo}"'
+            f' && {soffice} --outdir "{lo}" "{lo}"/*.docx'
         )
-        t = timed(
-            {
-                "propgen": [PROPGEN, "render", str(record), "-o", str(work / f"full-{lang}")],
-                "lo": ["sh", "-c", script],
-            },
-            n,
-        )
+        cmds = {"lo": ["sh", "-c", script], "propgen": render_cmd(record, work / f"full-{lang}")}
+        t = timed(cmds, n)
         rows += [
             (f"{lang}: propgen DOCX, then soffice -> PDF", t["lo"]),
             (f"{lang}: propgen render (DOCX+PDF, both docs)", t["propgen"]),
         ]
-        r = ratio(t["propgen"], t["lo"])
-        target(
-            f"{lang} full set faster than DOCX + LibreOffice",
-            f"{r:.2f}x",
-            r < 1 if r == r else None,
-        )
+        target(f"{lang} full set faster than DOCX + LibreOffice", ratio(t["propgen"], t["lo"]), 1)
     table(
-        "4. Full set: proposal + contract, DOCX + PDF (fresh processes; ratio vs en LibreOffice)",
+        "4. Full set: proposal + contract, DOCX + PDF (ratio vs LibreOffice route)",
         rows,
+        pairs=True,
     )
     print(
-        f"  LibreOffice profile created once before timing (not counted): "
-        f"{show(made or float('nan'), 's')} for its first conversion run"
+        f"  LibreOffice profile: created once before timing, not counted "
+        f"(first DOCX render + conversion, profile included: {show(made or NAN)})"
     )
 
 
@@ -310,56 +244,34 @@ def batch(files: int, runs: int, work: Path) -> None:
         text = samples[i % len(samples)].read_text(encoding="utf-8")
         text = re.sub(r"^(\s+reference:\s*)\S+", rf"\g<1>BENCH-{i:04d}", text, count=1, flags=re.M)
         (src / f"bench-{i:04d}.yaml").write_text(text, encoding="utf-8")
-    has_jobs = (
-        "--jobs"
-        in subprocess.run([PROPGEN, "render", "--help"], capture_output=True, text=True).stdout
-    )
-    if not has_jobs:
-        print("\n  note: `propgen render` has no -j/--jobs yet: one-worker run only")
-    counts: dict[int, int] = {}
-    results: dict[int, list[float]] = {}
-    for jobs in (1, 2) if has_jobs else (1,):
-        out = work / f"batch-out-{jobs}"
-        results[jobs] = []
+    helptext = subprocess.run([PROPGEN, "render", "--help"], capture_output=True, text=True)
+    jobs_list = (1, 2) if "--jobs" in helptext.stdout else (0,)
+    if jobs_list == (0,):
+        print("\n  note: `propgen render` has no -j/--jobs yet: default run only")
+    made: dict[int, int] = {}
+    times: dict[int, list[float]] = {}
+    for jobs in jobs_list:
+        out, times[jobs] = work / f"batch-out-{jobs}", []
         for _ in range(runs):
             shutil.rmtree(out, ignore_errors=True)
-            t = run(
-                [
-                    PROPGEN,
-                    "render",
-                    str(src),
-                    "-o",
-                    str(out),
-                    *(["-j", str(jobs)] if has_jobs else []),
-                ]
-            )
-            counts[jobs] = sum(1 for p in out.glob("*") if p.suffix in (".pdf", ".docx"))
-            if t is not None:
-                results[jobs].append(t)
-    rows: list[Row] = []
-    for jobs, times in results.items():
-        rows += [
-            (
-                f"-j {jobs}: files/s ({counts[jobs]} DOCX+PDF files)",
-                [counts[jobs] / t for t in times],
-            ),
-            (f"-j {jobs}: full sets/s ({files} records)", [files / t for t in times]),
-            (f"-j {jobs}: wall", times),
-        ]
-    table(f"5. Batch of {files} needs files (ratio vs -j 1 files/s)", rows, unit="/s")
-    speedup = ratio(results.get(2, []), results[1]) ** -1 if 2 in results else float("nan")
-    sets = files / med(results.get(2, [])) if results.get(2) else float("nan")
-    print(f"  -j 2 speed-up over -j 1: {speedup:.2f}x")
-    target(
-        f"batch {files}: -j 2 >= 1.8x -j 1",
-        f"{speedup:.2f}x",
-        speedup >= 1.8 if speedup == speedup else None,
-    )
-    target(
-        "batch: >= 1.5 full sets/s on 2 cores",
-        f"{sets:.2f}/s",
-        sets >= 1.5 if sets == sets else None,
-    )
+            t = run(render_cmd(src, out, *(["-j", str(jobs)] if jobs else [])))
+            made[jobs] = sum(1 for p in out.glob("*") if p.suffix in (".pdf", ".docx"))
+            times[jobs] += [t] if t is not None else []
+    rows = [
+        (f"-j {j}: DOCX+PDF files/s ({made[j]} files)", [made[j] / t for t in ts])
+        for j, ts in times.items()
+    ]
+    rows += [
+        (f"-j {j}: full sets/s ({files} records)", [files / t for t in ts])
+        for j, ts in times.items()
+    ]
+    table(f"5. Batch of {files} needs files, wall time (ratio vs -j 1)", rows, "/s", pairs=True)
+    walls = ", ".join(f"-j {j}: {show(med(ts))}" for j, ts in times.items())
+    speedup = 1 / ratio(times[2], times[1]) if 2 in times else NAN
+    print(f"  wall {walls}; -j 2 speed-up over -j 1: {speedup:.2f}x")
+    target(f"batch {files}: -j 2 >= 1.8x -j 1", speedup, 1.8, less=False)
+    sets = files / med(times[2]) if 2 in times else NAN
+    target("batch: >= 1.5 full sets/s on 2 cores", sets, 1.5, "{:.2f}/s", less=False)
 
 
 def worker(mode: str, runs: int, low: int, high: int) -> None:
@@ -368,123 +280,102 @@ def worker(mode: str, runs: int, low: int, high: int) -> None:
     from propgen.render.docx import render_docx
     from propgen.render.pdf import render_pdf
 
-    en, zh = (check(RECORDS[lang]) for lang in ("en", "zh"))
+    en, zh = check(RECORDS["en"]), check(RECORDS["zh"])
     theme = en.library.theme_dir
     if mode == "rss":
-        docs = [*en.documents.values(), *zh.documents.values()]
-        marks: dict[int, dict[str, float]] = {}
+        docs, marks = [*en.documents.values(), *zh.documents.values()], {}
         for i in range(1, high + 1):
             render_pdf(docs[i % len(docs)], theme)
             render_docx(docs[i % len(docs)], theme)
             if i in (low, high):
                 status = Path("/proc/self/status").read_text()
                 marks[i] = {
-                    k: int(re.search(rf"{k}:\s+(\d+)", status)[1]) * 1024 / MIB  # type: ignore[index]
+                    k: int(re.findall(rf"{k}:\s+(\d+)", status)[0]) / 1024
                     for k in ("VmRSS", "VmHWM")
                 }
         print(json.dumps(marks))
         return
-    contract = en.documents["contract"]
-    clause_ids = {t.id for t in en.plan.clauses}
-    idx = [i for i, b in enumerate(contract.blocks) if getattr(b, "source_id", "") in clause_ids]
-    head, body, tail = (
-        contract.blocks[: idx[0]],
-        contract.blocks[idx[0] : idx[-1] + 1],
-        contract.blocks[idx[-1] + 1 :],
-    )
+    contract, proposal = en.documents["contract"], en.documents["proposal"]
+    ids = {t.id for t in en.plan.clauses}
+    at = [i for i, b in enumerate(contract.blocks) if getattr(b, "source_id", "") in ids]
+    head, body = contract.blocks[: at[0]], contract.blocks[at[0] : at[-1] + 1]
+    tail = contract.blocks[at[-1] + 1 :]
 
-    def count(data: bytes) -> int:
-        from io import BytesIO
-
-        from pypdf import PdfReader
-
-        return len(PdfReader(BytesIO(data)).pages)
-
-    def times(doc: object) -> tuple[list[float], int]:
-        out, n_pages = [], 0
-        for _ in range(runs):
-            start = time.perf_counter()
-            data = render_pdf(doc, theme)  # type: ignore[arg-type]
-            out.append(time.perf_counter() - start)
-            n_pages = count(data)
-        return out, n_pages
-
-    def copies(k: int) -> object:
+    def copies(k: int) -> Any:
         return dataclasses.replace(contract, blocks=head + body * k + tail)
 
-    proposal = en.documents["proposal"]
+    def times(doc: Any) -> tuple[list[float], int]:
+        out, data = [], b""
+        for _ in range(runs):
+            start = time.perf_counter()
+            data = render_pdf(doc, theme)
+            out.append(time.perf_counter() - start)
+        return out, pages(data)
+
     render_pdf(proposal, theme)  # warm-up: WeasyPrint imported, print.css parsed
-    p1, p2 = count(render_pdf(copies(1), theme)), count(render_pdf(copies(2), theme))
+    p1, p2 = pages(render_pdf(copies(1), theme)), pages(render_pdf(copies(2), theme))
     k = 1 + max(1, round((200 - p1) / max(1, p2 - p1)))
-    prop_t, prop_p = times(proposal)
-    big_t, big_p = times(copies(k))
-    print(json.dumps({"proposal": [prop_t, prop_p], "big": [big_t, big_p], "copies": k}))
+    print(json.dumps({"proposal": times(proposal), "big": times(copies(k)), "copies": k}))
 
 
-def in_process(args: list[str]) -> dict[str, object] | None:
-    proc = subprocess.run([PY, __file__, "--worker", *args], capture_output=True, text=True)
+def in_process(*args: object) -> Any:
+    proc = subprocess.run(
+        [PY, __file__, "--worker", *map(str, args)], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         print("  ! worker failed:\n    " + "\n    ".join(proc.stderr.strip().splitlines()[-5:]))
         return None
-    return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def big_contract(n: int) -> None:
-    res = in_process(["big", str(n), "0", "0"])
+    res = in_process("big", n, 0, 0)
     if res is None:
-        target("200-page contract time/page <= 1.2x proposal's", "failed", None)
-        return
-    (prop_t, prop_p), (big_t, big_p) = res["proposal"], res["big"]  # type: ignore[misc]
+        return target("~200-page contract time/page <= 1.2x proposal's", NAN, 1.2)
+    (prop_t, prop_p), (big_t, big_p) = res["proposal"], res["big"]
+    prop_pp, big_pp = [t / prop_p for t in prop_t], [t / big_p for t in big_t]
     rows: list[Row] = [
-        (f"en proposal render_pdf ({prop_p} p), total", prop_t),
-        (f"contract, clauses x{res['copies']} ({big_p} p), total", big_t),
-        ("en proposal, per page", [t / prop_p for t in prop_t]),
-        ("big contract, per page", [t / big_p for t in big_t]),
+        (f"en proposal ({prop_p} p), total", prop_t),
+        (f"en contract, clauses x{res['copies']} ({big_p} p), total", big_t),
+        ("en proposal, per page", prop_pp),
+        ("long contract, per page", big_pp),
     ]
-    table("6. Long contract, render_pdf in-process (warm; ratio vs proposal)", rows)
-    r = ratio([t / big_p for t in big_t], [t / prop_p for t in prop_t])
-    print(f"  time per page, {big_p}-page contract vs {prop_p}-page proposal: {r:.2f}x")
-    target(
-        f"{big_p}-page contract time/page <= 1.2x proposal's",
-        f"{r:.2f}x",
-        r <= 1.2 if r == r else None,
-    )
+    table("6. Long contract: render_pdf in-process, warm (ratio vs proposal)", rows, pairs=True)
+    target(f"{big_p}-page contract time/page <= 1.2x proposal's", ratio(big_pp, prop_pp), 1.2)
 
 
 def memory(low: int, high: int) -> None:
-    res = in_process(["rss", "1", str(low), str(high)])
     print(
-        "\n== 7. Memory of one worker: en+zh proposal and contract, render_pdf + render_docx "
-        "in turn, in one process"
+        "\n== 7. Memory of one worker process: en+zh proposal and contract in turn, each "
+        "render_pdf + render_docx (one run)"
     )
+    res = in_process("rss", 1, low, high)
     if res is None:
-        target("peak RSS <= 250 MiB per worker", "failed", None)
-        return
-    a, b = res[str(low)], res[str(high)]  # type: ignore[index]
-    print(f"  after {low:>3} documents: VmRSS {a['VmRSS']:.0f} MiB, VmHWM {a['VmHWM']:.0f} MiB")
-    print(f"  after {high:>3} documents: VmRSS {b['VmRSS']:.0f} MiB, VmHWM {b['VmHWM']:.0f} MiB")
-    r = b["VmRSS"] / a["VmRSS"]
-    print(f"  RSS growth {high} vs {low}: {r:.2f}x")
-    target("peak RSS <= 250 MiB per worker", f"{b['VmHWM']:.0f} MiB", b["VmHWM"] <= 250)
-    target(f"RSS after {high} <= 1.2x after {low}", f"{r:.2f}x", r <= 1.2)
+        return target("peak RSS <= 250 MiB per worker", NAN, 250)
+    a, b = res[str(low)], res[str(high)]
+    for i, m in ((low, a), (high, b)):
+        print(f"  after {i:>3} documents: VmRSS {m['VmRSS']:.0f} MiB, VmHWM {m['VmHWM']:.0f} MiB")
+    print(f"  RSS after {high} / after {low}: {b['VmRSS'] / a['VmRSS']:.2f}x")
+    target("peak RSS (VmHWM) <= 250 MiB per worker", b["VmHWM"], 250, "{:.0f} MiB")
+    target(f"RSS after {high} <= 1.2x after {low}", b["VmRSS"] / a["VmRSS"], 1.2)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 runs, smaller batches")
-    parser.add_argument("--batch-runs", type=int, default=1, help="runs of each batch size")
+    parser = argparse.ArgumentParser(description="propgen benchmark")
+    parser.add_argument("--quick", action="store_true", help="3 runs, batch of 20, 40 documents")
+    parser.add_argument("--batch-runs", type=int, default=1, help="runs per batch size (1)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         mode, runs, low, high = args.worker
-        worker(mode, int(runs), int(low), int(high))
-        return
-    n = 3 if args.quick else 5
-    started = time.perf_counter()
+        return worker(mode, int(runs), int(low), int(high))
+    n, started, load = 3 if args.quick else 5, time.perf_counter(), os.getloadavg()[0]
     print(
-        f"propgen benchmark ({'quick, ' if args.quick else ''}{n} runs per figure) "
-        f"- {sys.executable}"
+        f"propgen benchmark: {n} runs per figure, {os.cpu_count()} CPUs, "
+        f"load average {load:.2f} at start; {sys.executable}"
     )
+    if load > 0.5:
+        print("  warning: the machine is busy; timings (batch -j 2 above all) will suffer")
     with tempfile.TemporaryDirectory(prefix="propgen-bench-") as tmp:
         work = Path(tmp)
         startup(n)
@@ -494,10 +385,10 @@ def main() -> None:
         batch(20 if args.quick else 200, args.batch_runs, work)
         big_contract(n)
         memory(10, 40 if args.quick else 200)
-    print(f"\n== Summary (whole benchmark took {time.perf_counter() - started:.0f} s)")
+    took, load = time.perf_counter() - started, os.getloadavg()[0]
+    print(f"\n== Summary ({took:.0f} s; load average {load:.2f} at the end)")
     for name, figure, ok in summary:
-        verdict = "n/a" if ok is None else "PASS" if ok else "MISS"
-        print(f"  {verdict:5} {name:48} {figure}")
+        print(f"  {'n/a' if ok is None else 'PASS' if ok else 'MISS':5} {name:48} {figure}")
 
 
 if __name__ == "__main__":

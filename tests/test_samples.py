@@ -67,6 +67,16 @@ def test_every_sample_renders_both_documents_in_both_formats(rendered: Path) -> 
     assert not list(rendered.glob(".*.tmp"))
 
 
+def test_no_blank_pages(rendered: Path) -> None:
+    from pypdf import PdfReader
+
+    for path in sorted(rendered.glob("*.pdf")):
+        pages = PdfReader(str(path)).pages
+        for number, page in enumerate(pages[1:], start=2):  # after the cover
+            # A page with only its running header and footer has under 80 characters.
+            assert len(page.extract_text() or "") > 120, f"{path.name} page {number}"
+
+
 def test_outputs_have_no_leftovers(rendered: Path) -> None:
     for path in sorted(rendered.glob("*.pdf")):
         text = pdf_text(path)

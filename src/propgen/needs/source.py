@@ -26,6 +26,9 @@ from propgen.errors import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
+_MAX_INT_DIGITS = 30
+"""Longer digit strings stay text (and fail validation) instead of tripping Python's
+int-from-text limit."""
 
 FieldPath = tuple[str | int, ...]
 
@@ -202,7 +205,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, "keys must be plain text", path)
             key = key_node.value
-            if key == "<<" and key_node.style is None:
+            if key == "<<" and not key_node.style:
                 raise self.fail(
                     key_node,
                     "YAML merge keys (<<) are not supported",
@@ -225,7 +228,8 @@ class _Builder:
         value: str = node.value
         tag = node.tag
         if tag == "tag:yaml.org,2002:str":
-            if node.style is not None:  # quoted or block scalar: always text
+            # Plain scalars have no style: None from PyYAML, "" from libyaml.
+            if node.style:  # quoted or block scalar: always text
                 return value
             if value in _NULLS:
                 return None
@@ -233,7 +237,7 @@ class _Builder:
                 return True
             if value in _FALSE:
                 return False
-            if _INT.match(value):
+            if _INT.match(value) and len(value) <= _MAX_INT_DIGITS:
                 return int(value)
             return value
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):

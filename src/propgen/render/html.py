@@ -180,6 +180,9 @@ class _Writer:
             size = _watermark_size(meta.watermark)
             w(f'<div class="watermark{size}" aria-hidden="true">{_esc_text(meta.watermark)}</div>')
         self._cover()
+        logo = self.logo_src()
+        if logo:  # a running element: the small logo in every body page's header
+            w(f'<div class="header-logo"><img src="{_e(logo)}" alt=""></div>')
         w('<main class="body">')
         self._blocks(self.doc.blocks)
         w("</main></body></html>\n")
