@@ -120,6 +120,8 @@ def render(
     chosen = _formats(formats)
     library = _library(library_dir)
     files = _expand(needs)
+    if "pdf" in chosen:
+        _warn_without_harfbuzz_subset()
     if len(files) == 1:
         result = render_one(
             files[0],
@@ -149,6 +151,15 @@ def render(
     )
     if failed:
         raise click.exceptions.Exit(2 if all(o.invalid for o in failed) else 1)
+
+
+def _warn_without_harfbuzz_subset() -> None:
+    from propgen.render.pdf import harfbuzz_subset_available
+
+    if not harfbuzz_subset_available():
+        click.echo("Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
+                   "all) render several times slower — install libharfbuzz-subset0 "
+                   "(apt-get install libharfbuzz-subset0).", err=True)
 
 
 @cli.command()

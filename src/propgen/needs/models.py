@@ -11,7 +11,8 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -28,38 +29,90 @@ from propgen.document import DocumentKind
 LOCALES = ("en-US", "zh-CN")
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("proposal", "contract")
 
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+_BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+_SEPARATORS = {"\u2028": "line separator", "\u2029": "paragraph separator"}
+_ANNOTATIONS = frozenset("\ufff9\ufffa\ufffb")
+MAX_ITEMS = 1000
+"""The most entries any list in a record may have (line items, modules, points ...)."""
 
 
-def _forbidden_character(text: str, *, multiline: bool) -> str | None:
-    """Describe the first character of ``text`` a document cannot hold, if any."""
-    allowed_controls = "\n\t" if multiline else "\t"
-    for ch in text:
-        code = ord(ch)
-        name = ""
-        if ch in allowed_controls:
+def _classify(ch: str) -> str:
+    """Why a document cannot hold ``ch``, or "" when it can."""
+    code = ord(ch)
+    if code < 0x20 or code == 0x7F:
+        return "control character"
+    if 0x80 <= code <= 0x9F:
+        return "C1 control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return "lone surrogate"
+    if 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        return "noncharacter"
+    if ch in _BIDI_CONTROLS:
+        return "bidirectional control"
+    if ch in _SEPARATORS:
+        return f"{_SEPARATORS[ch]}; use an ordinary line break"
+    if ch in _ANNOTATIONS:
+        return "interlinear annotation control"
+    if code == 0xFFFD:
+        return "replacement character: the text was damaged before it reached propgen"
+    category = unicodedata.category(ch)
+    if category == "Co":
+        return "private-use character"
+    if category == "Cn":
+        return "unassigned code point"
+    from propgen.render.fonts import can_print
+
+    if not can_print(ch):
+        hint = " (for Chinese: fonts-noto-cjk)" if 0x2E80 <= code <= 0x3FFFF else ""
+        return f"no installed font can print it; remove it or install a font that has it{hint}"
+    return ""
+
+
+def forbidden_character(text: str, *, multiline: bool) -> str | None:
+    """Describe the first character of ``text`` a document cannot hold, if any.
+
+    ``multiline`` allows newlines; tabs are always allowed.
+    """
+    allowed = "\n\t" if multiline else "\t"
+    bad: dict[str, str] = {}
+    for ch in set(text):
+        if " " <= ch <= "~" or ch in allowed:
             continue
-        if code < 0x20 or code == 0x7F:
-            name = "control character"
-        elif 0x80 <= code <= 0x9F:
-            name = "C1 control character"
-        elif 0xD800 <= code <= 0xDFFF:
-            name = "lone surrogate"
-        elif code in (0xFFFE, 0xFFFF) or (unicodedata.category(ch) == "Cn" and code > 0xFFFF0):
-            name = "noncharacter"
-        elif ch in _BIDI_CONTROLS:
-            name = "bidirectional control"
-        if name:
-            return f"U+{code:04X} ({name})"
-    return None
+        reason = _classify(ch)
+        if reason:
+            bad[ch] = reason
+    if not bad:
+        return None
+    index = min(text.index(ch) for ch in bad)
+    ch = text[index]
+    code = ord(ch)
+    name = unicodedata.name(ch, "") if 0xD800 > code or code > 0xDFFF else ""
+    label = f"U+{code:04X}" + (f" {name}" if name else "")
+    return f"{label} ({bad[ch]}) at character {index + 1}"
+
+
+def _characters(multiline: bool) -> Callable[[object], object]:
+    """A check run on the raw value, before pydantic's own string checks (which
+    would reject a lone surrogate without saying which character it is)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if multiline:
+                text = text.replace("\r\n", "\n")
+            bad = forbidden_character(text, multiline=True)
+            if bad:
+                raise ValueError(f"contains {bad}, which a document cannot hold")
+        return value
+
+    return check
 
 
 def _check_line(value: str) -> str:
     if "\n" in value or "\r" in value:
         raise ValueError("must be a single line")
-    bad = _forbidden_character(value, multiline=False)
-    if bad:
-        raise ValueError(f"contains {bad}, which a document cannot hold")
     return value
 
 
@@ -70,10 +123,19 @@ _FOLDED_SPACE = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 def _check_paragraphs(value: str) -> str:
     # YAML folding (>) joins lines with a space, which Chinese never has between
     # two characters; drop exactly that space.
-    value = _FOLDED_SPACE.sub("", value.replace("\r\n", "\n"))
-    bad = _forbidden_character(value, multiline=True)
-    if bad:
-        raise ValueError(f"contains {bad}, which a document cannot hold")
+    return _FOLDED_SPACE.sub("", value.replace("\r\n", "\n"))
+
+
+def _check_markdown(value: str | None) -> str | None:
+    """Presales Markdown must parse without losing a word."""
+    if value is not None:
+        from propgen.errors import InvalidInput
+        from propgen.markdown import parse_markdown
+
+        try:
+            parse_markdown(value)
+        except InvalidInput as err:
+            raise ValueError("; ".join(p.message for p in err.problems)) from None
     return value
 
 
@@ -82,19 +144,83 @@ def _one_or_many(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-Line = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_check_line)]
+def _strict_bool(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false (got {value!r})")
+    return value
+
+
+def _strict_int(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(f"must be a whole number (got {value!r})")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` text (or a date): a number is not silently read as a
+    Unix timestamp, nor a date-time cut to its day."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return value.strip()
+    raise ValueError(f"must be a date written YYYY-MM-DD (got {value!r})")
+
+
+def _no_negative_zero(value: Decimal) -> Decimal:
+    return value + 0 if value.is_zero() else value
+
+
+_IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+def _identifier(value: object) -> object:
+    if isinstance(value, str) and not _IDENTIFIER.fullmatch(value):
+        close = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")[:64]
+        hint = f"; did you mean {close!r}?" if _IDENTIFIER.fullmatch(close) else ""
+        raise ValueError(
+            f"{value!r} is not an id: use lowercase letters, digits and dashes{hint}"
+        )
+    return value
+
+
+Line = Annotated[
+    str,
+    BeforeValidator(_characters(multiline=False)),
+    Field(min_length=1, max_length=500),
+    AfterValidator(_check_line),
+]
 """A single line of text: names, titles, labels."""
 
 Paragraphs = Annotated[
-    str, Field(min_length=1, max_length=20_000), AfterValidator(_check_paragraphs)
+    str,
+    BeforeValidator(_characters(multiline=True)),
+    Field(min_length=1, max_length=20_000),
+    AfterValidator(_check_paragraphs),
 ]
 """Multi-line text; in section overrides it is Markdown."""
 
-Points = Annotated[list[Paragraphs], BeforeValidator(_one_or_many)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, allow_inf_nan=False)]
-Quantity = Annotated[Decimal, Field(ge=0, max_digits=15, allow_inf_nan=False)]
-Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=9, allow_inf_nan=False)]
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Points = Annotated[list[Paragraphs], BeforeValidator(_one_or_many), Field(max_length=MAX_ITEMS)]
+Money = Annotated[
+    Decimal, Field(ge=0, max_digits=18, allow_inf_nan=False), AfterValidator(_no_negative_zero)
+]
+Quantity = Annotated[
+    Decimal, Field(ge=0, max_digits=15, allow_inf_nan=False), AfterValidator(_no_negative_zero)
+]
+Percent = Annotated[
+    Decimal,
+    Field(ge=0, le=100, max_digits=9, allow_inf_nan=False),
+    AfterValidator(_no_negative_zero),
+]
+Identifier = Annotated[str, BeforeValidator(_identifier)]
+Flag = Annotated[bool, BeforeValidator(_strict_bool)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+
+
+def _whole(low: int, high: int) -> Any:
+    return Annotated[int, BeforeValidator(_strict_int), Field(ge=low, le=high)]
 
 
 class Model(BaseModel):
