@@ -33,7 +33,7 @@ from propgen.locale import Formatter
 from propgen.markdown import parse_markdown
 from propgen.plan import Plan, PlannedText
 from propgen.pricing import PriceBreakdown
-from propgen.templating import evaluate, markdown_environment, render_text
+from propgen.templating import HELPERS, evaluate, markdown_environment, render_text
 
 _CN_NUMERALS = "零一二三四五六七八九"
 
@@ -64,12 +64,11 @@ class _Assembler:
         self.record = record
         self.fmt = Formatter(record.document.locale, record.document.currency)
         self.label = label_function(inputs.labels)
-        self.env: Environment = markdown_environment(
-            template_filters(self.fmt), {"label": self.label, **functions}
-        )
-        self.context: dict[str, Any] = template_context(
-            inputs.plan, inputs.pricing, inputs.seller, self.fmt
-        )
+        self.env: Environment = markdown_environment()
+        self.context: dict[str, Any] = {
+            **template_context(inputs.plan, inputs.pricing, inputs.seller),
+            HELPERS: {**template_filters(self.fmt), "label": self.label, **functions},
+        }
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = text.source

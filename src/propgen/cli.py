@@ -157,9 +157,12 @@ def _warn_without_harfbuzz_subset() -> None:
     from propgen.render.pdf import harfbuzz_subset_available
 
     if not harfbuzz_subset_available():
-        click.echo("Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
-                   "all) render several times slower — install libharfbuzz-subset0 "
-                   "(apt-get install libharfbuzz-subset0).", err=True)
+        click.echo(
+            "Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
+            "all) render several times slower — install libharfbuzz-subset0 "
+            "(apt-get install libharfbuzz-subset0).",
+            err=True,
+        )
 
 
 @cli.command()

@@ -66,9 +66,7 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
     return label
 
 
-def template_context(
-    plan: Plan, pricing: PriceBreakdown, seller: Seller, fmt: Formatter
-) -> dict[str, Any]:
+def template_context(plan: Plan, pricing: PriceBreakdown, seller: Seller) -> dict[str, Any]:
     """The variables every library template renders with (docs/library.md)."""
     record = plan.record
     locale = record.document.locale

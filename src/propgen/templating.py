@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import TracebackType
 from typing import Any
 
@@ -51,20 +51,32 @@ def sandbox(escape: Callable[[object], Markup] | None) -> ImmutableSandboxedEnvi
     return env
 
 
-def markdown_environment(
-    filters: Mapping[str, Callable[..., str]], functions: Mapping[str, Callable[..., str]]
-) -> ImmutableSandboxedEnvironment:
-    """The environment library Markdown renders in; helper results are escaped too."""
+HELPERS = "helpers"
+"""The context variable holding a document's filters and functions by name."""
+FILTER_NAMES = ("money", "date", "number", "percent", "words", "join_list")
+FUNCTION_NAMES = ("ref", "label")
+
+
+def _helper(name: str) -> Callable[..., Markup]:
+    @jinja2.pass_context
+    def call(context: jinja2.runtime.Context, *args: Any, **kwargs: Any) -> Markup:
+        return escape_markdown(context[HELPERS][name](*args, **kwargs))
+
+    return call
+
+
+@cache
+def markdown_environment() -> ImmutableSandboxedEnvironment:
+    """The one environment library Markdown renders in.
+
+    Filters and functions find the document's own helpers (its locale's formatter,
+    its clause numbers) in the render context under :data:`HELPERS`, so one
+    environment — and each compiled template — serves every document. Their results
+    are escaped like any other value.
+    """
     env = sandbox(escape_markdown)
-
-    def escaped(helper: Callable[..., str]) -> Callable[..., Markup]:
-        def call(*args: Any, **kwargs: Any) -> Markup:
-            return escape_markdown(helper(*args, **kwargs))
-
-        return call
-
-    env.filters.update({name: escaped(f) for name, f in filters.items()})
-    env.globals.update({name: escaped(f) for name, f in functions.items()})
+    env.filters.update({name: _helper(name) for name in FILTER_NAMES})
+    env.globals.update({name: _helper(name) for name in FUNCTION_NAMES})
     return env
 
 

@@ -8,11 +8,13 @@ unknown keys are errors.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 import unicodedata
-from decimal import Decimal
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -20,7 +22,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    field_validator,
     model_validator,
 )
 
@@ -88,7 +89,7 @@ def forbidden_character(text: str, *, multiline: bool) -> str | None:
     index = min(text.index(ch) for ch in bad)
     ch = text[index]
     code = ord(ch)
-    name = unicodedata.name(ch, "") if 0xD800 > code or code > 0xDFFF else ""
+    name = unicodedata.name(ch, "") if code < 0xD800 or code > 0xDFFF else ""
     label = f"U+{code:04X}" + (f" {name}" if name else "")
     return f"{label} ({bad[ch]}) at character {index + 1}"
 
@@ -146,13 +147,13 @@ def _one_or_many(value: object) -> object:
 
 def _strict_bool(value: object) -> object:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false (got {value!r})")
+        raise ValueError("must be true or false")
     return value
 
 
 def _strict_int(value: object) -> object:
     if isinstance(value, bool):
-        raise ValueError(f"must be a whole number (got {value!r})")
+        raise ValueError("must be a whole number")
     return value
 
 
@@ -166,11 +167,37 @@ def _iso_date(value: object) -> object:
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         return value.strip()
-    raise ValueError(f"must be a date written YYYY-MM-DD (got {value!r})")
+    raise ValueError("must be a date written YYYY-MM-DD")
 
 
 def _no_negative_zero(value: Decimal) -> Decimal:
     return value + 0 if value.is_zero() else value
+
+
+@functools.cache
+def currencies() -> frozenset[str]:
+    """ISO 4217 codes that are legal tender somewhere today (no XXX, XAU, DEM ...)."""
+    from babel.core import get_global
+
+    return frozenset(
+        code
+        for entries in get_global("territory_currencies").values()
+        for code, _start, end, tender in entries
+        if tender and end is None
+    )
+
+
+def _currency(value: object) -> object:
+    if isinstance(value, str) and value not in currencies():
+        known = sorted(currencies())
+        close = (
+            [value.upper()]
+            if value.upper() in known
+            else difflib.get_close_matches(value.upper(), known, n=1, cutoff=0.6)
+        )
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"{value!r} is not a current ISO 4217 currency code{hint}")
+    return value
 
 
 _IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -180,9 +207,7 @@ def _identifier(value: object) -> object:
     if isinstance(value, str) and not _IDENTIFIER.fullmatch(value):
         close = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")[:64]
         hint = f"; did you mean {close!r}?" if _IDENTIFIER.fullmatch(close) else ""
-        raise ValueError(
-            f"{value!r} is not an id: use lowercase letters, digits and dashes{hint}"
-        )
+        raise ValueError(f"{value!r} is not an id: use lowercase letters, digits and dashes{hint}")
     return value
 
 
@@ -216,11 +241,8 @@ Percent = Annotated[
 ]
 Identifier = Annotated[str, BeforeValidator(_identifier)]
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
+Whole = Annotated[int, BeforeValidator(_strict_int)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-
-
-def _whole(low: int, high: int) -> Any:
-    return Annotated[int, BeforeValidator(_strict_int), Field(ge=low, le=high)]
 
 
 class Model(BaseModel):
@@ -230,24 +252,20 @@ class Model(BaseModel):
 
 
 class DocumentInfo(Model):
-    reference: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_check_line)]
-    date: dt.date
-    valid_until: dt.date
+    reference: Annotated[
+        str,
+        BeforeValidator(_characters(multiline=False)),
+        Field(min_length=1, max_length=80),
+        AfterValidator(_check_line),
+    ]
+    date: Date
+    valid_until: Date
     locale: Literal["en-US", "zh-CN"]
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    currency: Annotated[str, BeforeValidator(_currency)]
     industry: Identifier
     produce: list[DocumentKind] = Field(default_factory=lambda: list(DOCUMENT_KINDS), min_length=1)
     version: Line = "1"
     title: Line | None = None
-
-    @field_validator("currency")
-    @classmethod
-    def _known_currency(cls, code: str) -> str:
-        from babel.numbers import list_currencies
-
-        if code not in list_currencies():
-            raise ValueError(f"{code!r} is not an ISO 4217 currency code")
-        return code
 
     @model_validator(mode="after")
     def _validity_after_date(self) -> DocumentInfo:
@@ -281,7 +299,7 @@ class Customer(Model):
     address: Paragraphs | None = None
     registration_id: Line | None = None
     representative: Line | None = None
-    contacts: list[Contact] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @property
     def legal(self) -> str:
@@ -302,15 +320,15 @@ class Module(Model):
 
 class Milestone(Model):
     name: Line
-    week: Annotated[int, Field(ge=0, le=520)] | None = None
-    date: dt.date | None = None
+    week: Annotated[Whole, Field(ge=0, le=520)] | None = None
+    date: Date | None = None
     description: Paragraphs | None = None
 
 
 class Solution(Model):
     summary: Paragraphs
-    modules: list[Module] = Field(default_factory=list)
-    milestones: list[Milestone] = Field(default_factory=list)
+    modules: list[Module] = Field(default_factory=list, max_length=MAX_ITEMS)
+    milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class LineItem(Model):
@@ -322,7 +340,7 @@ class LineItem(Model):
     periods: Annotated[Decimal, Field(gt=0, max_digits=9, allow_inf_nan=False)] = Decimal(1)
     unit_price: Money
     discount_pct: Percent = Decimal(0)
-    optional: bool = False
+    optional: Flag = False
 
 
 class Instalment(Model):
@@ -331,10 +349,10 @@ class Instalment(Model):
 
 
 class Pricing(Model):
-    items: list[LineItem] = Field(min_length=1)
+    items: list[LineItem] = Field(min_length=1, max_length=MAX_ITEMS)
     discount_pct: Percent = Decimal(0)
     tax_pct: Percent = Decimal(0)
-    payment_schedule: list[Instalment] = Field(default_factory=list)
+    payment_schedule: list[Instalment] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _schedule_sums_to_100(self) -> Pricing:
@@ -346,16 +364,16 @@ class Pricing(Model):
 
 
 class Terms(Model):
-    start_date: dt.date | None = None
-    term_months: Annotated[int, Field(ge=1, le=600)] | None = None
-    auto_renew: bool = False
-    payment_terms_days: Annotated[int, Field(ge=0, le=365)] = 30
+    start_date: Date | None = None
+    term_months: Annotated[Whole, Field(ge=1, le=600)] | None = None
+    auto_renew: Flag = False
+    payment_terms_days: Annotated[Whole, Field(ge=0, le=365)] = 30
     sla: Identifier | None = None
-    warranty_months: Annotated[int, Field(ge=0, le=120)] | None = None
-    liability_cap_months: Annotated[int, Field(ge=0, le=600)] | None = None
+    warranty_months: Annotated[Whole, Field(ge=0, le=120)] | None = None
+    liability_cap_months: Annotated[Whole, Field(ge=0, le=600)] | None = None
     governing_law: Line | None = None
     dispute_resolution: Line | None = None
-    notice_days: Annotated[int, Field(ge=0, le=365)] | None = None
+    notice_days: Annotated[Whole, Field(ge=0, le=365)] | None = None
 
 
 class SectionOverride(Model):
@@ -372,7 +390,7 @@ class SectionOverride(Model):
     text: Paragraphs | None = None
     after: Identifier | None = None
     before: Identifier | None = None
-    remove: bool = False
+    remove: Flag = False
     variant: Identifier | None = None
 
     @model_validator(mode="after")
@@ -393,7 +411,7 @@ class SectionOverride(Model):
 class Approval(Model):
     who: Line
     role: Line
-    date: dt.date
+    date: Date
     what: Line
     """The deviation approved, e.g. ``clause:limitation-of-liability`` or ``discount``."""
 
@@ -408,9 +426,9 @@ class NeedsRecord(Model):
     solution: Solution
     pricing: Pricing
     terms: Terms = Field(default_factory=Terms)
-    sections: list[SectionOverride] = Field(default_factory=list)
+    sections: list[SectionOverride] = Field(default_factory=list, max_length=MAX_ITEMS)
     clauses: dict[Identifier, Identifier] = Field(default_factory=dict)
-    approvals: list[Approval] = Field(default_factory=list)
+    approvals: list[Approval] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _chinese_registration_id(self) -> NeedsRecord:

@@ -112,7 +112,7 @@ def read_source(path: Path) -> Source:
     if "\x00" in text:
         raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
     if path.suffix.lower() == ".json":
-        data, lines = _parse_json(text, name), dict[FieldPath, int]()
+        data, lines = _parse_json(text, name)
     else:
         data, lines = _parse_yaml(text, name)
     if not isinstance(data, dict):
@@ -247,20 +247,23 @@ class _Builder:
         )
 
 
-def _parse_json(text: str, name: str) -> Any:
+class _Constant(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in JSON: kept to be reported with its field."""
+
+
+def _parse_json(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
+    duplicates: list[str] = []
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key, value in items:
             if key in result:
-                raise ValueError(f"duplicate key {key!r}")
+                duplicates.append(key)
             result[key] = value
         return result
 
-    def constant(token: str) -> Any:
-        raise ValueError(f"{token} is not a number")
-
     try:
-        return json.loads(text, object_pairs_hook=pairs, parse_float=str, parse_constant=constant)
+        data = json.loads(text, object_pairs_hook=pairs, parse_float=str, parse_constant=_Constant)
     except json.JSONDecodeError as err:
         raise SourceError(
             [
@@ -271,8 +274,90 @@ def _parse_json(text: str, name: str) -> Any:
                 )
             ]
         ) from err
-    except (ValueError, RecursionError) as err:
-        raise SourceError([Problem(message=f"JSON error: {err}", file=name)]) from err
+    except RecursionError as err:
+        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+    except ValueError as err:  # a number with thousands of digits
+        message = "a number has too many digits" if "digits" in str(err) else f"JSON error: {err}"
+        raise SourceError([Problem(message=message, file=name)]) from err
+    lines, duplicate = _json_lines(text)
+    problems: list[Problem] = []
+    if duplicates:
+        if duplicate is not None:
+            path, line, first = duplicate
+            problems.append(
+                Problem(
+                    message=f"duplicate key {path[-1]!r} (first given on line {first})",
+                    file=name,
+                    line=line,
+                    field=dotted(path),
+                    hint="keep one of them",
+                )
+            )
+        else:
+            problems.append(Problem(message=f"duplicate key {duplicates[0]!r}", file=name))
+    for path, token in _constants(data, ()):
+        problems.append(
+            Problem(
+                message=f"{token} is not a number",
+                file=name,
+                line=_line_of(lines, path),
+                field=dotted(path),
+                hint="write a finite number",
+            )
+        )
+    if problems:
+        raise SourceError(problems)
+    return data, lines
+
+
+def _constants(value: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
+    if isinstance(value, _Constant):
+        return [(path, str(value))]
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _constants(v, (*path, k))]
+    if isinstance(value, list):
+        return [found for i, v in enumerate(value) for found in _constants(v, (*path, i))]
+    return []
+
+
+def _line_of(lines: dict[FieldPath, int], path: FieldPath) -> int | None:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def _json_lines(
+    text: str,
+) -> tuple[dict[FieldPath, int], tuple[FieldPath, int, int | None] | None]:
+    """Where each field of a JSON file starts, and the first duplicate key, if any.
+
+    JSON is read by :mod:`json`; its positions come from composing the same text as
+    YAML (which JSON nearly always is). When that fails, errors carry no line.
+    """
+    lines: dict[FieldPath, int] = {}
+    duplicate: list[tuple[FieldPath, int, int | None]] = []
+
+    def walk(node: yaml.Node, path: FieldPath) -> None:
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = (*path, str(key_node.value))
+                line = key_node.start_mark.line + 1
+                if key in lines and not duplicate:
+                    duplicate.append((key, line, lines[key]))
+                lines.setdefault(key, line)
+                walk(value_node, key)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+
+    try:
+        node = yaml.compose(text, Loader=_PlainComposer)
+        if node is not None:
+            walk(node, ())
+    except (yaml.YAMLError, RecursionError):
+        return {}, None
+    return lines, duplicate[0] if duplicate else None
 
 
 def dotted(path: FieldPath) -> str:
