@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from propgen.document import DocumentKind
@@ -225,7 +225,7 @@ def _apply_override(
                 origin="added",
             )
         if change.title:
-            added = _replace(added, title=change.title)
+            added = replace(added, title=change.title)
         return _insert(order, added, change)
     if locked and (change.remove or change.text is not None or change.title):
         raise _OverrideProblem(
@@ -246,20 +246,14 @@ def _apply_override(
             )
         updated = _section_text(loaded[change.id], locale, change.variant)
     if change.text is not None:
-        updated = _replace(
+        updated = replace(
             updated, source=change.text, templated=False, origin="override", file="", line=None
         )
     if change.title:
-        updated = _replace(updated, title=change.title, origin="override")
+        updated = replace(updated, title=change.title, origin="override")
     if change.after or change.before:
         return _insert([s for s in order if s.id != change.id], updated, change)
     return [updated if s.id == change.id else s for s in order]
-
-
-def _replace(text: PlannedText, **changes: object) -> PlannedText:
-    from dataclasses import replace
-
-    return replace(text, **changes)  # type: ignore[arg-type]
 
 
 def _insert(
