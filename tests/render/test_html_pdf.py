@@ -142,6 +142,7 @@ def english_document(**meta: object) -> Document:
     )
     blocks = (
         TableOfContents("Contents"),
+        PageBreak(),
         Section(
             "executive-summary",
             (
@@ -265,6 +266,7 @@ def chinese_document() -> Document:
     )
     blocks = (
         TableOfContents("目录"),
+        PageBreak(),
         Paragraph(t("鉴于甲方需要统一的销售数据分析平台。"), style="recital"),
         *clauses,
         Section("pricing", (Heading(1, t("报价"), number="第七条"), _pricing_table(42, "¥"))),
