@@ -2,6 +2,10 @@
 
 Raw HTML is off, so Markdown can only ever produce the model's own blocks;
 links and images keep their text only — a document never fetches anything.
+Entities (``&amp;``, ``&#x202E;``) are not decoded, so Markdown never produces a
+character that is not literally in its source. Markdown that would lose words
+(nesting deeper than the parser follows, table rows with more cells than the
+header) is refused with :class:`~propgen.errors.LibraryError` rather than dropped.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import re
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block.table import escapedSplit
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from propgen.document import (
@@ -29,6 +35,7 @@ from propgen.document import (
     Table,
     Text,
 )
+from propgen.errors import LibraryError, Problem
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
@@ -36,13 +43,68 @@ _SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
 
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+    return (
+        MarkdownIt("commonmark", {"html": False, "linkify": False})
+        .enable("table")
+        .disable("entity")
+    )
 
 
 def parse_markdown(text: str, *, top_heading: int = 2) -> tuple[Block, ...]:
-    """Parse Markdown into blocks; ``#`` headings become level ``top_heading``."""
-    tree = SyntaxTreeNode(_parser().parse(text))
+    """Parse Markdown into blocks; ``#`` headings become level ``top_heading``.
+
+    Raises:
+        LibraryError: the Markdown cannot be parsed without losing text.
+    """
+    tokens = _parser().parse(text)
+    _check_nothing_lost(tokens, text)
+    tree = SyntaxTreeNode(tokens)
     return tuple(b for node in tree.children for b in _block(node, top_heading))
+
+
+def _refuse(message: str, hint: str) -> LibraryError:
+    return LibraryError(problems=[Problem(message=message, hint=hint)])
+
+
+def _check_nothing_lost(tokens: list[Token], text: str) -> None:
+    """markdown-it silently skips what is nested deeper than ``maxNesting`` and table
+    cells beyond the header's count; refuse such text instead."""
+    limit = int(_parser().options["maxNesting"])
+    lines: list[str] | None = None
+    columns = 0
+    for token in tokens:
+        if token.type in ("blockquote_open", "list_item_open") and token.level >= limit - 1:
+            raise _refuse(
+                f"Markdown nested too deeply on line {(token.map or [0])[0] + 1}: "
+                "the text inside would be lost",
+                "flatten the lists or quotes",
+            )
+        if token.type == "thead_open":
+            columns = 0
+        elif token.type == "th_open":
+            columns += 1
+        elif token.type == "tr_open" and token.map and columns:
+            if lines is None:
+                lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            row = token.map[0]
+            if row < len(lines):
+                extra = _extra_cells(lines[row], columns)
+                if extra:
+                    raise _refuse(
+                        f"table row on line {row + 1} has more cells than the header "
+                        f"({columns}); {extra!r} would be lost",
+                        "add a header cell for it or escape the | as \\|",
+                    )
+
+
+def _extra_cells(line: str, columns: int) -> str:
+    """Text in the cells of a table row beyond the first ``columns``."""
+    cells = escapedSplit(line.lstrip(" \t>").strip())
+    if cells and cells[0] == "":
+        cells.pop(0)
+    if cells and cells[-1] == "":
+        cells.pop()
+    return " | ".join(c.strip() for c in cells[columns:] if c.strip())
 
 
 def _block(node: SyntaxTreeNode, top: int) -> list[Block]:
@@ -71,7 +133,13 @@ def _block(node: SyntaxTreeNode, top: int) -> list[Block]:
         ]
     if kind in ("code_block", "fence"):
         return [Paragraph(tuple(_lines(node.content.rstrip("\n"))))]
-    return []  # hr and anything else carry no words
+    if kind == "hr":
+        return []  # a rule carries no words
+    # Anything else (not produced by this parser's rules today): keep its words.
+    inlines = _merge(_inline_list(node.children)) if node.children else ()
+    if not inlines and node.content:
+        inlines = (Text(node.content),)
+    return [Paragraph(inlines)] if inlines else []
 
 
 def _lines(text: str) -> list[Inline]:
@@ -106,8 +174,10 @@ def _inline_list(nodes: list[SyntaxTreeNode]) -> list[Inline]:
             out.append(Strong(_merge(_inline_list(node.children))))
         elif kind == "em":
             out.append(Emph(_merge(_inline_list(node.children))))
-        elif kind in ("link", "image"):
+        elif kind in ("link", "image") or node.children:
             out.extend(_inline_list(node.children))
+        elif node.content:
+            out.append(Text(node.content))
     return out
 
 

@@ -15,10 +15,12 @@ from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
-from propgen.errors import LibraryError, Problem
+from propgen.errors import EnvironmentProblem, LibraryError, Problem
+from propgen.render.guard import limits
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
 _NEWLINES = re.compile(r"[ \t]*\n\s*")
@@ -33,14 +35,56 @@ def escape_markdown(value: object) -> Markup:
     return Markup(_NEWLINES.sub("\\\\\n", text.strip()))
 
 
+MIN_JINJA = (3, 1, 6)
+"""Older Jinja2 releases have sandbox escapes (CVE-2024-56201, CVE-2024-56326,
+CVE-2025-27516)."""
+MAX_REPEAT = 100_000
+"""The longest text or list a template may build with ``*``."""
+MAX_POWER_BITS = 4_096
+"""The largest number (in bits) a template may build with ``**``."""
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, also refusing ``*`` and ``**`` that would build
+    gigantic values (``"x" * 10**9``, ``9 ** 9 ** 9``) before any limit could act."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and isinstance(left, int) and isinstance(right, int):
+            if abs(left) > 1 and right * abs(left).bit_length() > MAX_POWER_BITS:
+                raise SecurityError(f"{left} ** {right} is too large for a template")
+        elif operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > MAX_REPEAT:
+                    raise SecurityError("a template may not build text or lists this long")
+        return super().call_binop(context, operator, left, right)
+
+
+def _check_jinja() -> None:
+    found = tuple(int(n) for n in re.findall(r"\d+", jinja2.__version__)[:3])
+    if found < MIN_JINJA:
+        raise EnvironmentProblem(
+            message=f"Jinja2 {jinja2.__version__} has known sandbox escapes; propgen needs "
+            f"Jinja2 >= {'.'.join(map(str, MIN_JINJA))}: pip install -U 'jinja2>=3.1.6'"
+        )
+
+
 def sandbox(escape: Callable[[object], Markup] | None) -> ImmutableSandboxedEnvironment:
-    """A sandboxed environment with strict undefined variables.
+    """The one factory of Jinja environments: sandboxed, immutable, strict undefined
+    variables, and escaping for the output format. No loader, so templates cannot
+    include, import or extend anything.
 
     Args:
         escape: how printed values are escaped for the target format; ``None``
-            means HTML/XML autoescaping (the docxtpl frame).
+            means HTML/XML autoescaping (the docxtpl frame, which sets its own
+            ``finalize`` on top).
     """
-    env = ImmutableSandboxedEnvironment(
+    _check_jinja()
+    env = _Sandbox(
         undefined=jinja2.StrictUndefined,
         autoescape=escape is None,
         keep_trailing_newline=True,
@@ -105,7 +149,8 @@ def render_text(
     """
     name = f"{file}#{field}"
     try:
-        return _compile(env, source, name).render(context)
+        with limits(f"template {name}"):
+            return _compile(env, source, name).render(context)
     except jinja2.TemplateSyntaxError as err:
         raise LibraryError(
             problems=[
@@ -121,7 +166,11 @@ def render_text(
         ) from err
     except LibraryError:
         raise
-    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError) as err:
+    except RecursionError as err:
+        raise LibraryError(
+            problems=[_problem(file, first_line, None, field, "template recurses too deeply")]
+        ) from err
+    except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as err:
         line = _template_line(err.__traceback__, name)
         raise LibraryError(
             problems=[_problem(file, first_line, line, field, f"template failed: {err}")]
@@ -139,8 +188,17 @@ def evaluate(
 ) -> bool:
     """Evaluate a ``when:`` condition."""
     try:
-        return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as err:
+        with limits(f"condition {file}#{field}"):
+            return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+    except (
+        jinja2.TemplateError,
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+        RecursionError,
+    ) as err:
         raise LibraryError(
             problems=[
                 Problem(message=f"condition failed: {err}", file=file, line=line, field=field)

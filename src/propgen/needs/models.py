@@ -190,10 +190,14 @@ def currencies() -> frozenset[str]:
 def _currency(value: object) -> object:
     if isinstance(value, str) and value not in currencies():
         known = sorted(currencies())
+        upper = value.strip().upper()
+        same_country = [code for code in known if code[:2] == upper[:2]]
         close = (
-            [value.upper()]
-            if value.upper() in known
-            else difflib.get_close_matches(value.upper(), known, n=1, cutoff=0.6)
+            [upper]
+            if upper in known
+            else same_country[:1]
+            if len(same_country) == 1
+            else difflib.get_close_matches(upper, same_country or known, n=1, cutoff=0.6)
         )
         hint = f"; did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"{value!r} is not a current ISO 4217 currency code{hint}")
@@ -213,16 +217,16 @@ def _identifier(value: object) -> object:
 
 Line = Annotated[
     str,
-    BeforeValidator(_characters(multiline=False)),
     Field(min_length=1, max_length=500),
+    BeforeValidator(_characters(multiline=False)),
     AfterValidator(_check_line),
 ]
 """A single line of text: names, titles, labels."""
 
 Paragraphs = Annotated[
     str,
-    BeforeValidator(_characters(multiline=True)),
     Field(min_length=1, max_length=20_000),
+    BeforeValidator(_characters(multiline=True)),
     AfterValidator(_check_paragraphs),
 ]
 """Multi-line text; in section overrides it is Markdown."""
@@ -254,8 +258,8 @@ class Model(BaseModel):
 class DocumentInfo(Model):
     reference: Annotated[
         str,
-        BeforeValidator(_characters(multiline=False)),
         Field(min_length=1, max_length=80),
+        BeforeValidator(_characters(multiline=False)),
         AfterValidator(_check_line),
     ]
     date: Date
@@ -387,7 +391,7 @@ class SectionOverride(Model):
 
     id: Identifier
     title: Line | None = None
-    text: Paragraphs | None = None
+    text: Annotated[Paragraphs, AfterValidator(_check_markdown)] | None = None
     after: Identifier | None = None
     before: Identifier | None = None
     remove: Flag = False

@@ -87,6 +87,8 @@ def read_source(path: Path) -> Source:
     """
     name = str(path)
     try:
+        if path.exists() and not path.is_file():  # a folder, a FIFO (would block), a device
+            raise SourceError([Problem(message="is not a regular file", file=name)])
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as err:
@@ -97,6 +99,12 @@ def read_source(path: Path) -> Source:
         raise SourceError(
             [Problem(message=f"file is larger than {MAX_BYTES // 1024 // 1024} MiB", file=name)]
         )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise SourceError(
+            [Problem(message="is UTF-16 text, not UTF-8", file=name, hint="save the file as UTF-8")]
+        )
+    if b"\x00" in raw:
+        raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -109,8 +117,6 @@ def read_source(path: Path) -> Source:
                 )
             ]
         ) from err
-    if "\x00" in text:
-        raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
     if path.suffix.lower() == ".json":
         data, lines = _parse_json(text, name)
     else:
@@ -247,6 +253,9 @@ class _Builder:
         )
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
 class _Constant(str):
     """``NaN``, ``Infinity`` or ``-Infinity`` in JSON: kept to be reported with its field."""
 
@@ -351,6 +360,9 @@ def _json_lines(
             for index, item in enumerate(node.value):
                 walk(item, (*path, index))
 
+    # YAML refuses the surrogate escapes JSON writes for characters beyond the BMP
+    # (emoji as "\\ud83c\\udf00"); positions are all that is wanted here.
+    text = _SURROGATE_ESCAPE.sub("_", text)
     try:
         node = yaml.compose(text, Loader=_PlainComposer)
         if node is not None:

@@ -27,12 +27,14 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, RGBColor, Twips
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import TemplateError
+from lxml import etree  # type: ignore[import-untyped]
 from markupsafe import Markup, escape
 
 from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
+from propgen.render.guard import check_size, limits
+from propgen.templating import sandbox
 
 FRAME = "frame.docx"
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
@@ -87,11 +89,24 @@ def _frame_error(frame: Path, message: str, hint: str = "") -> LibraryError:
 
 
 def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
-    """The document as DOCX bytes, rendered through theme_dir/'frame.docx'."""
+    """The document as DOCX bytes, rendered through theme_dir/'frame.docx'.
+
+    Raises:
+        LibraryError: the frame is missing, lacks styles or does not render.
+        ResourceLimit: rendering took too long or too much memory.
+        PropgenError: the rendered XML is malformed or lost text (never written).
+    """
     frame = theme_dir / FRAME
     if not frame.is_file():
         raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
-    tpl = DocxTemplate(str(frame))
+    meta = document.meta
+    check_size(document)
+    with limits(f"the DOCX of {meta.reference} ({meta.kind})"):
+        return _render(document, theme_dir, frame)
+
+
+def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
+    tpl = _StrictTemplate(str(frame))
     tpl.init_docx()
     have = {style.name for style in tpl.docx.styles}
     wanted = [*PARA_STYLES.values(), *REQUIRED_STYLES.split(",")]
@@ -116,11 +131,15 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
         "header_logo": InlineImage(tpl, str(logo), height=Mm(6.5)) if logo else "",
         "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
     }
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env = sandbox(None)  # the one factory: sandboxed, strict, autoescaping
+    env.finalize = _finalize
+    placed = _placed_fields(tpl)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
     except TemplateError as exc:
         raise _frame_error(frame, f"the Word frame does not render: {exc}") from exc
+    except etree.XMLSyntaxError as exc:  # a header or footer rendered to broken XML
+        raise PropgenError(f"the Word frame rendered to malformed XML: {exc}") from exc
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale)
@@ -133,7 +152,146 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
     props.created = props.modified = props.last_printed = stamp
     buf = BytesIO()
     tpl.save(buf)
-    return _pack(buf.getvalue(), stamp)
+    data = _pack(buf.getvalue(), stamp)
+    verify_docx(data, document, placed)
+    return data
+
+
+_STRICT = etree.XMLParser(
+    recover=False, resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False
+)
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
+    """docxtpl, except that the rendered body is parsed strictly first: docxtpl's own
+    parse (``fix_tables``) recovers from broken XML by silently dropping text."""
+
+    def fix_tables(self, xml: str) -> Any:
+        try:
+            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml, _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise PropgenError(f"the Word frame rendered to malformed XML: {exc}") from exc
+        return super().fix_tables(xml)
+
+
+_FRAME_FIELDS = {  # frame placeholder -> the meta values it shows
+    "title": lambda m: [m.title],
+    "subtitle": lambda m: [m.subtitle],
+    "notice": lambda m: [m.notice],
+    "header": lambda m: [m.header],
+    "footer": lambda m: [m.footer],
+    "line.label": lambda m: [c.label for c in m.cover_lines],
+    "line.value": lambda m: [c.value for c in m.cover_lines],
+}
+
+
+def _placed_fields(tpl: DocxTemplate) -> set[str]:
+    """The meta fields the frame prints (a restyled frame may leave some out)."""
+    sources = [tpl.get_xml()]
+    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+        sources += [tpl.get_part_xml(part) for _key, part in tpl.get_headers_footers(uri)]
+    text = re.sub(r"<[^>]+>", "", "".join(sources))
+    return {
+        name
+        for name in _FRAME_FIELDS
+        if re.search(r"\{\{[^}]*\b" + re.escape(name) + r"\b[^}]*\}\}", text)
+    }
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _part_text(root: Any) -> str:
+    return "".join(t.text or "" for t in root.iter(f"{_W}t"))
+
+
+def verify_docx(data: bytes, document: dm.Document, placed: set[str] | None = None) -> None:
+    """Check the DOCX really carries the document, so no text is ever lost silently.
+
+    Every XML part must parse strictly; every section and heading must have its
+    bookmark; every text of the body must appear, in order; and every meta field the
+    frame places (``placed``: title, notice, header ...) must appear somewhere.
+
+    Raises:
+        PropgenError: naming what is missing (a propgen or frame bug, never written).
+    """
+    roots: dict[str, Any] = {}
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                try:
+                    roots[info.filename] = etree.fromstring(archive.read(info), _STRICT)
+                except etree.XMLSyntaxError as exc:
+                    raise PropgenError(
+                        f"the DOCX part {info.filename} is malformed XML: {exc}"
+                    ) from exc
+    body = roots.get("word/document.xml")
+    if body is None:
+        raise PropgenError("the DOCX has no word/document.xml")
+    marks = set(body.xpath("//w:bookmarkStart/@w:name", namespaces={"w": _W[1:-1]}))
+    marked = [b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Heading | dm.Section)]
+    for block, name in zip(marked, _bookmark_names(marked), strict=True):
+        if name not in marks:
+            what = (
+                f"section {block.source_id!r}"
+                if isinstance(block, dm.Section)
+                else f"heading {dm.inline_text(block.inlines)!r}"
+            )
+            raise PropgenError(f"the DOCX lost {what} (no bookmark {name!r})")
+    text = _squash(_part_text(body))
+    position = 0
+    for piece in _texts(document.blocks):
+        wanted = _squash(piece)
+        if not wanted:
+            continue
+        found = text.find(wanted, position)
+        if found < 0:
+            raise PropgenError(f"the DOCX lost text: {piece[:80]!r}")
+        position = found + len(wanted)
+    everything = "".join(
+        _squash(_part_text(root))
+        for name, root in roots.items()
+        if name.startswith(("word/document", "word/header", "word/footer"))
+    )
+    for field in sorted(placed or ()):
+        for value in _FRAME_FIELDS[field](document.meta):
+            if _squash(value) not in everything:
+                raise PropgenError(f"the DOCX lost the {field} {value[:80]!r}")
+
+
+def _texts(blocks: tuple[dm.Block, ...]) -> list[str]:
+    """Every text of the body in reading order (table of contents entries aside)."""
+    out: list[str] = []
+
+    def inlines(items: tuple[dm.Inline, ...]) -> None:
+        for inline in items:
+            if isinstance(inline, dm.Text):
+                out.append(inline.text)
+            elif isinstance(inline, dm.Strong | dm.Emph):
+                inlines(inline.children)
+
+    for block in blocks:
+        if isinstance(block, dm.Heading | dm.Paragraph):
+            out.append(block.number)
+            inlines(block.inlines)
+        elif isinstance(block, dm.BulletList | dm.OrderedList):
+            for item in block.items:
+                out.extend(_texts(item.blocks))
+        elif isinstance(block, dm.Table):
+            out.append(block.caption)
+            for row in (block.header, *block.rows, *block.footer):
+                for cell in row.cells if row else ():
+                    inlines(cell.inlines)
+        elif isinstance(block, dm.Section):
+            out.extend(_texts(block.blocks))
+        elif isinstance(block, dm.SignatureBlock):
+            for person in block.signatories:
+                out += [person.heading, person.party, *person.lines]
+        elif isinstance(block, dm.TableOfContents):
+            out.append(block.title)
+    return out
 
 
 class _Body:

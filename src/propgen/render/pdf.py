@@ -1,7 +1,10 @@
 """The PDF renderer: the HTML page laid out by WeasyPrint with ``theme/print.css``.
 
 Safety: WeasyPrint may read only ``data:`` URIs and files inside the theme folder
-(:func:`make_url_fetcher`); nothing touches the network, nothing is attached.
+(:func:`make_url_fetcher`); nothing touches the network, nothing is attached (the
+laid-out document is stripped of attachments and attachment links, whatever the
+markup said, before it is written). Rendering runs under :func:`~propgen.render.guard.limits`,
+so a pathological document is stopped with an error instead of hanging a batch.
 Determinism: the PDF identifier is a hash of the markup and stylesheet, the dates
 come from ``meta.date_iso``; the same document gives the same bytes.
 Speed: WeasyPrint is imported lazily and each theme's stylesheet is parsed once per
@@ -22,6 +25,7 @@ from urllib.request import DataHandler, Request, url2pathname
 
 from propgen.document import Document
 from propgen.errors import EnvironmentProblem
+from propgen.render.guard import check_size, limits
 from propgen.render.html import STYLESHEET, build_html
 
 __all__ = [
@@ -33,6 +37,11 @@ __all__ = [
 ]
 
 _CJK_LANGUAGES = ("zh", "ja", "ko")
+BASELINE_CSS = "html { overflow-wrap: anywhere }"
+"""Applied before the theme's stylesheet (which may override it element by element):
+a word longer than its line (a URL, an IBAN, a name without spaces) wraps instead
+of running off the page, where it would be neither seen nor extracted."""
+_baseline: list[Any] = []
 _css_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
 _css_lock = threading.Lock()
 
@@ -42,7 +51,20 @@ class FetchRefused(PermissionError):
 
 
 def render_pdf(document: Document, theme_dir: Path) -> bytes:
-    """The document as PDF bytes via WeasyPrint, with theme_dir/'print.css'."""
+    """The document as PDF bytes via WeasyPrint, with theme_dir/'print.css'.
+
+    Raises:
+        EnvironmentProblem: no CJK font for a Chinese document, no stylesheet.
+        ResourceLimit: layout took too long or too much memory.
+        FetchRefused: the markup or stylesheet asked for a resource outside the theme.
+    """
+    meta = document.meta
+    check_size(document)
+    with limits(f"the PDF of {meta.reference} ({meta.kind})"):
+        return _render(document, theme_dir)
+
+
+def _render(document: Document, theme_dir: Path) -> bytes:
     import weasyprint  # type: ignore[import-untyped,unused-ignore]
 
     language = document.meta.locale.split("-")[0].lower()
@@ -60,8 +82,10 @@ def render_pdf(document: Document, theme_dir: Path) -> bytes:
     markup = build_html(document, root, standalone=False)
     identifier = hashlib.sha256(markup.encode("utf-8") + css_digest).hexdigest()[:32]
     html = weasyprint.HTML(string=markup, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-    pdf: bytes = html.write_pdf(
-        stylesheets=[stylesheet],
+    if not _baseline:
+        _baseline.append(weasyprint.CSS(string=BASELINE_CSS))
+    options: dict[str, Any] = dict(
+        stylesheets=[_baseline[0], stylesheet],
         attachments=[],
         pdf_identifier=identifier.encode("ascii"),
         uncompressed_pdf=False,
@@ -69,6 +93,13 @@ def render_pdf(document: Document, theme_dir: Path) -> bytes:
         custom_metadata=False,
         presentational_hints=False,
     )
+    laid_out = html.render(**options)
+    # `attachments=[]` only adds none; files named by the markup itself
+    # (<link rel="attachment">, <a rel="attachment">) are dropped here.
+    laid_out.metadata.attachments = []
+    for page in laid_out.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    pdf: bytes = laid_out.write_pdf(**options)
     return pdf
 
 

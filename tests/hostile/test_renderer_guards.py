@@ -1,0 +1,133 @@
+"""The renderers' own guards, each shown to fire: strict DOCX XML and text check,
+no PDF attachments whatever the markup says, time and size limits, Jinja version."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import jinja2
+import pytest
+from hostile_support import THEME, attachments, pdf_plain, sample_record, write_record
+from markupsafe import Markup
+
+from propgen import document as dm
+from propgen.errors import EnvironmentProblem, PropgenError
+from propgen.pipeline import check
+from propgen.render import docx as docx_module
+from propgen.render import html as html_module
+from propgen.render.docx import render_docx, verify_docx
+from propgen.render.guard import MAX_CHARACTERS, ResourceLimit, check_size
+from propgen.render.pdf import render_pdf
+from propgen.templating import sandbox
+
+
+@pytest.fixture(scope="module")
+def proposal(tmp_path_factory: pytest.TempPathFactory) -> dm.Document:
+    record = sample_record()
+    record["customer"]["name"] = "Tom & Jerry <select> Ltd"
+    needs = write_record(tmp_path_factory.mktemp("needs"), record)
+    return check(needs, only="proposal").documents["proposal"]
+
+
+@pytest.fixture(scope="module")
+def proposal_docx(proposal: dm.Document) -> bytes:
+    return render_docx(proposal, THEME)
+
+
+def test_verify_accepts_the_real_document(proposal: dm.Document, proposal_docx: bytes) -> None:
+    verify_docx(proposal_docx, proposal, {"title", "header", "footer", "line.value"})
+
+
+def _with_extra_paragraph(document: dm.Document, text: str) -> dm.Document:
+    last = document.blocks[-1]
+    assert isinstance(last, dm.Section)
+    grown = dm.Section(last.source_id, (*last.blocks, dm.Paragraph((dm.Text(text),))))
+    return dataclasses.replace(document, blocks=(*document.blocks[:-1], grown))
+
+
+def test_verify_notices_lost_text(proposal: dm.Document, proposal_docx: bytes) -> None:
+    claimed = _with_extra_paragraph(proposal, "The liability cap is twelve months.")
+    with pytest.raises(PropgenError, match="lost text: 'The liability cap"):
+        verify_docx(proposal_docx, claimed)
+
+
+def test_verify_notices_a_lost_section(proposal: dm.Document, proposal_docx: bytes) -> None:
+    extra = dm.Section("warranty-disclaimer", (dm.Paragraph((dm.Text("x"),)),))
+    claimed = dataclasses.replace(proposal, blocks=(*proposal.blocks, extra))
+    with pytest.raises(PropgenError, match="lost section 'warranty-disclaimer'"):
+        verify_docx(proposal_docx, claimed)
+
+
+def test_verify_notices_a_lost_frame_field(proposal: dm.Document, proposal_docx: bytes) -> None:
+    meta = dataclasses.replace(proposal.meta, notice="Unapproved: liability cap 36 months")
+    with pytest.raises(PropgenError, match="lost the notice"):
+        verify_docx(proposal_docx, dataclasses.replace(proposal, meta=meta), {"notice"})
+
+
+def test_unescaped_frame_values_fail_loudly_instead_of_dropping_text(
+    proposal: dm.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What docxtpl does with autoescape off (``<select>`` swallows what follows)
+    becomes an error, because the rendered XML is parsed strictly."""
+    monkeypatch.setattr(docx_module, "_finalize", lambda v: Markup(v) if isinstance(v, str) else v)
+    with pytest.raises(PropgenError, match="malformed XML"):
+        render_docx(proposal, THEME)
+
+
+def test_markup_asking_for_attachments_gets_none(
+    proposal: dm.Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if the page's markup named files to attach (it never does), none are."""
+    inside = (THEME / "print.css").resolve().as_uri()
+    build = html_module.build_html
+
+    def with_attachments(document: dm.Document, theme_dir: Path, *, standalone: bool) -> str:
+        page = build(document, theme_dir, standalone=standalone)
+        links = (
+            f'<link rel="attachment" href="{inside}">'
+            f'<a rel="attachment" href="{inside}">attached</a>'
+        )
+        return page.replace("</head>", f"{links}</head>", 1).replace(
+            '<main class="body">', f'<main class="body"><p>{links}</p>', 1
+        )
+
+    monkeypatch.setattr("propgen.render.pdf.build_html", with_attachments)
+    assert attachments(render_pdf(proposal, THEME)) == []
+
+
+def test_pdf_time_limit(proposal: dm.Document, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROPGEN_TIME_LIMIT", "0.05")
+    with pytest.raises(ResourceLimit, match=r"took longer than 0\.05 seconds"):
+        render_pdf(proposal, THEME)
+
+
+def test_docx_time_limit(proposal: dm.Document, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROPGEN_TIME_LIMIT", "0.01")
+    with pytest.raises(ResourceLimit, match="took longer than"):
+        render_docx(proposal, THEME)
+
+
+def test_oversized_document_is_refused_before_layout(proposal: dm.Document) -> None:
+    huge = _with_extra_paragraph(proposal, "x" * (MAX_CHARACTERS + 1))
+    with pytest.raises(ResourceLimit, match="characters of text"):
+        check_size(huge)
+    with pytest.raises(ResourceLimit):
+        render_pdf(huge, THEME)
+
+
+def test_old_jinja_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jinja2, "__version__", "3.1.5")
+    with pytest.raises(EnvironmentProblem, match="sandbox escapes"):
+        sandbox(None)
+
+
+def test_a_word_longer_than_the_line_wraps_instead_of_leaving_the_page(tmp_path: Path) -> None:
+    token = "DE89370400440532013000" * 12 + "ENDMARK"
+    record = sample_record()
+    record["customer"]["name"] = "N" * 300 + "NAMEEND"
+    record["solution"]["modules"][0]["description"] = token  # a table cell
+    record["discovery"]["situation"] = [f"IBAN {token}"]
+    document = check(write_record(tmp_path, record), only="proposal").documents["proposal"]
+    text = pdf_plain(render_pdf(document, THEME))
+    assert text.count("ENDMARK") >= 2 and "NAMEEND" in text
