@@ -8,7 +8,7 @@ clauses are numbered here, so DOCX and PDF carry the same numbers.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from jinja2 import Environment
@@ -76,7 +76,16 @@ class _Assembler:
             source = render_text(
                 self.env, source, self.context, file=text.file, first_line=text.line, field=text.id
             )
-        return parse_markdown(source)
+        try:
+            return parse_markdown(source)
+        except LibraryError as err:  # say which library text the Markdown came from
+            problems = [
+                replace(
+                    p, file=p.file or text.file, line=p.line or text.line, field=p.field or text.id
+                )
+                for p in err.problems
+            ]
+            raise LibraryError(problems=problems) from err
 
     def included(self, text: PlannedText) -> bool:
         if not text.when:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,11 +58,23 @@ def seller_for(profile: SellerFile, locale: str) -> Seller:
     )
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
 def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
+    """``label(key, **values)``: the locale's word for ``key`` with ``{name}`` filled in.
+
+    Only plain ``{name}`` placeholders are filled — not ``str.format``, whose
+    attribute access and padding a library label must not reach.
+    """
+
     def label(key: str, **values: object) -> str:
         if key not in labels:
             raise KeyError(f"no label {key!r}")
-        return labels[key].format(**values) if values else labels[key]
+        return _PLACEHOLDER.sub(
+            lambda m: str(values[m.group(1)]) if m.group(1) in values else m.group(0),
+            labels[key],
+        )
 
     return label
 
