@@ -13,10 +13,21 @@ import functools
 import subprocess
 import unicodedata
 
-__all__ = ["can_print", "font_coverage"]
+__all__ = ["can_print", "fc_list", "font_coverage"]
 
 _ALWAYS = frozenset(("Zs", "Zl", "Zp", "Cf", "Cc"))
 """Spaces and invisible format characters: drawn without a glyph of their own."""
+
+
+def fc_list(*args: str) -> str | None:
+    """What ``fc-list ARGS`` prints, or ``None`` when fontconfig cannot be asked."""
+    try:
+        result = subprocess.run(
+            ["fc-list", *args], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
 
 
 @functools.cache
@@ -26,20 +37,11 @@ def font_coverage() -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     Read once per process from ``fc-list``; ``None`` when fontconfig cannot be asked
     (then nothing is rejected for want of a font).
     """
-    try:
-        result = subprocess.run(
-            ["fc-list", "--format", "%{charset}\n"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if result.returncode != 0 or not result.stdout.strip():
+    listing = fc_list("--format", "%{charset}\n")
+    if not listing or not listing.strip():
         return None
     ranges: list[tuple[int, int]] = []
-    for token in result.stdout.split():
+    for token in listing.split():
         first, _, last = token.partition("-")
         try:
             start = int(first, 16)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
-import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -176,17 +175,10 @@ def cjk_font_available() -> bool:
     Cached once per process. When ``fc-list`` itself is missing the answer is
     unknown and taken as yes (WeasyPrint still uses fontconfig's library).
     """
-    try:
-        result = subprocess.run(
-            ["fc-list", ":lang=zh", "family"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return True
-    return result.returncode == 0 and bool(result.stdout.strip())
+    from propgen.render.fonts import fc_list
+
+    listing = fc_list(":lang=zh", "family")
+    return listing is None or bool(listing.strip())
 
 
 @functools.cache
