@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
     from propgen.library import Library
     from propgen.pipeline import Format
 
-RECORDS_PER_WORKER = 25
+RECORDS_PER_WORKER = 10
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,11 @@ def default_jobs() -> int:
 
 
 def run_batch(
-    jobs: Sequence[Job], workers: int, report: Callable[[int, int, Outcome, float], None]
+    jobs: Sequence[Job],
+    workers: int,
+    report: Callable[[int, int, Outcome, float], None],
+    *,
+    records_per_worker: int = RECORDS_PER_WORKER,
 ) -> list[Outcome]:
     """Render ``jobs`` on ``workers`` processes; ``report(done, total, outcome, elapsed)``
     is called as each finishes."""
@@ -99,13 +102,12 @@ def run_batch(
     context.set_forkserver_preload(
         ["propgen.pipeline", "propgen.render.pdf", "propgen.render.docx", "weasyprint", "docxtpl"]
     )
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, max_tasks_per_child=RECORDS_PER_WORKER
-    ) as pool:
-        futures: list[Future[Outcome]] = [pool.submit(run_job, job) for job in jobs]
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-            report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
+    # multiprocessing.Pool, not ProcessPoolExecutor: the executor's
+    # max_tasks_per_child stops replacing workers on Python < 3.13 (gh-115634).
+    with context.Pool(workers, maxtasksperchild=records_per_worker) as pool:
+        for outcome in pool.imap_unordered(run_job, jobs):
+            outcomes.append(outcome)
+            report(len(outcomes), len(jobs), outcome, time.monotonic() - start)
     order = {job.needs: index for index, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.needs])
 

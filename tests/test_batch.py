@@ -1,0 +1,42 @@
+"""Batches: a process pool that recycles workers, reports each file, never stalls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from propgen.batch import Job, Outcome, run_batch
+from propgen.library import bundled_library_root
+from support import ROOT
+
+SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+
+
+def records(tmp_path: Path, count: int) -> list[Path]:
+    text = SAMPLE.read_text(encoding="utf-8")
+    reference = next(line for line in text.splitlines() if "reference:" in line)
+    paths = []
+    for n in range(count):
+        path = tmp_path / f"deal-{n:02}.yaml"
+        path.write_text(text.replace(reference, f"  reference: BATCH-{n:02}"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_pool_recycles_workers_and_finishes(tmp_path: Path) -> None:
+    paths = records(tmp_path, 9)
+    paths.append(tmp_path / "missing.yaml")  # one bad file does not stop the others
+    out = tmp_path / "out"
+    jobs = [Job(p, out, ("html",), "proposal", False, bundled_library_root()) for p in paths]
+    seen: list[int] = []
+
+    def report(done: int, total: int, outcome: Outcome, elapsed: float) -> None:
+        seen.append(done)
+        assert total == len(jobs) and elapsed >= 0
+
+    # Two records per worker: the pool must replace workers four times over.
+    outcomes = run_batch(jobs, 2, report, records_per_worker=2)
+    assert seen == list(range(1, len(jobs) + 1))
+    assert [o.needs for o in outcomes] == paths
+    assert all(o.ok for o in outcomes[:-1])
+    assert outcomes[-1].invalid and "cannot read file" in outcomes[-1].problems[0]
+    assert len(list(out.glob("BATCH-*-proposal.html"))) == 9
