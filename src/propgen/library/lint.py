@@ -172,34 +172,21 @@ def _check_clause_status(
     warnings: list[Problem],
 ) -> None:
     clause = item.value
-    where = {"file": str(item.source.path)}
+
+    def at(field: str, message: str) -> Problem:
+        return Problem(
+            message=message,
+            file=str(item.source.path),
+            line=item.source.line_of((field,)),
+            field=field,
+        )
+
     if clause.status == "retired":
-        errors.append(
-            Problem(
-                message=f"retired clause is used by industry {industry_id!r}",
-                line=item.source.line_of(("status",)),
-                field="status",
-                **where,
-            )
-        )
+        errors.append(at("status", f"retired clause is used by industry {industry_id!r}"))
     elif clause.status == "draft":
-        warnings.append(
-            Problem(
-                message=f"draft clause is used by industry {industry_id!r}",
-                line=item.source.line_of(("status",)),
-                field="status",
-                **where,
-            )
-        )
+        warnings.append(at("status", f"draft clause is used by industry {industry_id!r}"))
     if clause.review_by and clause.review_by < today:
-        warnings.append(
-            Problem(
-                message=f"review was due on {clause.review_by}",
-                line=item.source.line_of(("review_by",)),
-                field="review_by",
-                **where,
-            )
-        )
+        warnings.append(at("review_by", f"review was due on {clause.review_by}"))
 
 
 def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
