@@ -40,3 +40,17 @@ def test_pool_recycles_workers_and_finishes(tmp_path: Path) -> None:
     assert all(o.ok for o in outcomes[:-1])
     assert outcomes[-1].invalid and "cannot read file" in outcomes[-1].problems[0]
     assert len(list(out.glob("BATCH-*-proposal.html"))) == 9
+
+
+def test_two_records_with_one_reference_do_not_overwrite_each_other(tmp_path: Path) -> None:
+    first, second = records(tmp_path, 2)
+    second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    jobs = [
+        Job(p, out, ("html",), "proposal", False, bundled_library_root()) for p in (first, second)
+    ]
+    outcomes = run_batch(jobs, 2, lambda *_: None)
+    assert outcomes[0].ok
+    assert outcomes[1].invalid
+    assert "names the same output files as" in outcomes[1].problems[0]
+    assert str(first) in outcomes[1].problems[0]

@@ -93,11 +93,17 @@ def run_batch(
     is called as each finishes."""
     start = time.monotonic()
     outcomes: list[Outcome] = []
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
+    clashes = _same_outputs(jobs)
+    for job in jobs:
+        if job.needs in clashes:
+            outcomes.append(clashes[job.needs])
+            report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
+    jobs_to_run = [job for job in jobs if job.needs not in clashes]
+    if workers <= 1 or len(jobs_to_run) <= 1:
+        for job in jobs_to_run:
             outcomes.append(run_job(job))
             report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
-        return outcomes
+        return _in_order(outcomes, jobs)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(
         ["propgen.pipeline", "propgen.render.pdf", "propgen.render.docx", "weasyprint", "docxtpl"]
@@ -105,11 +111,39 @@ def run_batch(
     # multiprocessing.Pool, not ProcessPoolExecutor: the executor's
     # max_tasks_per_child stops replacing workers on Python < 3.13 (gh-115634).
     with context.Pool(workers, maxtasksperchild=records_per_worker) as pool:
-        for outcome in pool.imap_unordered(run_job, jobs):
+        for outcome in pool.imap_unordered(run_job, jobs_to_run):
             outcomes.append(outcome)
             report(len(outcomes), len(jobs), outcome, time.monotonic() - start)
+    return _in_order(outcomes, jobs)
+
+
+def _in_order(outcomes: list[Outcome], jobs: Sequence[Job]) -> list[Outcome]:
     order = {job.needs: index for index, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.needs])
+
+
+def _same_outputs(jobs: Sequence[Job]) -> dict[Path, Outcome]:
+    """Records whose outputs would overwrite an earlier record's in the same batch."""
+    from propgen.needs.source import SourceError, read_source
+    from propgen.output import safe_name
+
+    first: dict[tuple[Path, str], Path] = {}
+    clashes: dict[Path, Outcome] = {}
+    for job in jobs:
+        try:
+            reference = read_source(job.needs).data["document"]["reference"]
+        except (SourceError, KeyError, TypeError):
+            continue  # the job itself reports what is wrong with the file
+        key = (job.out_dir.resolve(), safe_name(str(reference)))
+        if key in first:
+            message = (
+                f"{job.needs}: document.reference: {reference!r} names the same output "
+                f"files as {first[key]} in this batch — give each deal its own reference"
+            )
+            clashes[job.needs] = Outcome(job.needs, problems=(message,), invalid=True)
+        else:
+            first[key] = job.needs
+    return clashes
 
 
 class Progress:
