@@ -122,20 +122,20 @@ def render(
     files = _expand(needs)
     if "pdf" in chosen:
         _warn_without_harfbuzz_subset()
+    kind = cast("DocumentKind | None", only)
     if len(files) == 1:
         result = render_one(
             files[0],
             out_dir,
             formats=chosen,
             library=library,
-            only=cast("DocumentKind | None", only),
+            only=kind,
             allow_draft=allow_draft,
         )
         for written in result.files.values():
             click.echo(str(written))
         return
     started = time.monotonic()
-    kind = cast("DocumentKind | None", only)
     batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root) for f in files]
     outcomes = run_batch(batch, jobs or default_jobs(), Progress())
     for outcome in outcomes:

@@ -107,18 +107,10 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
         for sample in sorted(library.industry_dir(industry_id).glob("sample.*.yaml")):
             guard(_render_sample, sample, library)
 
-    for path in sorted((library.snippets / "sections").glob("*.yaml")) + sorted(
-        (library.snippets / "clauses").glob("*.yaml")
-    ):
-        model: type[BaseModel] = SectionFile if path.parent.name == "sections" else ClauseFile
-        item = guard(library._load, path, model)
-        if item is not None:
-            files.add(path)
-            errors.extend(_check_variables(item))
-    for industry_id in library.industry_ids():
-        for kind in ("sections", "clauses"):
-            for path in sorted((library.industry_dir(industry_id) / kind).glob("*.yaml")):
-                model = SectionFile if kind == "sections" else ClauseFile
+    folders = [library.snippets] + [library.industry_dir(i) for i in library.industry_ids()]
+    for folder in folders:
+        for kind, model in (("sections", SectionFile), ("clauses", ClauseFile)):
+            for path in sorted((folder / kind).glob("*.yaml")):
                 item = guard(library._load, path, model)
                 if item is not None:
                     files.add(path)
