@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from propgen.cli import main
+from propgen.templating import CACHE_VARIABLE
 from support import HUAXIN, NORTHWIND, reference
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates go to a cache of this run's own, not the user's."""
+    os.environ.setdefault(CACHE_VARIABLE, tempfile.mkdtemp(prefix="propgen-test-cache-"))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,49 @@ def test_exports_and_all_agree() -> None:
     import propgen
 
     assert set(propgen.__all__) == {*propgen._EXPORTS, "__version__"}
+
+
+def _entry(args: list[str], columns: int) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run(
+        [sys.executable, "-m", "propgen", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["-h"], ["--version"]])
+def test_entry_answers_help_and_version_without_click(args: list[str]) -> None:
+    loaded = modules_after(
+        f"import sys; sys.argv = ['propgen', *{args!r}]\n"
+        "import contextlib, io, os; os.environ['COLUMNS'] = '120'\n"
+        "from propgen.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main()"
+    )
+    assert "click" not in loaded
+
+
+@pytest.mark.parametrize("columns", [80, 200])
+def test_stored_help_is_what_click_prints(columns: int) -> None:
+    fast = _entry(["--help"], columns)
+    from_click = _entry(["--debug", "--help"], columns)  # not the fast path
+    assert fast.returncode == from_click.returncode == 0
+    assert fast.stdout == from_click.stdout, "run: python tools/build_help.py"
+
+
+def test_narrow_terminal_help_comes_from_click() -> None:
+    narrow = _entry(["--help"], 60)
+    assert narrow.returncode == 0
+    assert max(map(len, narrow.stdout.splitlines())) <= 60
+
+
+def test_version_matches_click() -> None:
+    from click.testing import CliRunner
+
+    from propgen.cli import cli
+
+    click_says = CliRunner().invoke(cli, ["--version"]).output
+    assert _entry(["--version"], 80).stdout == click_says

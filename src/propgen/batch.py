@@ -6,8 +6,6 @@ grows in long-lived processes); one bad file is reported and the others go on.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -76,12 +74,6 @@ def run_job(job: Job) -> Outcome:
     return Outcome(job.needs, written=tuple(str(p) for p in result.files.values()))
 
 
-def default_jobs() -> int:
-    return max(
-        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
-
-
 def run_batch(
     jobs: Sequence[Job],
     workers: int,
@@ -104,13 +96,9 @@ def run_batch(
             outcomes.append(run_job(job))
             report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
         return _in_order(outcomes, jobs)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["propgen.pipeline", "propgen.render.pdf", "propgen.render.docx", "weasyprint", "docxtpl"]
-    )
-    # multiprocessing.Pool, not ProcessPoolExecutor: the executor's
-    # max_tasks_per_child stops replacing workers on Python < 3.13 (gh-115634).
-    with context.Pool(workers, maxtasksperchild=records_per_worker) as pool:
+    from propgen import parallel
+
+    with parallel.pool(workers, parallel.RECORD_PIPELINE, records_per_worker) as pool:
         for outcome in pool.imap_unordered(run_job, jobs_to_run):
             outcomes.append(outcome)
             report(len(outcomes), len(jobs), outcome, time.monotonic() - start)

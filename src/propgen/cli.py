@@ -114,12 +114,20 @@ def render(
     """Render the proposal and contract of each NEEDS file (or folder of them)."""
     import time
 
-    from propgen.batch import Job, Progress, default_jobs, run_batch
-    from propgen.pipeline import render as render_one
+    from propgen import parallel
 
     chosen = _formats(formats)
-    library = _library(library_dir)
     files = _expand(needs)
+    workers = jobs or parallel.available_cores()
+    # The workers' server imports the renderers while this process checks the input.
+    if len(files) > 1 and workers > 1:
+        parallel.warm_up(parallel.RECORD_PIPELINE)
+    elif parallel.renders_pdf_in_workers(workers, chosen):
+        parallel.warm_up(parallel.RENDERERS)
+    from propgen.batch import Job, Progress, run_batch
+    from propgen.pipeline import render as render_one
+
+    library = _library(library_dir)
     if "pdf" in chosen:
         _warn_without_harfbuzz_subset()
     kind = cast("DocumentKind | None", only)
@@ -131,13 +139,14 @@ def render(
             library=library,
             only=kind,
             allow_draft=allow_draft,
+            workers=workers,
         )
         for written in result.files.values():
             click.echo(str(written))
         return
     started = time.monotonic()
     batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root) for f in files]
-    outcomes = run_batch(batch, jobs or default_jobs(), Progress())
+    outcomes = run_batch(batch, workers, Progress())
     for outcome in outcomes:
         for name in outcome.written:
             click.echo(name)
@@ -154,7 +163,7 @@ def render(
 
 
 def _warn_without_harfbuzz_subset() -> None:
-    from propgen.render.pdf import harfbuzz_subset_available
+    from propgen.render.libraries import harfbuzz_subset_available
 
     if not harfbuzz_subset_available():
         click.echo(

@@ -53,6 +53,10 @@ class InvalidInput(PropgenError):
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments: pickle (and so a worker process) needs this.
+        return (_rebuild, (type(self), {"problems": self.problems}))
+
 
 class NeedsError(InvalidInput):
     """A needs record cannot be read or does not validate."""
@@ -72,3 +76,10 @@ class EnvironmentProblem(PropgenError):
     def __init__(self, *, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild, (type(self), {"message": self.message}))
+
+
+def _rebuild(cls: type[PropgenError], arguments: dict[str, object]) -> PropgenError:
+    return cls(**arguments)

@@ -72,25 +72,48 @@ def check(
     return Checked(needs=needs, library=library, plan=plan, pricing=priced, documents=documents)
 
 
-def render_formats(
-    document: Document, theme_dir: Path, formats: Iterable[Format]
-) -> dict[Format, bytes]:
-    """Render one document in each format (renderers are imported only when used)."""
-    out: dict[Format, bytes] = {}
-    for fmt in formats:
-        if fmt == "docx":
-            from propgen.render.docx import render_docx
+def render_format(document: Document, theme_dir: Path, fmt: Format) -> bytes:
+    """Render one document in one format (renderers are imported only when used)."""
+    if fmt == "docx":
+        from propgen.render.docx import render_docx
 
-            out[fmt] = render_docx(document, theme_dir)
-        elif fmt == "pdf":
-            from propgen.render.pdf import render_pdf
+        return render_docx(document, theme_dir)
+    if fmt == "pdf":
+        from propgen.render.pdf import render_pdf
 
-            out[fmt] = render_pdf(document, theme_dir)
-        else:
-            from propgen.render.html import render_html
+        return render_pdf(document, theme_dir)
+    from propgen.render.html import render_html
 
-            out[fmt] = render_html(document, theme_dir).encode()
-    return out
+    return render_html(document, theme_dir).encode()
+
+
+_Task = tuple[Document, Path, Format]
+_SLOWEST_FIRST: dict[Format, int] = {"pdf": 0, "docx": 1, "html": 2}
+
+
+def _render_task(task: _Task) -> bytes:
+    return render_format(*task)
+
+
+def render_documents(
+    checked: Checked, formats: Iterable[Format], *, workers: int = 1
+) -> dict[str, bytes]:
+    """Every output file of a checked record, by name; with ``workers`` > 1 and a
+    PDF among them, the files render side by side in worker processes (slowest first)."""
+    from propgen import parallel
+
+    formats = tuple(formats)
+    stem = safe_name(checked.plan.record.document.reference)
+    wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
+    scheduled = sorted(wanted, key=lambda item: _SLOWEST_FIRST[item[1]])
+    tasks = [(checked.documents[kind], checked.library.theme_dir, fmt) for kind, fmt in scheduled]
+    if parallel.renders_pdf_in_workers(workers, formats):
+        with parallel.pool(min(workers, len(tasks)), parallel.RENDERERS) as pool:
+            outputs = pool.map(_render_task, tasks, chunksize=1)
+    else:
+        outputs = [_render_task(task) for task in tasks]
+    rendered = dict(zip(scheduled, outputs, strict=True))
+    return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
 
 def render(
@@ -101,14 +124,16 @@ def render(
     library: Library | None = None,
     only: DocumentKind | None = None,
     allow_draft: bool = False,
+    workers: int = 1,
 ) -> Rendered:
-    """Render a needs record's documents and their provenance into ``out_dir``."""
+    """Render a needs record's documents and their provenance into ``out_dir``.
+
+    Args:
+        workers: processes rendering the record's files side by side.
+    """
     checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
     stem = safe_name(checked.plan.record.document.reference)
-    files: dict[str, bytes] = {}
-    for kind, document in checked.documents.items():
-        for fmt, data in render_formats(document, checked.library.theme_dir, formats).items():
-            files[f"{stem}-{kind}.{fmt}"] = data
+    files = render_documents(checked, formats, workers=workers)
     files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
     out = Path(out_dir)
     write_all(out, files)

@@ -8,13 +8,17 @@ Word frame), and no value is ever compiled as a template.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import jinja2
+from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -124,9 +128,49 @@ def markdown_environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
+CACHE_VARIABLE = "PROPGEN_CACHE_DIR"
+"""Where compiled templates are kept between runs; set it empty to keep none."""
+
+
+@cache
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled library templates on disk, so a fresh process need not compile them
+    again (Jinja's own cache: keyed by template name and source checksum)."""
+    configured = os.environ.get(CACHE_VARIABLE)
+    if configured == "":
+        return None
+    from propgen import __version__
+
+    base = Path(configured) if configured else _user_cache_home() / "propgen"
+    directory = base / f"jinja-{jinja2.__version__}-propgen-{__version__}"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(directory))
+
+
+def _user_cache_home() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
 @lru_cache(maxsize=1024)
 def _compile(env: jinja2.Environment, source: str, name: str) -> jinja2.Template:
-    code = env.compile(source, name=name, filename=name)
+    """Compile once per process, and once per machine while the disk cache works.
+
+    The cache key names the environment's class and escaping, which shape the
+    generated code; a cache that cannot be read or written is simply not used.
+    """
+    store = _bytecode_cache()
+    key = f"{type(env).__qualname__}:{env.autoescape}:{env.finalize is not None}:{name}"
+    bucket = store.get_bucket(env, key, None, source) if store else None
+    code = bucket.code if bucket else None
+    if code is None:
+        code = env.compile(source, name=name, filename=name)
+        if store and bucket:
+            bucket.code = code
+            with contextlib.suppress(OSError):
+                store.set_bucket(bucket)
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 

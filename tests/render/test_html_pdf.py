@@ -38,7 +38,6 @@ from propgen.render import pdf as pdf_module
 from propgen.render.html import render_html
 from propgen.render.pdf import (
     FetchRefused,
-    harfbuzz_subset_available,
     make_url_fetcher,
     render_pdf,
 )
@@ -455,10 +454,6 @@ def test_zh_without_cjk_font_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf_module, "cjk_font_available", lambda: False)
     with pytest.raises(EnvironmentProblem, match="fonts-noto-cjk"):
         render_pdf(chinese_document(), THEME)
-
-
-def test_harfbuzz_subset_detected() -> None:
-    assert isinstance(harfbuzz_subset_available(), bool)
 
 
 # --- URL fetcher -----------------------------------------------------------------

@@ -7,8 +7,8 @@ markup said, before it is written). Rendering runs under :func:`~propgen.render.
 so a pathological document is stopped with an error instead of hanging a batch.
 Determinism: the PDF identifier is a hash of the markup and stylesheet, the dates
 come from ``meta.date_iso``; the same document gives the same bytes.
-Speed: WeasyPrint is imported lazily and each theme's stylesheet is parsed once per
-process.
+Speed: importing this module imports WeasyPrint (with fast library lookups, see
+:mod:`propgen.render.libraries`); each theme's stylesheet is parsed once per process.
 """
 
 from __future__ import annotations
@@ -26,11 +26,13 @@ from propgen.document import Document
 from propgen.errors import EnvironmentProblem
 from propgen.render.guard import check_size, limits
 from propgen.render.html import STYLESHEET, build_html
+from propgen.render.libraries import import_weasyprint
+
+weasyprint = import_weasyprint()
 
 __all__ = [
     "FetchRefused",
     "cjk_font_available",
-    "harfbuzz_subset_available",
     "make_url_fetcher",
     "render_pdf",
 ]
@@ -64,8 +66,6 @@ def render_pdf(document: Document, theme_dir: Path) -> bytes:
 
 
 def _render(document: Document, theme_dir: Path) -> bytes:
-    import weasyprint  # type: ignore[import-untyped,unused-ignore]
-
     language = document.meta.locale.split("-")[0].lower()
     if language in _CJK_LANGUAGES and not cjk_font_available():
         raise EnvironmentProblem(
@@ -104,8 +104,6 @@ def _render(document: Document, theme_dir: Path) -> bytes:
 
 def _stylesheet(root: Path, fetcher: Any) -> tuple[Any, bytes]:
     """The theme's parsed ``print.css`` and a digest of its text, cached per process."""
-    import weasyprint  # type: ignore[import-untyped,unused-ignore]
-
     path = root / STYLESHEET
     try:
         stat = path.stat()
@@ -179,18 +177,3 @@ def cjk_font_available() -> bool:
 
     listing = fc_list(":lang=zh", "family")
     return listing is None or bool(listing.strip())
-
-
-@functools.cache
-def harfbuzz_subset_available() -> bool:
-    """Whether WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools.
-
-    Mirrors ``weasyprint.pdf.fonts.Font.subset``: libharfbuzz-subset must load and
-    HarfBuzz must be at least 4.1.0. Without it CJK PDFs render 5-8x slower; install
-    ``libharfbuzz-subset0`` (Debian/Ubuntu).
-    """
-    try:
-        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
-    except (ImportError, OSError):
-        return False
-    return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))

@@ -1,0 +1,65 @@
+"""The worker processes that render in parallel, for one record or many.
+
+Workers fork from a *forkserver* that has already imported the renderers (WeasyPrint,
+docxtpl),
+so a worker starts in milliseconds instead of re-importing them, and no worker
+inherits the parent's threads or open files. :func:`warm_up` starts that server
+before the parent validates the record: the imports (about half a second) then
+run on the second core while the first one checks the input.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+from collections.abc import Iterable
+from multiprocessing.pool import Pool
+
+__all__ = [
+    "RECORD_PIPELINE",
+    "RENDERERS",
+    "available_cores",
+    "pool",
+    "renders_pdf_in_workers",
+    "warm_up",
+]
+
+RENDERERS = ("propgen.render.pdf", "propgen.render.docx")
+"""What a worker needs to render documents someone else assembled."""
+RECORD_PIPELINE = (*RENDERERS, "propgen.pipeline")
+"""What a worker needs to check, assemble and render whole records."""
+
+_context = multiprocessing.get_context("forkserver")
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, not the machine's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def renders_pdf_in_workers(workers: int, formats: Iterable[str]) -> bool:
+    """Whether one record's files render in worker processes: only PDFs are slow
+    enough to pay for a worker (their WeasyPrint import then overlaps the check)."""
+    return workers > 1 and "pdf" in formats
+
+
+def warm_up(preload: tuple[str, ...]) -> None:
+    """Start the forkserver now, importing ``preload`` in the background.
+
+    Only the first call in a process chooses what is preloaded.
+    """
+    _context.set_forkserver_preload(list(preload))
+    multiprocessing.forkserver.ensure_running()
+
+
+def pool(workers: int, preload: tuple[str, ...], tasks_per_worker: int | None = None) -> Pool:
+    """A pool of ``workers`` processes, each replaced after ``tasks_per_worker`` tasks.
+
+    ``multiprocessing.Pool``, not ``ProcessPoolExecutor``: the executor's
+    ``max_tasks_per_child`` stops replacing workers on Python < 3.13 (gh-115634).
+    """
+    warm_up(preload)
+    return _context.Pool(workers, maxtasksperchild=tasks_per_worker)

@@ -1,0 +1,50 @@
+"""One record's files rendered side by side in worker processes: same bytes, same errors."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from propgen.errors import EnvironmentProblem, LibraryError, Problem
+from propgen.library import Library
+from propgen.pipeline import render
+from propgen.render.guard import ResourceLimit
+from support import ROOT, SAMPLES
+
+
+def test_workers_write_the_same_bytes_as_one_process(tmp_path: Path) -> None:
+    record = SAMPLES[0]
+    serial = render(record, tmp_path / "serial", workers=1)
+    parallel = render(record, tmp_path / "parallel", workers=2)
+    assert list(serial.files) == list(parallel.files)  # same names, same order
+    for name, path in serial.files.items():
+        assert path.read_bytes() == parallel.files[name].read_bytes(), name
+
+
+def test_a_worker_failure_keeps_its_type_and_writes_nothing(tmp_path: Path) -> None:
+    library = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", library / "templates")
+    shutil.copytree(ROOT / "snippets", library / "snippets")
+    (library / "templates" / "theme" / "frame.docx").unlink()
+    out = tmp_path / "out"
+    with pytest.raises(LibraryError, match="Word frame is missing"):
+        render(SAMPLES[0], out, library=Library(library), workers=2)
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        LibraryError(problems=[Problem("bad", file="a.yaml", line=3, field="x", hint="fix")]),
+        ResourceLimit(problems=[Problem("too long")]),
+        EnvironmentProblem(message="install fonts-noto-cjk"),
+    ],
+)
+def test_errors_cross_process_boundaries(error: Exception) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert getattr(copy, "problems", None) == getattr(error, "problems", None)

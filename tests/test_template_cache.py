@@ -1,0 +1,77 @@
+"""Compiled library templates are kept on disk between runs — and never trusted blindly."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from propgen import templating
+from support import SAMPLES
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv(templating.CACHE_VARIABLE, str(tmp_path / "cache"))
+    templating._bytecode_cache.cache_clear()
+    templating._compile.cache_clear()
+    yield tmp_path / "cache"
+    templating._bytecode_cache.cache_clear()
+    templating._compile.cache_clear()
+
+
+def render(source: str, **context: object) -> str:
+    env = templating.markdown_environment()
+    return templating.render_text(env, source, context, file="t.yaml", first_line=1, field="body")
+
+
+def cached_files(directory: Path) -> list[Path]:
+    return sorted(directory.rglob("*.cache"))
+
+
+def test_a_fresh_process_reuses_what_the_last_one_compiled(cache_dir: Path) -> None:
+    check = [sys.executable, "-m", "propgen", "check", str(SAMPLES[0])]
+    env = {templating.CACHE_VARIABLE: str(cache_dir), "PATH": "/usr/bin:/bin"}
+    subprocess.run(check, check=True, capture_output=True, env=env)
+    first = {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)}
+    assert len(first) > 10
+    subprocess.run(check, check=True, capture_output=True, env=env)
+    assert {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)} == first  # read, not rewritten
+
+
+def test_changed_text_under_the_same_name_is_compiled_again(cache_dir: Path) -> None:
+    assert render("Hello {{ name }}", name="A") == "Hello A"
+    templating._compile.cache_clear()  # as a new process would
+    assert render("Goodbye {{ name }}", name="A") == "Goodbye A"
+
+
+def test_a_damaged_cache_file_is_ignored(cache_dir: Path) -> None:
+    assert render("Total {{ n }}", n=1) == "Total 1"
+    (damaged,) = cached_files(cache_dir)
+    damaged.write_bytes(b"not marshalled code")
+    templating._compile.cache_clear()
+    assert render("Total {{ n }}", n=2) == "Total 2"
+
+
+def test_an_unwritable_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv(templating.CACHE_VARIABLE, str(blocker / "cache"))
+    templating._bytecode_cache.cache_clear()
+    templating._compile.cache_clear()
+    try:
+        assert render("Still {{ x }}", x="works") == "Still works"
+    finally:
+        templating._bytecode_cache.cache_clear()
+
+
+def test_an_empty_setting_keeps_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(templating.CACHE_VARIABLE, "")
+    templating._bytecode_cache.cache_clear()
+    try:
+        assert templating._bytecode_cache() is None
+    finally:
+        templating._bytecode_cache.cache_clear()
