@@ -39,7 +39,8 @@ def test_a_fresh_process_reuses_what_the_last_one_compiled(cache_dir: Path) -> N
     first = {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)}
     assert len(first) > 10
     subprocess.run(check, check=True, capture_output=True, env=env)
-    assert {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)} == first  # read, not rewritten
+    again = {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)}
+    assert again == first  # read, not rewritten
 
 
 def test_changed_text_under_the_same_name_is_compiled_again(cache_dir: Path) -> None:
