@@ -289,11 +289,15 @@ def worker(mode: str, runs: int, low: int, high: int) -> None:
 
     en, zh = check(RECORDS["en"]), check(RECORDS["zh"])
     theme = en.library.theme_dir
-    if mode == "rss":
+    if mode == "rss":  # as a pool worker does: imports frozen, memory released per task
+        from propgen.parallel import release_memory, worker_started
+
+        worker_started()
         docs, marks = [*en.documents.values(), *zh.documents.values()], {}
         for i in range(1, high + 1):
             render_pdf(doc := docs[i % len(docs)], theme)
             render_docx(doc, theme)
+            release_memory()
             if i in (low, high):
                 status = Path("/proc/self/status").read_text()
                 marks[i] = {
@@ -351,7 +355,7 @@ def big_contract(n: int) -> None:
 
 
 def memory(low: int, high: int) -> None:
-    print("\n== 7. Memory of one process rendering en+zh proposal and contract in turn (PDF+DOCX)")
+    print("\n== 7. Memory of one worker rendering en+zh proposal and contract in turn (PDF+DOCX)")
     res = in_process("rss", 1, low, high)
     if res is None:
         return target("peak RSS <= 250 MiB per worker", NAN, 250)

@@ -13,8 +13,9 @@ stays cheap.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False
+"""Not ``typing.TYPE_CHECKING``: importing typing would cost ``propgen --help`` 12 ms."""
 __version__ = "0.1.0"
 
 _EXPORTS = {
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
     from propgen.pricing import PriceBreakdown, price
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
         globals()[name] = value

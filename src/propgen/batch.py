@@ -56,6 +56,7 @@ def _library(root: Path) -> Library:
 
 def run_job(job: Job) -> Outcome:
     """Render one record; never raises for a problem with that record."""
+    from propgen.parallel import release_memory
     from propgen.pipeline import render
 
     try:
@@ -71,6 +72,8 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)
     except PropgenError as err:
         return Outcome(job.needs, problems=(str(err),))
+    finally:
+        release_memory()
     return Outcome(job.needs, written=tuple(str(p) for p in result.files.values()))
 
 

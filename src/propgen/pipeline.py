@@ -92,7 +92,12 @@ _SLOWEST_FIRST: dict[Format, int] = {"pdf": 0, "docx": 1, "html": 2}
 
 
 def _render_task(task: _Task) -> bytes:
-    return render_format(*task)
+    from propgen.parallel import release_memory
+
+    try:
+        return render_format(*task)
+    finally:
+        release_memory()
 
 
 def render_documents(
@@ -111,7 +116,7 @@ def render_documents(
         with parallel.pool(min(workers, len(tasks)), parallel.RENDERERS) as pool:
             outputs = pool.map(_render_task, tasks, chunksize=1)
     else:
-        outputs = [_render_task(task) for task in tasks]
+        outputs = [render_format(*task) for task in tasks]
     rendered = dict(zip(scheduled, outputs, strict=True))
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
