@@ -1,7 +1,7 @@
 """The worker processes that render in parallel, for one record or many.
 
 Workers fork from a *forkserver* that has already imported the renderers
-(WeasyPrint, docxtpl), so a worker starts in milliseconds instead of re-importing
+(WeasyPrint above all), so a worker starts in milliseconds instead of re-importing
 them, and no worker inherits the parent's threads or open files. :func:`warm_up` starts that server
 before the parent validates the record: the imports (about half a second) then
 run on the second core while the first one checks the input.
@@ -29,9 +29,9 @@ __all__ = [
     "worker_started",
 ]
 
-RENDERERS = ("propgen.render.pdf", "propgen.render.docx")
-"""What a worker needs to render documents someone else assembled."""
-RECORD_PIPELINE = (*RENDERERS, "propgen.pipeline")
+RENDERERS = ("propgen.render.pdf",)
+"""What a worker needs to render the PDFs of a record another process checked."""
+RECORD_PIPELINE = (*RENDERERS, "propgen.render.docx", "propgen.pipeline")
 """What a worker needs to check, assemble and render whole records."""
 
 _context = multiprocessing.get_context("forkserver")
@@ -45,8 +45,8 @@ def available_cores() -> int:
 
 
 def renders_pdf_in_workers(workers: int, formats: Iterable[str]) -> bool:
-    """Whether one record's files render in worker processes: only PDFs are slow
-    enough to pay for a worker (their WeasyPrint import then overlaps the check)."""
+    """Whether one record's PDFs render in worker processes: only they are slow
+    enough to pay for a worker (whose WeasyPrint import then overlaps the check)."""
     return workers > 1 and "pdf" in formats
 
 

@@ -87,11 +87,7 @@ def render_format(document: Document, theme_dir: Path, fmt: Format) -> bytes:
     return render_html(document, theme_dir).encode()
 
 
-_Task = tuple[Document, Path, Format]
-_SLOWEST_FIRST: dict[Format, int] = {"pdf": 0, "docx": 1, "html": 2}
-
-
-def _render_task(task: _Task) -> bytes:
+def _render_task(task: tuple[Document, Path, Format]) -> bytes:
     from propgen.parallel import release_memory
 
     try:
@@ -103,21 +99,31 @@ def _render_task(task: _Task) -> bytes:
 def render_documents(
     checked: Checked, formats: Iterable[Format], *, workers: int = 1
 ) -> dict[str, bytes]:
-    """Every output file of a checked record, by name; with ``workers`` > 1 and a
-    PDF among them, the files render side by side in worker processes (slowest first)."""
+    """Every output file of a checked record, by name.
+
+    With ``workers`` > 1 the PDFs (the slow part) render side by side in worker
+    processes while this process renders the other formats.
+    """
     from propgen import parallel
 
     formats = tuple(formats)
     stem = safe_name(checked.plan.record.document.reference)
     wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
-    scheduled = sorted(wanted, key=lambda item: _SLOWEST_FIRST[item[1]])
-    tasks = [(checked.documents[kind], checked.library.theme_dir, fmt) for kind, fmt in scheduled]
+
+    def task(kind: DocumentKind, fmt: Format) -> tuple[Document, Path, Format]:
+        return checked.documents[kind], checked.library.theme_dir, fmt
+
+    rendered: dict[tuple[DocumentKind, Format], bytes] = {}
     if parallel.renders_pdf_in_workers(workers, formats):
-        with parallel.pool(min(workers, len(tasks)), parallel.RENDERERS) as pool:
-            outputs = pool.map(_render_task, tasks, chunksize=1)
+        pdfs = [item for item in wanted if item[1] == "pdf"]
+        with parallel.pool(min(workers, len(pdfs)), parallel.RENDERERS) as pool:
+            pending = pool.map_async(_render_task, [task(*item) for item in pdfs], chunksize=1)
+            for item in wanted:
+                if item[1] != "pdf":
+                    rendered[item] = render_format(*task(*item))
+            rendered.update(zip(pdfs, pending.get(), strict=True))
     else:
-        outputs = [render_format(*task) for task in tasks]
-    rendered = dict(zip(scheduled, outputs, strict=True))
+        rendered = {item: render_format(*task(*item)) for item in wanted}
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
 
