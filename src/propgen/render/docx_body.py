@@ -1,0 +1,342 @@
+"""The body of a Word document: document-model blocks as python-docx paragraphs and
+tables in the frame's own styles (real Heading 1-3, numbered lists, tables with
+repeating headers, a TOC field, bookmarks for every heading and section).
+
+Text is only ever added as runs, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from typing import Any
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import RGBColor, Twips
+from docxtpl import DocxTemplate
+
+from propgen import document as dm
+
+ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
+PARA_STYLES = dict(
+    body="Normal", lead="Lead", note="Note", notice="Notice", recital="Recital", amount="Amount"
+)
+_TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
+
+
+class Body:
+    """Builds the body as a docxtpl subdocument sharing the frame's styles."""
+
+    def __init__(self, tpl: DocxTemplate, document: dm.Document) -> None:
+        self.sub = tpl.new_subdoc()
+        section = tpl.docx.sections[-1]
+        self.width = int((section.page_width - section.left_margin - section.right_margin) / 635)
+        marked = [
+            b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Heading | dm.Section)
+        ]
+        names = bookmark_names(marked)
+        self.names = deque(names)
+        self.toc = [
+            (b, n)
+            for b, n in zip(marked, names, strict=True)
+            if isinstance(b, dm.Heading) and b.in_toc
+        ]
+        self.numbering = tpl.docx.part.numbering_part.element
+        ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
+        self.next_num, self.next_mark = max(ids) + 1, 1
+        styles = tpl.docx.styles
+        self.bullet_num = _style_num(styles["List Bullet"].element) or 1
+        number_num = _style_num(styles["List Number"].element) or 2
+        found = self.numbering.xpath(f'w:num[@w:numId="{number_num}"]/w:abstractNumId/@w:val')
+        self.number_abstract = found[0] if found else "0"
+        self.pending: list[str] = []
+        self.break_next = False
+        self.document = document
+        # python-docx finds a style by name with a scan of every style on each use;
+        # resolving each name once makes the body several times faster to build.
+        self._styles: dict[str, Any] = {}
+        self._all_styles = styles
+
+    def style(self, name: str) -> Any:
+        if name not in self._styles:
+            self._styles[name] = self._all_styles[name]
+        return self._styles[name]
+
+    def render(self) -> str:
+        self.blocks(self.document.blocks, 0)
+        if self.pending:
+            self.para("Normal")
+        xml: str = self.sub._get_xml()
+        return xml
+
+    def para(self, style: str) -> Any:
+        """A new body paragraph, carrying a pending page break and bookmarks."""
+        p = self.sub.add_paragraph(style=self.style(style))
+        if self.break_next:
+            p.paragraph_format.page_break_before, self.break_next = True, False
+        for name in self.pending:
+            mark = {qn("w:id"): str(self.next_mark)}
+            p._p.append(OxmlElement("w:bookmarkStart", {**mark, qn("w:name"): name}))
+            p._p.append(OxmlElement("w:bookmarkEnd", mark))
+            self.next_mark += 1
+        self.pending = []
+        return p
+
+    def blocks(self, blocks: tuple[dm.Block, ...], depth: int) -> None:
+        for block in blocks:
+            self.block(block, depth)
+
+    def block(self, block: dm.Block, depth: int) -> None:
+        if isinstance(block, dm.Heading):
+            level = min(max(block.level, 1), 3)
+            self.pending.append(self.names.popleft())
+            p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
+            if block.number:
+                p.add_run(block.number + " ")
+            _inlines(p, block.inlines)
+        elif isinstance(block, dm.Paragraph):
+            p = self.para(PARA_STYLES.get(block.style, "Normal"))
+            if block.number:
+                hang = _hang(block.number)
+                fmt = p.paragraph_format
+                fmt.left_indent, fmt.first_line_indent = Twips(hang), Twips(-hang)
+                fmt.tab_stops.add_tab_stop(Twips(hang))
+                p.add_run(block.number)
+                p.add_run("\t")
+            _inlines(p, block.inlines)
+        elif isinstance(block, dm.BulletList | dm.OrderedList):
+            self.add_list(block, depth)
+        elif isinstance(block, dm.Table):
+            self.table(block)
+        elif isinstance(block, dm.Section):
+            self.pending.append(self.names.popleft())
+            self.blocks(block.blocks, depth)
+        elif isinstance(block, dm.SignatureBlock):
+            self.signatures(block)
+        elif isinstance(block, dm.TableOfContents):
+            self.table_of_contents(block)
+        elif isinstance(block, dm.PageBreak):
+            self.break_next = True
+
+    def add_list(self, block: dm.BulletList | dm.OrderedList, depth: int) -> None:
+        level = min(depth, 2)
+        if isinstance(block, dm.OrderedList):
+            num_id, self.next_num = self.next_num, self.next_num + 1
+            self.numbering.append(
+                parse_xml(
+                    f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId '
+                    f'w:val="{self.number_abstract}"/><w:lvlOverride w:ilvl="{level}">'
+                    f'<w:startOverride w:val="{block.start}"/></w:lvlOverride></w:num>'
+                )
+            )
+            style = "List Number"
+        else:
+            num_id, style = self.bullet_num, "List Bullet"
+        for item in block.items:
+            first = True
+            for child in item.blocks:
+                if isinstance(child, dm.Paragraph):
+                    p = self.para(style if first else "List Continue")
+                    if first:
+                        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+                        num_pr.get_or_add_ilvl().val = level
+                        num_pr.get_or_add_numId().val = num_id
+                    else:
+                        p.paragraph_format.left_indent = Twips(397 * (level + 1))
+                    if child.number:
+                        p.add_run(child.number + " ")
+                    _inlines(p, child.inlines)
+                    first = False
+                elif isinstance(child, dm.BulletList | dm.OrderedList):
+                    self.add_list(child, depth + 1)
+                else:
+                    self.block(child, depth + 1)
+
+    def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
+        if caption or self.break_next or self.pending:
+            self.para("Caption" if caption else "Table Spacer").add_run(caption)
+        table = self.sub.add_table(rows=rows, cols=len(widths))
+        table.style, table.autofit, table.alignment = style, False, WD_TABLE_ALIGNMENT.LEFT
+        tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(widths)))
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Twips(width)
+            for cell in column.cells:
+                cell.width = Twips(width)
+        for row in table.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        return table
+
+    def table(self, block: dm.Table) -> None:
+        rows: list[tuple[dm.Row, str]] = [(block.header, "header")] if block.header else []
+        rows += [(r, r.style) for r in block.rows] + [(r, r.style) for r in block.footer]
+        cols = max([len(block.widths), len(block.align)] + [len(r.cells) for r, _ in rows])
+        if not rows or not cols:  # nothing to tabulate; keep the caption
+            if block.caption:
+                self.para("Caption").add_run(block.caption)
+            return
+        weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
+        widths = [self.width * w // sum(weights) for w in weights[:cols]]
+        widths[-1] += self.width - sum(widths)
+        table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
+        look = table._tbl.tblPr.find(qn("w:tblLook"))  # header-row styling only with a header
+        look.getparent().replace(
+            look,
+            parse_xml(
+                f'<w:tblLook {nsdecls("w")} w:val="0{4 if block.header else 0}00" w:firstRow='
+                f'"{int(bool(block.header))}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+                'w:noHBand="1" w:noVBand="1"/>'
+            ),
+        )
+        for r, ((row, kind), tr) in enumerate(zip(rows, table.rows, strict=True)):
+            if kind == "header":
+                tr._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            for c, cell in enumerate(tr.cells):
+                p = cell.paragraphs[0]
+                p.style = self.style("Table Header" if kind == "header" else "Table Text")
+                p.alignment = getattr(WD_ALIGN_PARAGRAPH, (block.align[c:] or ("left",))[0].upper())
+                if kind == "header":
+                    _cell_props(cell, fill=ACCENT)
+                elif kind == "total":
+                    _cell_props(cell, fill=TINT, top=(8, ACCENT))
+                elif kind == "subtotal" or (r == len(rows) - len(block.footer) and block.footer):
+                    _cell_props(cell, top=(6, RULE))
+                inlines = row.cells[c].inlines if c < len(row.cells) else ()
+                bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
+                optional = kind == "optional"
+                _inlines(p, inlines, bold=bold, italic=optional, color=MUTED if optional else "")
+        self.sub.add_paragraph(style=self.style("Table Spacer"))
+
+    def signatures(self, block: dm.SignatureBlock) -> None:
+        people = block.signatories
+        if not people:
+            return
+        cols = 2 if len(people) > 1 else 1
+        widths = [self.width // cols] * cols
+        table = self.new_table(-(-len(people) // cols), widths, None, "")
+        labels = [label for person in people for label in person.lines] or [""]
+        label_w = min(
+            max(1134, *(_text_width(label, 8.5) + 170 for label in labels)), widths[0] // 2
+        )
+        for i, person in enumerate(people):
+            cell = table.cell(i // cols, i % cols)
+            p = cell.paragraphs[0]
+            p.style = self.style("Signature Heading")
+            p.add_run(person.heading)
+            cell.add_paragraph(style=self.style("Signature Party")).add_run(person.party)
+            for label in person.lines:
+                line = cell.add_paragraph(style=self.style("Signature Line"))
+                line.paragraph_format.tab_stops.add_tab_stop(Twips(label_w))
+                line.paragraph_format.tab_stops.add_tab_stop(Twips(widths[0] - 670))
+                line.add_run(label + "\t")
+                line.add_run("\t").underline = True
+        self.sub.add_paragraph(style=self.style("Table Spacer"))
+
+    def table_of_contents(self, block: dm.TableOfContents) -> None:
+        self.para("TOC Heading").add_run(block.title)
+        entries: list[tuple[dm.Heading, str] | None] = [*self.toc] or [None]
+        for i, entry in enumerate(entries):
+            p = self.sub.add_paragraph(
+                style=self.style(f"toc {min(entry[0].level, 3)}" if entry else "toc 1")
+            )
+            if i == 0:
+                _field_char(p, "begin")
+                instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+                instr.text = ' TOC \\o "1-3" \\h \\z '
+                p.add_run()._r.append(instr)
+                _field_char(p, "separate")
+            if entry:
+                heading, name = entry
+                link = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
+                text = dm.inline_text(heading.inlines)
+                link.append(p.add_run(f"{heading.number} {text}" if heading.number else text)._r)
+                p._p.append(link)
+            if i == len(entries) - 1:
+                _field_char(p, "end")
+
+
+def _inlines(
+    p: Any,
+    inlines: tuple[dm.Inline, ...],
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    color: str = "",
+) -> None:
+    for inline in inlines:
+        if isinstance(inline, dm.Text):
+            if inline.text:
+                run = p.add_run(inline.text)
+                run.bold, run.italic = bold or None, italic or None
+                if color:
+                    run.font.color.rgb = RGBColor.from_string(color)
+        elif isinstance(inline, dm.Strong):
+            _inlines(p, inline.children, bold=True, italic=italic, color=color)
+        elif isinstance(inline, dm.Emph):
+            _inlines(p, inline.children, bold=bold, italic=True, color=color)
+        elif isinstance(inline, dm.LineBreak):
+            p.add_run().add_break()
+
+
+def _field_char(p: Any, kind: str) -> None:
+    p.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+
+
+def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    if top:
+        tc_pr.insert_element_before(
+            parse_xml(
+                f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
+                f'w:color="{top[1]}"/></w:tcBorders>'
+            ),
+            *_TC_AFTER_BORDERS.split(),
+        )
+    if fill:
+        tc_pr.insert_element_before(
+            parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'),
+            *_TC_AFTER_BORDERS.split()[1:],
+        )
+
+
+def _style_num(style: Any) -> int | None:
+    found = style.xpath("w:pPr/w:numPr/w:numId/@w:val")
+    return int(found[0]) if found else None
+
+
+def _text_width(text: str, points: float) -> int:
+    """A rough width in twips: CJK characters are one em, others 0.58 em."""
+    return int(sum(1.0 if ord(ch) >= 0x2E80 else 0.58 for ch in text) * points * 20)
+
+
+def _hang(label: str) -> int:
+    """Hanging indent (twips) for a sub-clause label: 1.2 cm, or wider in 0.5 cm steps."""
+    estimate = _text_width(label, 10)
+    return 680 if estimate <= 600 else -(-estimate // 283) * 283 + 120
+
+
+def bookmark_names(marked: list[dm.Heading | dm.Section]) -> list[str]:
+    """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
+    used: set[str] = set()
+    names: dict[int, str] = {}
+    for headings in (True, False):
+        for i, block in enumerate(marked):
+            if isinstance(block, dm.Heading) != headings:
+                continue
+            raw = block.anchor if isinstance(block, dm.Heading) else block.source_id
+            if not raw:
+                base = f"_Toc{i + 1:06d}"
+            else:
+                base = re.sub(r"[^0-9A-Za-z_]", "_", raw)
+                base = (base if base[:1].isalpha() else "b_" + base)[:40]
+            name, n = base, 1
+            while name in used:
+                n += 1
+                name = f"{base[: 40 - len(str(n)) - 1]}_{n}"
+            used.add(name)
+            names[i] = name
+    return [names[i] for i in range(len(marked))]
