@@ -140,7 +140,8 @@ def render(
     """Render a needs record's documents and their provenance into ``out_dir``.
 
     Args:
-        workers: processes rendering the record's files side by side.
+        workers: processes rendering the record's PDFs side by side; 1 renders
+            everything in this process.
     """
     checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
     stem = safe_name(checked.plan.record.document.reference)
