@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from propgen import parallel
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
 from propgen.library import Library
-from propgen.pipeline import render
+from propgen.pipeline import check, render
 from propgen.render.guard import ResourceLimit
 from support import ROOT, SAMPLES
 
@@ -22,6 +25,23 @@ def test_workers_write_the_same_bytes_as_one_process(tmp_path: Path) -> None:
     assert list(serial.files) == list(parallel.files)  # same names, same order
     for name, path in serial.files.items():
         assert path.read_bytes() == parallel.files[name].read_bytes(), name
+
+
+def test_a_pdf_worker_loads_the_renderer_not_the_pipeline() -> None:
+    """Unpickling a PDF task must not import the checking stack into the worker (it
+    would cost each worker half a second before its PDF starts)."""
+    checked = check(SAMPLES[0], only="proposal")
+    task = (parallel.pdf_task, (checked.documents["proposal"], checked.library.theme_dir))
+    probe = (
+        "import pickle, sys\n"
+        f"import {', '.join(parallel.RENDERERS)}\n"
+        "function, arguments = pickle.loads(sys.stdin.buffer.read())\n"
+        "print(sorted({'propgen.pipeline', 'pydantic', 'markdown_it', 'yaml'} & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], input=pickle.dumps(task), capture_output=True, check=True
+    )
+    assert result.stdout.decode().strip() == "[]"
 
 
 def test_a_worker_failure_keeps_its_type_and_writes_nothing(tmp_path: Path) -> None:

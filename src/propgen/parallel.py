@@ -17,11 +17,17 @@ import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Iterable
 from multiprocessing.pool import Pool
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from propgen.document import Document
 
 __all__ = [
     "RECORD_PIPELINE",
     "RENDERERS",
     "available_cores",
+    "pdf_task",
     "pool",
     "release_memory",
     "renders_pdf_in_workers",
@@ -74,6 +80,17 @@ def worker_started() -> None:
     collector's sight, so collections stay cheap and never touch (so never copy)
     the memory the workers share."""
     gc.freeze()
+
+
+def pdf_task(document: Document, theme_dir: Path) -> bytes:
+    """One PDF, as a worker task. It lives here, not in :mod:`propgen.pipeline`, so a
+    worker unpickling it imports only the renderer it preloaded, not the pipeline."""
+    from propgen.render.pdf import render_pdf
+
+    try:
+        return render_pdf(document, theme_dir)
+    finally:
+        release_memory()
 
 
 def release_memory() -> None:

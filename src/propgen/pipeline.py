@@ -87,15 +87,6 @@ def render_format(document: Document, theme_dir: Path, fmt: Format) -> bytes:
     return render_html(document, theme_dir).encode()
 
 
-def _render_task(task: tuple[Document, Path, Format]) -> bytes:
-    from propgen.parallel import release_memory
-
-    try:
-        return render_format(*task)
-    finally:
-        release_memory()
-
-
 def render_documents(
     checked: Checked, formats: Iterable[Format], *, workers: int = 1
 ) -> dict[str, bytes]:
@@ -110,20 +101,20 @@ def render_documents(
     stem = safe_name(checked.plan.record.document.reference)
     wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
 
-    def task(kind: DocumentKind, fmt: Format) -> tuple[Document, Path, Format]:
-        return checked.documents[kind], checked.library.theme_dir, fmt
-
+    theme_dir = checked.library.theme_dir
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
+        tasks = [(checked.documents[kind], theme_dir) for kind, _ in pdfs]
         with parallel.pool(min(workers, len(pdfs)), parallel.RENDERERS) as pool:
-            pending = pool.map_async(_render_task, [task(*item) for item in pdfs], chunksize=1)
-            for item in wanted:
-                if item[1] != "pdf":
-                    rendered[item] = render_format(*task(*item))
+            pending = pool.starmap_async(parallel.pdf_task, tasks, chunksize=1)
+            for kind, fmt in wanted:
+                if fmt != "pdf":
+                    rendered[kind, fmt] = render_format(checked.documents[kind], theme_dir, fmt)
             rendered.update(zip(pdfs, pending.get(), strict=True))
     else:
-        rendered = {item: render_format(*task(*item)) for item in wanted}
+        for kind, fmt in wanted:
+            rendered[kind, fmt] = render_format(checked.documents[kind], theme_dir, fmt)
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
 
