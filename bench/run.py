@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from subprocess import PIPE
 from typing import Any
@@ -371,6 +371,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="propgen benchmark")
     parser.add_argument("--quick", action="store_true", help="3 runs, batch of 20, 40 documents")
     parser.add_argument("--batch-runs", type=int, default=1, help="runs per batch size (1)")
+    parser.add_argument(
+        "--sections", default="1234567", help="which sections to run, by number (all)"
+    )
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -383,13 +386,18 @@ def main() -> None:
         print("  warning: the machine is busy; timings (batch -j 2 above all) will suffer")
     with tempfile.TemporaryDirectory(prefix="propgen-bench-") as tmp:
         work = Path(tmp)
-        startup(n)
-        pdf(n, work)
-        docx(n, work)
-        full_set(n, work)
-        batch(20 if args.quick else 200, args.batch_runs, work)
-        big_contract(n)
-        memory(10, 40 if args.quick else 200)
+        sections: dict[str, Callable[[], None]] = {
+            "1": lambda: startup(n),
+            "2": lambda: pdf(n, work),
+            "3": lambda: docx(n, work),
+            "4": lambda: full_set(n, work),
+            "5": lambda: batch(20 if args.quick else 200, args.batch_runs, work),
+            "6": lambda: big_contract(n),
+            "7": lambda: memory(10, 40 if args.quick else 200),
+        }
+        for number, section in sections.items():
+            if number in args.sections:
+                section()
     took, load = time.perf_counter() - started, os.getloadavg()[0]
     print(f"\n== Summary ({took:.0f} s; load average {load:.2f} at the end)")
     for name, figure, ok in summary:
