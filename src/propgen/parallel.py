@@ -2,9 +2,9 @@
 
 Workers fork from a *forkserver* that has already imported the renderers
 (WeasyPrint above all), so a worker starts in milliseconds instead of re-importing
-them, and no worker inherits the parent's threads or open files. :func:`warm_up` starts that server
-before the parent validates the record: the imports (about half a second) then
-run on the second core while the first one checks the input.
+them, and no worker inherits the parent's threads or open files. :func:`warm_up`
+starts that server before the parent checks the record: the imports (most of a
+second) then run on the second core while the first one validates the input.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Iterable
 from multiprocessing.pool import Pool
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from propgen.document import Document
 
 __all__ = [
