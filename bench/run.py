@@ -240,14 +240,19 @@ def full_set(n: int, work: Path) -> None:
     print(f"  conversion, profile creation included: {show(made or NAN)})")
 
 
-def batch(files: int, runs: int, work: Path) -> None:
-    src = work / "batch-in"
+def batch_inputs(files: int, src: Path) -> Path:
+    """``files`` needs records in ``src``: the samples in turn, each its own reference."""
     src.mkdir()
     samples = sorted((REPO / "samples").glob("*.yaml"))
     for i in range(files):
         text = samples[i % len(samples)].read_text(encoding="utf-8")
         text = re.sub(r"^(\s+reference:\s*)\S+", rf"\g<1>BENCH-{i:04d}", text, count=1, flags=re.M)
         (src / f"bench-{i:04d}.yaml").write_text(text, encoding="utf-8")
+    return src
+
+
+def batch(files: int, runs: int, work: Path) -> None:
+    src = batch_inputs(files, work / "batch-in")
     rates: dict[int, tuple[list[float], list[float]]] = {}  # files/s, full sets/s
     stalled: dict[int, str] = {}
     for jobs in (1, 2):
@@ -281,31 +286,13 @@ def batch(files: int, runs: int, work: Path) -> None:
     target("batch: >= 1.5 full sets/s on 2 cores", med(rates[2][1]), 1.5, "{:.2f}/s", less=False)
 
 
-def worker(mode: str, runs: int, low: int, high: int) -> None:
-    """In-process measurements, run in a fresh subprocess; prints one JSON line."""
+def worker(runs: int) -> None:
+    """The long-contract measurement, in a fresh subprocess; prints one JSON line."""
     from propgen.pipeline import check
-    from propgen.render.docx import render_docx
     from propgen.render.pdf import render_pdf
 
-    en, zh = check(RECORDS["en"]), check(RECORDS["zh"])
+    en = check(RECORDS["en"])
     theme = en.library.theme_dir
-    if mode == "rss":  # as a pool worker does: imports frozen, memory released per task
-        from propgen.parallel import release_memory, worker_started
-
-        worker_started()
-        docs, marks = [*en.documents.values(), *zh.documents.values()], {}
-        for i in range(1, high + 1):
-            render_pdf(doc := docs[i % len(docs)], theme)
-            render_docx(doc, theme)
-            release_memory()
-            if i in (low, high):
-                status = Path("/proc/self/status").read_text()
-                marks[i] = {
-                    k: int(re.findall(rf"{k}:\s+(\d+)", status)[0]) / 1024
-                    for k in ("VmRSS", "VmHWM")
-                }
-        print(json.dumps(marks))
-        return
     contract, proposal = en.documents["contract"], en.documents["proposal"]
     ids = {t.id for t in en.plan.clauses}
     at = [i for i, b in enumerate(contract.blocks) if getattr(b, "source_id", "") in ids]
@@ -329,8 +316,8 @@ def worker(mode: str, runs: int, low: int, high: int) -> None:
     print(json.dumps({"proposal": times(proposal), "big": times(copies(k)), "copies": k}))
 
 
-def in_process(*args: object) -> Any:
-    cmd = [PY, __file__, "--worker", *map(str, args)]
+def in_process(runs: int) -> Any:
+    cmd = [PY, __file__, "--worker", str(runs)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode == 0:
         return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -339,7 +326,7 @@ def in_process(*args: object) -> Any:
 
 
 def big_contract(n: int) -> None:
-    res = in_process("big", n, 0, 0)
+    res = in_process(n)
     if res is None:
         return target("~200-page contract time/page <= 1.2x proposal's", NAN, 1.2)
     (prop_t, prop_p), (big_t, big_p) = res["proposal"], res["big"]
@@ -354,31 +341,74 @@ def big_contract(n: int) -> None:
     target(f"{big_p}-page contract time/page <= 1.2x proposal's", ratio(big_pp, prop_pp), 1.2)
 
 
-def memory(low: int, high: int) -> None:
-    print("\n== 7. Memory of one worker rendering en+zh proposal and contract in turn (PDF+DOCX)")
-    res = in_process("rss", 1, low, high)
-    if res is None:
+def _status(pid: int) -> dict[str, int]:
+    """VmRSS, VmHWM (KiB) and the parent of a process; {} once it has gone."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return {k: int(v) for k, v in re.findall(r"^(VmRSS|VmHWM|PPid):\s+(\d+)", text, re.M)}
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def memory(records: int, work: Path) -> None:
+    """RSS of the real batch workers while `propgen render -j 2` renders ``records``
+    records (two documents each, DOCX and PDF), sampled from /proc."""
+    from propgen.batch import RECORDS_PER_WORKER
+
+    print(f"\n== 7. Memory of the batch workers: {records} records = {2 * records} documents, -j 2")
+    src, out = batch_inputs(records, work / "memory-in"), work / "memory-out"
+    proc = subprocess.Popen(render_cmd(src, out, "-j", "2"), stdout=PIPE, stderr=PIPE, text=True)
+    peak: dict[int, int] = {}  # worker pid -> VmHWM
+    by_documents: dict[int, list[int]] = {}  # documents done -> worker VmRSS seen then
+    while proc.poll() is None:
+        servers = {p for p in _pids() if "forkserver" in _cmdline(p)}
+        done = sum(1 for p in out.glob("*.pdf")) if out.is_dir() else 0
+        for pid in _pids():
+            status = _status(pid)
+            if status.get("PPid") in servers and pid not in servers:
+                peak[pid] = max(peak.get(pid, 0), status.get("VmHWM", 0))
+                by_documents.setdefault(done, []).append(status.get("VmRSS", 0))
+        time.sleep(0.2)
+    proc.communicate()
+    if not peak:
         return target("peak RSS <= 250 MiB per worker", NAN, 250)
-    a, b = res[str(low)], res[str(high)]
-    for i, m in ((low, a), (high, b)):
-        print(f"  after {i:>3} documents: VmRSS {m['VmRSS']:.0f} MiB, VmHWM {m['VmHWM']:.0f} MiB")
-    print(f"  RSS after {high} / after {low}: {b['VmRSS'] / a['VmRSS']:.2f}x")
-    target("peak RSS (VmHWM) <= 250 MiB per worker", b["VmHWM"], 250, "{:.0f} MiB")
-    target(f"RSS after {high} <= 1.2x after {low}", b["VmRSS"] / a["VmRSS"], 1.2)
+
+    def rss_near(documents: int) -> float:
+        seen = [r for d, rs in by_documents.items() if abs(d - documents) <= 4 for r in rs]
+        return max(seen, default=0) / 1024
+
+    early, late = rss_near(10), rss_near(max(by_documents))
+    print(f"  workers started: {len(peak)} (each replaced after {RECORDS_PER_WORKER} records)")
+    print(
+        f"  worker RSS near 10 documents {early:.0f} MiB; near {max(by_documents)}: {late:.0f} MiB"
+    )
+    print(f"  peak RSS (VmHWM) of any worker: {max(peak.values()) / 1024:.0f} MiB")
+    target("peak RSS (VmHWM) <= 250 MiB per worker", max(peak.values()) / 1024, 250, "{:.0f} MiB")
+    target(f"RSS after {2 * records} <= 1.2x after 10 documents", late / early, 1.2)
+
+
+def _pids() -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="propgen benchmark")
-    parser.add_argument("--quick", action="store_true", help="3 runs, batch of 20, 40 documents")
+    parser.add_argument("--quick", action="store_true", help="3 runs, batches of 20 and 10")
     parser.add_argument("--batch-runs", type=int, default=1, help="runs per batch size (1)")
     parser.add_argument(
         "--sections", default="1234567", help="which sections to run, by number (all)"
     )
-    parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        mode, runs, low, high = args.worker
-        return worker(mode, int(runs), int(low), int(high))
+        return worker(args.worker)
     n, started, load = 3 if args.quick else 5, time.perf_counter(), os.getloadavg()[0]
     setup = f"{n} runs per figure, {os.cpu_count()} CPUs, load average {load:.2f} at start"
     print(f"propgen benchmark: {setup}; {sys.executable}")
@@ -393,7 +423,7 @@ def main() -> None:
             "4": lambda: full_set(n, work),
             "5": lambda: batch(20 if args.quick else 200, args.batch_runs, work),
             "6": lambda: big_contract(n),
-            "7": lambda: memory(10, 40 if args.quick else 200),
+            "7": lambda: memory(10 if args.quick else 100, work),
         }
         for number, section in sections.items():
             if number in args.sections:
