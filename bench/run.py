@@ -368,11 +368,13 @@ def memory(records: int, work: Path) -> None:
     peak: dict[int, int] = {}  # worker pid -> VmHWM
     by_documents: dict[int, list[int]] = {}  # documents done -> worker VmRSS seen then
     while proc.poll() is None:
-        servers = {p for p in _pids() if "forkserver" in _cmdline(p)}
+        # The server and its forked workers share one command line; the server's
+        # parent is propgen itself, a worker's parent is the server.
+        forked = {p: _status(p) for p in _pids() if "forkserver" in _cmdline(p)}
+        servers = {p for p, status in forked.items() if status.get("PPid") == proc.pid}
         done = sum(1 for p in out.glob("*.pdf")) if out.is_dir() else 0
-        for pid in _pids():
-            status = _status(pid)
-            if status.get("PPid") in servers and pid not in servers:
+        for pid, status in forked.items():
+            if status.get("PPid") in servers:
                 peak[pid] = max(peak.get(pid, 0), status.get("VmHWM", 0))
                 by_documents.setdefault(done, []).append(status.get("VmRSS", 0))
         time.sleep(0.2)
