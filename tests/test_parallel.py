@@ -14,6 +14,7 @@ from propgen import parallel
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
 from propgen.library import Library
 from propgen.pipeline import check, render
+from propgen.render import render_document
 from propgen.render.guard import ResourceLimit
 from support import ROOT, SAMPLES
 
@@ -31,7 +32,8 @@ def test_a_pdf_worker_loads_the_renderer_not_the_pipeline() -> None:
     """Unpickling a PDF task must not import the checking stack into the worker (it
     would cost each worker half a second before its PDF starts)."""
     checked = check(SAMPLES[0], only="proposal")
-    task = (parallel.pdf_task, (checked.documents["proposal"], checked.library.theme_dir))
+    document = checked.documents["proposal"]
+    task = (render_document, (document, checked.library.theme_dir, "pdf"))
     probe = (
         "import pickle, sys\n"
         f"import {', '.join(parallel.RENDERERS)}\n"

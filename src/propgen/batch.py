@@ -19,7 +19,7 @@ from propgen.errors import InvalidInput, PropgenError
 if TYPE_CHECKING:
     from propgen.document import DocumentKind
     from propgen.library import Library
-    from propgen.pipeline import Format
+    from propgen.render import Format
 
 RECORDS_PER_WORKER = 10
 
@@ -56,7 +56,6 @@ def _library(root: Path) -> Library:
 
 def run_job(job: Job) -> Outcome:
     """Render one record; never raises for a problem with that record."""
-    from propgen.parallel import release_memory
     from propgen.pipeline import render
 
     try:
@@ -72,8 +71,6 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)
     except PropgenError as err:
         return Outcome(job.needs, problems=(str(err),))
-    finally:
-        release_memory()
     return Outcome(job.needs, written=tuple(str(p) for p in result.files.values()))
 
 

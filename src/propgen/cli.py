@@ -20,7 +20,7 @@ from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenErr
 
 if TYPE_CHECKING:
     from propgen.document import DocumentKind
-    from propgen.pipeline import Format
+    from propgen.render import Format
 
 _DOC_KINDS = click.Choice(["proposal", "contract"])
 
@@ -49,7 +49,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def _formats(value: str) -> tuple[Format, ...]:
-    from propgen.pipeline import FORMATS
+    from propgen.render import FORMATS
 
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]

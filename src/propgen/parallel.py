@@ -9,28 +9,18 @@ second) then run on the second core while the first one validates the input.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
 import multiprocessing
 import multiprocessing.forkserver
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from multiprocessing.pool import Pool
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-    from propgen.document import Document
 
 __all__ = [
     "RECORD_PIPELINE",
     "RENDERERS",
     "available_cores",
-    "pdf_task",
     "pool",
-    "release_memory",
     "renders_pdf_in_workers",
     "warm_up",
     "worker_started",
@@ -81,37 +71,3 @@ def worker_started() -> None:
     collector's sight, so collections stay cheap and never touch (so never copy)
     the memory the workers share."""
     gc.freeze()
-
-
-def pdf_task(document: Document, theme_dir: Path) -> bytes:
-    """One PDF, as a worker task. It lives here, not in :mod:`propgen.pipeline`, so a
-    worker unpickling it imports only the renderer it preloaded, not the pipeline."""
-    from propgen.render.pdf import render_pdf
-
-    try:
-        return render_pdf(document, theme_dir)
-    finally:
-        release_memory()
-
-
-def release_memory() -> None:
-    """Give back what a finished task left behind, before the next one starts.
-
-    WeasyPrint's layout trees are cyclic garbage that would otherwise wait for a
-    full collection while the next document piles on top (peak RSS of a worker:
-    261 MiB without this, 216 MiB with it, over 40 documents); the freed heap is
-    then returned to the system where the C library allows it.
-    """
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc only
-        return trim
-    except (OSError, AttributeError):
-        return None

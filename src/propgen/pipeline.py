@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from propgen.assemble import Inputs, assemble_contract, assemble_proposal
 from propgen.context import seller_for
@@ -19,9 +19,7 @@ from propgen.needs.loader import LoadedNeeds, load_needs
 from propgen.output import provenance_bytes, safe_name, sha256, write_all
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
-
-Format = Literal["docx", "pdf", "html"]
-FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
+from propgen.render import Format, render_document
 
 
 @dataclass(frozen=True)
@@ -72,21 +70,6 @@ def check(
     return Checked(needs=needs, library=library, plan=plan, pricing=priced, documents=documents)
 
 
-def render_format(document: Document, theme_dir: Path, fmt: Format) -> bytes:
-    """Render one document in one format (renderers are imported only when used)."""
-    if fmt == "docx":
-        from propgen.render.docx import render_docx
-
-        return render_docx(document, theme_dir)
-    if fmt == "pdf":
-        from propgen.render.pdf import render_pdf
-
-        return render_pdf(document, theme_dir)
-    from propgen.render.html import render_html
-
-    return render_html(document, theme_dir).encode()
-
-
 def render_documents(
     checked: Checked, formats: Iterable[Format], *, workers: int = 1
 ) -> dict[str, bytes]:
@@ -105,16 +88,16 @@ def render_documents(
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
-        tasks = [(checked.documents[kind], theme_dir) for kind, _ in pdfs]
+        tasks = [(checked.documents[kind], theme_dir, fmt) for kind, fmt in pdfs]
         with parallel.pool(min(workers, len(pdfs)), parallel.RENDERERS) as pool:
-            pending = pool.starmap_async(parallel.pdf_task, tasks, chunksize=1)
+            pending = pool.starmap_async(render_document, tasks, chunksize=1)
             for kind, fmt in wanted:
                 if fmt != "pdf":
-                    rendered[kind, fmt] = render_format(checked.documents[kind], theme_dir, fmt)
+                    rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
             rendered.update(zip(pdfs, pending.get(), strict=True))
     else:
         for kind, fmt in wanted:
-            rendered[kind, fmt] = render_format(checked.documents[kind], theme_dir, fmt)
+            rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
 

@@ -1,1 +1,34 @@
 """Renderers: the document model as DOCX, HTML and PDF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from propgen.document import Document
+
+Format = Literal["docx", "pdf", "html"]
+FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
+
+
+def render_document(document: Document, theme_dir: Path, fmt: Format) -> bytes:
+    """One document in one format. Renderers are imported only when used, so a
+    worker unpickling this task imports no more than the renderer it runs; after
+    a PDF, the memory its layout used is handed back."""
+    if fmt == "docx":
+        from propgen.render.docx import render_docx
+
+        return render_docx(document, theme_dir)
+    if fmt == "pdf":
+        from propgen.render.guard import release_memory
+        from propgen.render.pdf import render_pdf
+
+        try:
+            return render_pdf(document, theme_dir)
+        finally:
+            release_memory()
+    from propgen.render.html import render_html
+
+    return render_html(document, theme_dir).encode()
