@@ -83,7 +83,6 @@ def render_documents(
     formats = tuple(formats)
     stem = safe_name(checked.plan.record.document.reference)
     wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
-
     theme_dir = checked.library.theme_dir
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
     if parallel.renders_pdf_in_workers(workers, formats):

@@ -21,6 +21,8 @@ How, and where it cannot:
   fail harder when they hit it, which is why the budget is far above normal use
   and :func:`check_size` is what normally acts. POSIX only.
 * Nested use keeps the outer, tighter limits.
+* Between documents, :func:`release_memory` hands back what a layout left, so one
+  process rendering many documents does not pile each on the last one's garbage.
 
 The defaults (``PROPGEN_TIME_LIMIT`` seconds, ``PROPGEN_MEMORY_LIMIT`` MiB) are
 generous: the largest record the loader accepts (1,000 line items, 2 MiB of
