@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
+
+from propgen import batch, parallel
 from propgen.batch import Job, Outcome, run_batch
 from propgen.library import bundled_library_root
 from support import ROOT
@@ -54,3 +58,17 @@ def test_two_records_with_one_reference_do_not_overwrite_each_other(tmp_path: Pa
     assert outcomes[1].invalid
     assert "names the same output files as" in outcomes[1].problems[0]
     assert str(first) in outcomes[1].problems[0]
+
+
+def test_records_of_a_killed_worker_are_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that dies outright (here: exits instead of rendering) never answers;
+    the batch must end and name the records, not wait for ever."""
+    monkeypatch.setattr(batch, "run_job", sys.exit)
+    monkeypatch.setattr(parallel, "patience", lambda documents: 3.0)
+    paths = records(tmp_path, 2)
+    jobs = [Job(p, tmp_path / "out", ("html",), None, False, bundled_library_root()) for p in paths]
+    outcomes = run_batch(jobs, 2, lambda *_: None)
+    assert [o.needs for o in outcomes] == paths
+    assert all("worker process stopped" in o.problems[0] for o in outcomes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from propgen import parallel
-from propgen.errors import EnvironmentProblem, LibraryError, Problem
+from propgen.errors import EnvironmentProblem, LibraryError, Problem, PropgenError
 from propgen.library import Library
 from propgen.pipeline import check, render
 from propgen.render import render_document
@@ -70,3 +71,11 @@ def test_errors_cross_process_boundaries(error: Exception) -> None:
     assert type(copy) is type(error)
     assert str(copy) == str(error)
     assert getattr(copy, "problems", None) == getattr(error, "problems", None)
+
+
+def test_a_killed_worker_is_reported_not_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "patience", lambda documents: 3.0)
+    with parallel.pool(1, ()) as pool:
+        pending = pool.starmap_async(os._exit, [(3,)])  # the worker dies without answering
+        with pytest.raises(PropgenError, match="worker process stopped"):
+            parallel.results(pending, 1)

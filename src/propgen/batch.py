@@ -6,6 +6,7 @@ grows in long-lived processes); one bad file is reported and the others go on.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from propgen.render import Format
 
 RECORDS_PER_WORKER = 10
+DOCUMENTS_PER_RECORD = 4
+"""At most: proposal and contract, each as DOCX and PDF (HTML is fast)."""
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,19 @@ def run_batch(
     from propgen import parallel
 
     with parallel.pool(workers, parallel.RECORD_PIPELINE, records_per_worker) as pool:
-        for outcome in pool.imap_unordered(run_job, jobs_to_run):
+        finished = pool.imap_unordered(run_job, jobs_to_run)
+        for _ in jobs_to_run:
+            try:
+                outcome = finished.next(timeout=parallel.patience(DOCUMENTS_PER_RECORD))
+            except multiprocessing.TimeoutError:
+                break  # a worker died: what has not answered by now never will
             outcomes.append(outcome)
             report(len(outcomes), len(jobs), outcome, time.monotonic() - start)
+    answered = {outcome.needs for outcome in outcomes}
+    for job in jobs_to_run:
+        if job.needs not in answered:
+            outcomes.append(Outcome(job.needs, problems=(parallel.WORKER_LOST,)))
+            report(len(outcomes), len(jobs), outcomes[-1], time.monotonic() - start)
     return _in_order(outcomes, jobs)
 
 

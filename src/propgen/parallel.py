@@ -14,14 +14,22 @@ import multiprocessing
 import multiprocessing.forkserver
 import os
 from collections.abc import Iterable
-from multiprocessing.pool import Pool
+from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
+
+from propgen.errors import PropgenError
+
+T = TypeVar("T")
 
 __all__ = [
     "RECORD_PIPELINE",
     "RENDERERS",
+    "WORKER_LOST",
     "available_cores",
+    "patience",
     "pool",
     "renders_pdf_in_workers",
+    "results",
     "warm_up",
     "worker_started",
 ]
@@ -64,6 +72,32 @@ def pool(workers: int, preload: tuple[str, ...], tasks_per_worker: int | None = 
     """
     warm_up(preload)
     return _context.Pool(workers, worker_started, maxtasksperchild=tasks_per_worker)
+
+
+WORKER_LOST = (
+    "a worker process stopped without finishing (out of memory?); "
+    "run again with -j 1 to see the error"
+)
+
+
+def patience(documents: int) -> float:
+    """Seconds to wait for a worker's answer covering ``documents`` documents.
+
+    A live worker stops itself at the time limit per document; a worker killed
+    outright (the kernel's OOM killer, a crash in a C library) is replaced by the
+    pool and its task never answers, so waiting must end.
+    """
+    from propgen.render.guard import time_limit
+
+    return time_limit() * documents + 60
+
+
+def results(pending: AsyncResult[T], documents: int) -> T:
+    """The answer of ``pending``, or :class:`PropgenError` if no worker gives it."""
+    try:
+        return pending.get(timeout=patience(documents))
+    except multiprocessing.TimeoutError:
+        raise PropgenError(WORKER_LOST) from None
 
 
 def worker_started() -> None:

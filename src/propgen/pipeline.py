@@ -88,12 +88,14 @@ def render_documents(
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
         tasks = [(checked.documents[kind], theme_dir, fmt) for kind, fmt in pdfs]
-        with parallel.pool(min(workers, len(pdfs)), parallel.RENDERERS) as pool:
+        processes = min(workers, len(pdfs))
+        with parallel.pool(processes, parallel.RENDERERS) as pool:
             pending = pool.starmap_async(render_document, tasks, chunksize=1)
             for kind, fmt in wanted:
                 if fmt != "pdf":
                     rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
-            rendered.update(zip(pdfs, pending.get(), strict=True))
+            outputs = parallel.results(pending, -(-len(pdfs) // processes))
+            rendered.update(zip(pdfs, outputs, strict=True))
     else:
         for kind, fmt in wanted:
             rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)

@@ -100,6 +100,11 @@ def check_size(document: Document) -> None:
         )
 
 
+def time_limit() -> float:
+    """Seconds one document may take (``$PROPGEN_TIME_LIMIT``, default 300)."""
+    return _setting("PROPGEN_TIME_LIMIT", DEFAULT_SECONDS)
+
+
 def _setting(name: str, default: float) -> float:
     try:
         value = float(os.environ.get(name, default))
@@ -144,7 +149,7 @@ def limits(
         finally:
             _active.depth -= 1
         return
-    seconds = seconds or _setting("PROPGEN_TIME_LIMIT", DEFAULT_SECONDS)
+    seconds = seconds or time_limit()
     megabytes = megabytes or _setting("PROPGEN_MEMORY_LIMIT", DEFAULT_MEGABYTES)
     timeout = _problem(
         what,
