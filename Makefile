@@ -30,6 +30,9 @@ $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	@# Byte-compiled now: with PYTHONDONTWRITEBYTECODE set, an editable install would
+	@# otherwise recompile propgen's modules on every start (~70 ms).
+	$(BIN)/python -m compileall -q src
 	touch $@
 
 samples: setup

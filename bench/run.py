@@ -414,6 +414,9 @@ def main() -> None:
     n, started, load = 3 if args.quick else 5, time.perf_counter(), os.getloadavg()[0]
     setup = f"{n} runs per figure, {os.cpu_count()} CPUs, load average {load:.2f} at start"
     print(f"propgen benchmark: {setup}; {sys.executable}")
+    # As an installed wheel would be: byte-compiled, even where PYTHONDONTWRITEBYTECODE
+    # keeps an editable install recompiling its sources at every start.
+    subprocess.run([PY, "-m", "compileall", "-q", str(REPO / "src")], check=True)
     if load > 0.5:
         print("  warning: the machine is busy; timings (batch -j 2 above all) will suffer")
     with tempfile.TemporaryDirectory(prefix="propgen-bench-") as tmp:
