@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,18 @@ def test_version_matches_click() -> None:
 
     click_says = CliRunner().invoke(cli, ["--version"]).output
     assert _entry(["--version"], 80).stdout == click_says
+
+
+def test_the_command_flushes_its_output_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    """The console script leaves with ``os._exit``: nothing it printed may be lost."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "propgen", "industries"], capture_output=True, text=True
+    )
+    assert listing.returncode == 0 and "financial-services" in listing.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("customer: [\n", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, "-m", "propgen", "check", str(bad)], capture_output=True, text=True
+    )
+    assert refused.returncode == 2
+    assert "bad.yaml" in refused.stderr and "Traceback" not in refused.stderr

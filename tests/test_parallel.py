@@ -79,3 +79,33 @@ def test_a_killed_worker_is_reported_not_waited_for(monkeypatch: pytest.MonkeyPa
         pending = pool.starmap_async(os._exit, [(3,)])  # the worker dies without answering
         with pytest.raises(PropgenError, match="worker process stopped"):
             parallel.results(pending, 1)
+
+
+EXIT_PROBE = """
+import atexit, sys
+
+def exit_with_5_after_the_exit_handlers() -> None:
+    atexit._run_exitfuncs()  # what the forkserver runs once its last client has gone
+    sys.exit(5)
+"""
+
+
+def test_the_forkserver_leaves_without_tearing_down(tmp_path: Path) -> None:
+    """Workers fork from the server, exit handlers included: in one, running them
+    ends the process at once, before its own ``sys.exit(5)``."""
+    (tmp_path / "exit_probe.py").write_text(EXIT_PROBE)
+    script = (
+        f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+        "from exit_probe import exit_with_5_after_the_exit_handlers as target\n"
+        "from propgen import parallel\n"
+        "parallel.warm_up(())\n"
+        "worker = parallel._context.Process(target=target)\n"
+        "worker.start(); worker.join(); print(worker.exitcode)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.strip() == "0", result.stderr
+
+
+def test_the_exit_hook_is_inert_outside_the_forkserver() -> None:
+    script = "import propgen.forkserver_exit; raise SystemExit(3)"
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 3

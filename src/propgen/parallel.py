@@ -58,9 +58,10 @@ def renders_pdf_in_workers(workers: int, formats: Iterable[str]) -> bool:
 def warm_up(preload: tuple[str, ...]) -> None:
     """Start the forkserver now, importing ``preload`` in the background.
 
-    Only the first call in a process chooses what is preloaded.
+    Only the first call in a process chooses what is preloaded. The server also
+    preloads :mod:`propgen.forkserver_exit`, so it leaves at once when done.
     """
-    _context.set_forkserver_preload(list(preload))
+    _context.set_forkserver_preload([*preload, "propgen.forkserver_exit"])
     multiprocessing.forkserver.ensure_running()
 
 
