@@ -51,6 +51,8 @@ ctx = {k: k.replace("_", " ").title() for k in keys}
 ctx |= {"cover_lines": [{"label": "Reference", "value": "PG-0000"}], "body": body}
 tpl.render(ctx)
 tpl.save(sys.argv[2])"""
+CHECK_STACK = """import click, jinja2, yaml, markdown_it, babel.dates, babel.numbers
+from pydantic import BaseModel"""
 NO_HEAVY_IMPORTS = """import sys; from propgen.cli import main; main(['check', sys.argv[1]])
 print('weasyprint' in sys.modules, 'docxtpl' in sys.modules)"""
 
@@ -160,6 +162,7 @@ def startup(n: int) -> None:
         "propgen --help": [PROPGEN, "--help"],
         "propgen --version": [PROPGEN, "--version"],
         "propgen check <northwind>": [PROPGEN, "check", en],
+        "floor: import the libraries check needs": [PY, "-c", CHECK_STACK],
     }
     t = timed(cmds, n)
     table("1. Start-up (fresh processes; ratio vs bare python)", list(t.items()))

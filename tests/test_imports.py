@@ -83,7 +83,7 @@ def test_entry_answers_help_and_version_without_click(args: list[str]) -> None:
         "from propgen.__main__ import main\n"
         "with contextlib.redirect_stdout(io.StringIO()): main()"
     )
-    assert "click" not in loaded
+    assert "click" not in loaded and "typing" not in loaded
 
 
 @pytest.mark.parametrize("columns", [80, 200])
