@@ -11,7 +11,10 @@ How, and where it cannot:
   thread of the main interpreter. Elsewhere (a web server's worker thread) no
   timer is set; run propgen in a process you can kill, e.g. ``propgen render``
   with ``--jobs``. The exception is raised between Python bytecodes, so a single
-  long C call (one enormous paragraph in Pango) finishes before it lands.
+  long C call (one enormous paragraph in Pango) finishes before it lands. Where
+  Python would print it and drop it (a ``__del__`` method, a finalizer, a gc
+  callback) it waits until that returns; anything else that swallows it gets a
+  second ring.
 * Memory is bounded first by :func:`check_size`: a document with more text or
   table cells than any real proposal is refused before layout (WeasyPrint needs
   roughly 300 bytes per character laid out). As a last resort the soft
@@ -37,6 +40,7 @@ import gc
 import os
 import signal
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -168,9 +172,12 @@ def limits(
     )
     expired = False
 
-    def on_alarm(_signum: int, _frame: FrameType | None) -> None:
+    def on_alarm(_signum: int, frame: FrameType | None) -> None:
         nonlocal expired
         expired = True
+        if _dropped_if_raised_in(frame):  # ring again as soon as that has returned
+            signal.setitimer(signal.ITIMER_REAL, 0.01)
+            return
         # A BaseException, so library code's ``except Exception`` (WeasyPrint logs
         # and goes on after some errors) does not swallow it; ring again in case
         # something swallows even that.
@@ -204,6 +211,19 @@ def limits(
             )
         if previous_limit is not None and resource is not None:
             resource.setrlimit(resource.RLIMIT_AS, previous_limit)
+
+
+def _dropped_if_raised_in(frame: FrameType | None) -> bool:
+    """Whether Python would print an exception raised in ``frame`` and drop it: inside
+    a ``__del__`` method, a ``weakref.finalize`` callback or one of the ``gc.callbacks``
+    (a profiler's, a test plugin's)."""
+    codes = {getattr(getattr(c, "__func__", c), "__code__", None) for c in gc.callbacks}
+    codes.add(weakref.finalize.__call__.__code__)
+    while frame is not None:
+        if frame.f_code.co_name == "__del__" or frame.f_code in codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _lower_memory_limit(megabytes: float) -> tuple[int, int] | None:
