@@ -7,9 +7,11 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 # fonts-noto-cjk: real Chinese glyphs; libharfbuzz-subset0: fast font subsetting
 # (without it WeasyPrint falls back to a 5-8x slower subsetter on Chinese PDFs);
-# libreoffice-writer-nogui: the tests open every DOCX in a real office suite.
+# libreoffice-writer-nogui: the tests open every DOCX in a real office suite;
+# chromium, chromium-driver: the web workspace is tested in a real browser.
 APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
-               libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils
+               libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils \
+               chromium chromium-driver
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system samples test lint bench clean

@@ -302,6 +302,35 @@ def verify(out_dir: Path) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command()
+@click.argument(
+    "workspace",
+    required=False,
+    default=".",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    envvar="PROPGEN_SERVE_TOKEN",
+    help="Required on every request (needed off 127.0.0.1); env PROPGEN_SERVE_TOKEN.",
+)
+@library_option
+def serve(
+    workspace: Path, host: str, port: int, token: str | None, library_dir: Path | None
+) -> None:
+    """Open a web workspace over the needs records in WORKSPACE (default: here)."""
+    try:
+        from propgen.serve.server import serve as run
+    except ImportError as err:
+        raise EnvironmentProblem(
+            message=f"propgen serve needs its extra ({err.name} is missing): "
+            "pip install 'propgen[serve]'"
+        ) from err
+    run(workspace, host, port, token, _library(library_dir))
+
+
 @cli.group()
 def library() -> None:
     """Work on a library (legal's clauses, industry templates)."""

@@ -1,0 +1,50 @@
+"""Running the workspace app under uvicorn (the ``propgen serve`` command's body)."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+
+from propgen.errors import InvalidInput, Problem
+from propgen.library import Library
+from propgen.serve.security import LOOPBACK
+
+TOKEN_ENV = "PROPGEN_SERVE_TOKEN"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    workspace: Path, host: str, port: int, token: str | None, library: Library | None
+) -> None:
+    """Serve until interrupted.
+
+    Raises:
+        InvalidInput: a non-loopback host without a token.
+    """
+    import uvicorn
+
+    from propgen.serve.app import create_app
+
+    if not is_loopback(host) and not token:
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message=f"listening on {host} needs a token",
+                    field="--host",
+                    hint=f"pass --token or set {TOKEN_ENV}; on this machine only, use 127.0.0.1",
+                )
+            ]
+        )
+    app = create_app(workspace, library=library, token=token, hosts=(host,))
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    print(f"propgen workspace on {Path(workspace).resolve()}: {link}", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
