@@ -66,7 +66,7 @@ class _Assembler:
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment()
         self.context: dict[str, Any] = {
-            **template_context(inputs.plan, inputs.pricing, inputs.seller),
+            **template_context(inputs.plan, inputs.pricing, inputs.seller, self.label),
             HELPERS: {**template_filters(self.fmt), "label": self.label, **functions},
         }
 

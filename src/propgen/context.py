@@ -11,6 +11,7 @@ from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
 from propgen.plan import Plan
 from propgen.pricing import PriceBreakdown
+from propgen.terms import LIABILITY_CLAUSE, state_terms
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,9 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
     return label
 
 
-def template_context(plan: Plan, pricing: PriceBreakdown, seller: Seller) -> dict[str, Any]:
+def template_context(
+    plan: Plan, pricing: PriceBreakdown, seller: Seller, label: Callable[..., str]
+) -> dict[str, Any]:
     """The variables every library template renders with (docs/library.md)."""
     record = plan.record
     locale = record.document.locale
@@ -91,6 +94,12 @@ def template_context(plan: Plan, pricing: PriceBreakdown, seller: Seller) -> dic
         "discovery": record.discovery,
         "solution": record.solution,
         "terms": record.terms,
+        "term": state_terms(
+            record.terms,
+            label,
+            cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
+            contract_total=Formatter(locale, record.document.currency).money(pricing.total),
+        ),
         "approvals": record.approvals,
         "pricing": pricing,
         "industry": IndustryInfo(id=plan.industry.id, title=plan.industry.title.get(locale, "")),

@@ -25,6 +25,7 @@ from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.needs import models as needs_models
 from propgen.pricing import PriceBreakdown
+from propgen.terms import TermStatements
 
 # What each top-level template variable is, for checking ``name.attribute``.
 _CONTEXT_TYPES: dict[str, Any] = {
@@ -35,6 +36,7 @@ _CONTEXT_TYPES: dict[str, Any] = {
     "discovery": needs_models.Discovery,
     "solution": needs_models.Solution,
     "terms": needs_models.Terms,
+    "term": TermStatements,
     "approvals": None,
     "pricing": PriceBreakdown,
     "industry": IndustryInfo,

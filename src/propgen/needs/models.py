@@ -247,6 +247,7 @@ Identifier = Annotated[str, BeforeValidator(_identifier)]
 Flag = Annotated[bool, BeforeValidator(_strict_bool)]
 Whole = Annotated[int, BeforeValidator(_strict_int)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+NoticeDays = Annotated[Whole, Field(ge=0, le=365)]
 
 
 class Model(BaseModel):
@@ -377,7 +378,36 @@ class Terms(Model):
     liability_cap_months: Annotated[Whole, Field(ge=0, le=600)] | None = None
     governing_law: Line | None = None
     dispute_resolution: Line | None = None
-    notice_days: Annotated[Whole, Field(ge=0, le=365)] | None = None
+    notice_days: NoticeDays | None = None
+    """Older records' single notice period: read as the notice of non-renewal
+    when ``non_renewal_notice_days`` is not given."""
+    non_renewal_notice_days: NoticeDays | None = None
+    termination_notice_days: NoticeDays | None = None
+    """The customer may end the contract for convenience on this notice; none: no such right."""
+    address_change_notice_days: NoticeDays = 5
+    incident_notice_hours: Annotated[Whole, Field(ge=1, le=720)] = 48
+    payment_due_from: Literal["invoice-receipt", "invoice-date"] = "invoice-receipt"
+    invoice_type: Literal["vat-special", "vat-ordinary"] = "vat-special"
+    """The Chinese invoice the seller issues (增值税专用发票 / 增值税普通发票)."""
+    renewal_months: Annotated[Whole, Field(ge=1, le=120)] | None = None
+    """Length of each automatic renewal (default 12 months)."""
+
+    @property
+    def non_renewal_days(self) -> int:
+        """The notice of non-renewal the contract grants (default 60 days)."""
+        for days in (self.non_renewal_notice_days, self.notice_days):
+            if days is not None:
+                return days
+        return 60
+
+    @property
+    def renewal_term_months(self) -> int:
+        return self.renewal_months or 12
+
+    @property
+    def cap_months(self) -> int:
+        """The months of fees the liability cap looks back over (default 12)."""
+        return self.liability_cap_months or 12
 
 
 class SectionOverride(Model):

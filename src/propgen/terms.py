@@ -1,0 +1,88 @@
+"""The commercial terms in words: each stated once, from one value, for every document.
+
+A term that both the proposal and the contract mention (payment days and their
+start, the liability cap's basis, the notices, the invoice type ...) is worded
+here from the record and the locale's labels, and the library's texts print
+these statements (``{{ term.payment }}``) instead of wording the term
+themselves — so the two documents cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from propgen.needs.models import Terms
+
+
+@dataclass(frozen=True)
+class TermStatements:
+    """Each commercial term as the documents state it, in one locale."""
+
+    invoice: str
+    """The invoice the seller issues (增值税专用发票 / invoice)."""
+    payment: str
+    """When an invoice is payable, e.g. "within 30 days after receipt of a correct invoice"."""
+    liability_cap: str
+    """What the liability cap is measured by."""
+    incident_notice: str
+    """How soon a security incident affecting customer data is notified."""
+    non_renewal_notice: str
+    """How early a party must say it will not renew (only meaningful with auto-renewal)."""
+    renewal: str
+    """The length of each automatic renewal."""
+    termination_notice: str | None
+    """The customer's notice to end the contract for convenience; None: no such right."""
+    address_change_notice: str
+    """How early a party announces a change of its notice details."""
+
+
+LIABILITY_CLAUSE = "limitation-of-liability"
+"""The clause whose chosen position decides how the liability cap is stated."""
+
+
+def state_terms(
+    terms: Terms, label: Callable[..., str], *, cap_position: str, contract_total: str
+) -> TermStatements:
+    """Word every commercial term of ``terms`` with the locale's ``label`` function.
+
+    Args:
+        terms: the record's terms, industry defaults applied.
+        label: the locale's ``label(key, **values)``.
+        cap_position: the position chosen for the limitation-of-liability clause;
+            its ``term_liability_cap_<position>`` label states the cap.
+        contract_total: the contract's total, formatted, for caps that refer to it.
+    """
+    invoice = label(f"term_invoice_{terms.invoice_type}")
+    days = terms.payment_terms_days
+    payment = (
+        label(f"term_payment_{terms.payment_due_from}", days=days, invoice=invoice)
+        if days
+        else label(f"term_payment_now_{terms.payment_due_from}", invoice=invoice)
+    )
+    return TermStatements(
+        invoice=invoice,
+        payment=payment,
+        liability_cap=_liability_cap(terms, label, cap_position, contract_total),
+        incident_notice=label("term_incident_notice", hours=terms.incident_notice_hours),
+        non_renewal_notice=label("term_non_renewal_notice", days=terms.non_renewal_days),
+        renewal=label("term_renewal", months=terms.renewal_term_months),
+        termination_notice=(
+            label("term_termination_notice", days=terms.termination_notice_days)
+            if terms.termination_notice_days
+            else None
+        ),
+        address_change_notice=label(
+            "term_address_change_notice", days=terms.address_change_notice_days
+        ),
+    )
+
+
+def _liability_cap(
+    terms: Terms, label: Callable[..., str], position: str, contract_total: str
+) -> str:
+    basis = label("term_liability_basis", months=terms.cap_months)
+    try:
+        return label(f"term_liability_cap_{position}", basis=basis, total=contract_total)
+    except KeyError:  # a library's own position without a label: its basis is the cap
+        return basis

@@ -1,0 +1,106 @@
+"""One set of commercial terms: each stated identically in the proposal and the contract."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from propgen.context import label_function
+from propgen.locale import Formatter
+from propgen.pipeline import Checked, check
+from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_terms
+from support import ROOT, SAMPLES, document_paragraphs
+
+RECORDS = SAMPLES + sorted((ROOT / "templates" / "industry").glob("*/sample.*.yaml"))
+
+# Wordings the library used before the terms were stated in one place: each
+# contradicted the other document of the same deal.
+OLD_WORDINGS = re.compile(
+    r"days of the invoice date by|days of receipt|收到发票之日起|收到我司发票后"
+    r"|合法有效的发票；|in any event within 72 hours|二十四小时内|within 48 hours of confirmation"
+    r"|确认后 ?48 ?小时|preceding the claim|索赔发生前|Notice period:|通知期："
+)
+
+
+def _statements(checked: Checked) -> TermStatements:
+    record = checked.plan.record
+    locale = record.document.locale
+    return state_terms(
+        record.terms,
+        label_function(checked.library.labels(locale)),
+        cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
+        contract_total=Formatter(locale, record.document.currency).money(checked.pricing.total),
+    )
+
+
+def _text(checked: Checked, kind: str) -> str:
+    return "\n".join(document_paragraphs(checked.documents[kind]))  # type: ignore[index]
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_each_term_is_stated_identically_in_proposal_and_contract(path: Path) -> None:
+    checked = check(path, allow_draft=True)
+    stated = _statements(checked)
+    proposal, contract = _text(checked, "proposal"), _text(checked, "contract")
+    terms = checked.plan.record.terms
+    # Always in both: when invoices are paid and what the liability cap is.
+    for name in ("payment", "liability_cap", "incident_notice"):
+        value = getattr(stated, name)
+        assert value in proposal, (name, value)
+        assert value in contract, (name, value)
+    if terms.auto_renew and terms.term_months:
+        for name in ("renewal", "non_renewal_notice"):
+            value = getattr(stated, name)
+            assert value in proposal and value in contract, (name, value)
+    if stated.termination_notice:
+        assert stated.termination_notice in proposal and stated.termination_notice in contract
+    if checked.plan.record.document.locale == "zh-CN":
+        assert stated.invoice in proposal and stated.invoice in contract
+        assert "合法有效的发票" not in contract
+    # Whatever the proposal states, the contract states the same way.
+    for name, value in dataclasses.asdict(stated).items():
+        if value and value in proposal and name != "invoice":
+            assert value in contract, (name, value)
+    for kind, text in (("proposal", proposal), ("contract", contract)):
+        old = OLD_WORDINGS.search(text)
+        assert old is None, (kind, text[max(0, old.start() - 60) : old.end() + 60])
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_other_wording_of_a_term(path: Path) -> None:
+    """Every phrase shaped like a term's wording (any number filled in) is the deal's."""
+    checked = check(path, allow_draft=True)
+    stated = dataclasses.asdict(_statements(checked))
+    labels = checked.library.labels(checked.plan.record.document.locale)
+    text = _text(checked, "proposal") + "\n" + _text(checked, "contract")
+    families = {
+        "payment": [k for k in labels if k.startswith("term_payment_")],
+        "incident_notice": ["term_incident_notice"],
+        "non_renewal_notice": ["term_non_renewal_notice"],
+        "renewal": ["term_renewal"],
+        "termination_notice": ["term_termination_notice"],
+        "address_change_notice": ["term_address_change_notice"],
+    }
+    for name, keys in families.items():
+        for key in keys:
+            pattern = re.sub(r"\\\{\w+\\\}", r"\\d+", re.escape(labels[key]))
+            pattern = pattern.replace(re.escape("{invoice}"), "(?:.+?)")
+            for found in re.findall(pattern, text):
+                assert found == stated[name], (name, found, stated[name])
+
+
+def test_notices_have_their_own_names_and_defaults() -> None:
+    from propgen.needs.models import Terms
+
+    legacy = Terms.model_validate({"notice_days": 180, "auto_renew": True})
+    assert legacy.non_renewal_days == 180
+    assert Terms().non_renewal_days == 60
+    assert Terms().address_change_notice_days == 5
+    assert Terms().termination_notice_days is None
+    assert (
+        Terms.model_validate({"notice_days": 180, "non_renewal_notice_days": 30}).non_renewal_days
+        == 30
+    )
