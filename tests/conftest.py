@@ -12,7 +12,7 @@ import pytest
 
 from propgen.cli import main
 from propgen.templating import CACHE_VARIABLE
-from support import HUAXIN, NORTHWIND, reference
+from support import HUAXIN, NORTHWIND
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -42,9 +42,9 @@ def run(capsys: pytest.CaptureFixture[str]) -> Callable[..., Result]:
 
 @pytest.fixture
 def northwind() -> Path:
-    return reference(NORTHWIND)
+    return NORTHWIND
 
 
 @pytest.fixture
 def huaxin() -> Path:
-    return reference(HUAXIN)
+    return HUAXIN

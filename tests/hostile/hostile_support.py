@@ -6,7 +6,6 @@ import copy
 import io
 import json
 import re
-import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -16,6 +15,8 @@ from typing import Any
 import yaml
 from lxml import etree  # type: ignore[import-untyped]
 from pypdf import PdfReader
+
+from support import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
@@ -48,18 +49,17 @@ def docx_plain(data: bytes) -> str:
 
 
 def pdf_plain(data: bytes) -> str:
-    """The PDF's text: poppler's pdftotext when installed (it copes with every
-    font encoding WeasyPrint writes), else pypdf."""
-    if shutil.which("pdftotext"):
-        done = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", "-", "-"],
-            input=data,
-            capture_output=True,
-            check=True,
-            timeout=60,
-        )
-        return done.stdout.decode("utf-8")
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    """The PDF's text by poppler's pdftotext, which copes with every font encoding
+    WeasyPrint writes (pypdf does not: falling back to it would weaken the checks)."""
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    done = subprocess.run(
+        [pdftotext, "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.decode("utf-8")
 
 
 def comparable(text: str) -> str:

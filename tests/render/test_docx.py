@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -35,6 +34,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, PropgenError
 from propgen.render.docx import render_docx
+from support import require_tool
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -408,15 +408,15 @@ def test_missing_frame_is_a_library_error(tmp_path: Path) -> None:
         render_docx(sample(), tmp_path)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_libreoffice_converts(tmp_path: Path, locale: str) -> None:
+    soffice = require_tool("soffice", "libreoffice-writer-nogui")
     src = tmp_path / f"doc-{locale}.docx"
     src.write_bytes(render_docx(sample(locale), THEME))
     profile = (tmp_path / "lo-profile").as_uri()
     result = subprocess.run(
         [
-            "soffice",
+            soffice,
             f"-env:UserInstallation={profile}",
             "--headless",
             "--convert-to",

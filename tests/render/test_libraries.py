@@ -65,4 +65,5 @@ def test_harfbuzz_subset_answer_matches_weasyprint() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     cheap, own = result.stdout.split()
-    assert cheap == own == "True"  # CI installs libharfbuzz-subset0
+    assert cheap == own, (cheap, own)
+    assert own == "True", "libharfbuzz-subset is missing: apt-get install libharfbuzz-subset0"
