@@ -116,12 +116,14 @@ def test_save_keeps_comments_and_key_order(client: Client, workspace: Path) -> N
     path = workspace / f"{SAAS}.yaml"
     before = path.read_text(encoding="utf-8")
     fields = set_field(client.page_form(SAAS), "customer.name", "Tallgrass Supply West")
-    fields = set_field(fields, "terms.notice_days", "60")
+    fields = set_field(fields, "terms.non_renewal_notice_days", "60")
     saved = client.act(f"/deals/{SAAS}/save", fields)
     assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
     after = path.read_text(encoding="utf-8")
     expected = before.replace("  name: Tallgrass Supply\n", "  name: Tallgrass Supply West\n")
-    expected = expected.replace("  notice_days: 90\n", "  notice_days: 60\n")
+    expected = expected.replace(
+        "  non_renewal_notice_days: 90\n", "  non_renewal_notice_days: 60\n"
+    )
     assert after == expected
     assert check(path).plan.record.customer.name == "Tallgrass Supply West"
 
