@@ -56,7 +56,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     ]
     if show_periods:
         columns.append((label("periods"), "right", 8, lambda line: fmt.number(line.periods)))
-    columns.append((label("unit_price"), "right", 14, lambda line: fmt.money(line.unit_price)))
+    columns.append((label("unit_price"), "right", 14, lambda line: fmt.unit_price(line.unit_price)))
     if show_discount:
         columns.append(
             (

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from propgen.pricing import minor_units, round_money
+from propgen.pricing import MAX_AMOUNT, minor_units, places, round_money
 
 _CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CN_PLACES = ("", "拾", "佰", "仟")
@@ -67,6 +67,25 @@ class Formatter:
             format_currency(rounded, self.currency, locale=self.babel_locale, currency_digits=True)
         )
 
+    def unit_price(self, amount: Decimal) -> str:
+        """A unit price with every place it was given, at least the currency's:
+        ``0.125`` → ``$0.125``, ``6900.1`` → ``$6,900.10``, ``55.5`` JPY → ``¥55.5``.
+        Never rounded, so quantity × unit price multiplies out as printed."""
+        from babel.numbers import format_currency
+
+        amount = Decimal(amount)
+        digits = max(minor_units(self.currency), places(amount))
+        exact = amount.quantize(Decimal(1).scaleb(-digits))
+        return str(
+            format_currency(
+                exact,
+                self.currency,
+                locale=self.babel_locale,
+                currency_digits=True,
+                decimal_quantization=False,
+            )
+        )
+
     def number(self, value: Decimal | int) -> str:
         """Grouped number, trailing zeros of whole numbers dropped: ``1200`` → ``1,200``."""
         from babel.numbers import format_decimal
@@ -103,12 +122,37 @@ class Formatter:
         return english_amount(amount, self.currency)
 
 
+def check_writable(amount: Decimal) -> None:
+    """Refuse an amount the words functions cannot write.
+
+    Raises:
+        ValueError: negative, or not below :data:`~propgen.pricing.MAX_AMOUNT`.
+    """
+    if amount < 0:
+        raise ValueError(f"amount {amount} is negative; amounts in words are never negative")
+    if amount >= MAX_AMOUNT:
+        raise ValueError(
+            f"amount {amount} is not below {MAX_AMOUNT:,}, the largest amount propgen writes"
+        )
+
+
 def chinese_capital_amount(amount: Decimal, currency: str = "CNY") -> str:
-    """``1542431.92`` → ``人民币壹佰伍拾肆万贰仟肆佰叁拾壹元玖角贰分``."""
+    """``1542431.92`` → ``人民币壹佰伍拾肆万贰仟肆佰叁拾壹元玖角贰分``.
+
+    Raises:
+        ValueError: the amount is negative or too large, or ``currency`` has more
+            than two decimal places (元角分 cannot state a fils or a baisa exactly).
+    """
     from babel.numbers import get_currency_name
 
-    if amount < 0:
-        raise ValueError("amount must not be negative")
+    check_writable(amount)
+    if minor_units(currency) > 2:
+        raise ValueError(
+            f"{currency} has {minor_units(currency)} decimal places; Chinese capital "
+            "numerals (元角分) state at most two"
+        )
+    if amount != round_money(amount, currency):
+        raise ValueError(f"{amount} has more places than {currency} has")
     prefix = "人民币" if currency == "CNY" else str(get_currency_name(currency, locale="zh_CN"))
     cents = int((amount * 100).to_integral_value())
     yuan, fraction = divmod(cents, 100)
@@ -168,9 +212,12 @@ def english_amount(amount: Decimal, currency: str) -> str:
     and 00/100 US dollars``."""
     from babel.numbers import get_currency_name
 
+    check_writable(amount)
+    if amount != round_money(amount, currency):
+        raise ValueError(f"{amount} has more places than {currency} has")
     units = minor_units(currency)
     whole = int(amount)
-    name = str(get_currency_name(currency, count=2 if whole != 1 else 1, locale="en_US"))
+    name = str(get_currency_name(currency, count=1 if amount == 1 else 2, locale="en_US"))
     words = _english_integer(whole)
     text = words[0].upper() + words[1:]
     if units:

@@ -14,8 +14,9 @@ from typing import Any
 from propgen.assemble import Inputs, assemble_contract, assemble_proposal
 from propgen.context import seller_for
 from propgen.document import Document, DocumentKind
+from propgen.errors import NeedsError, PolicyError
 from propgen.library.store import Library, default_library_root
-from propgen.needs.loader import LoadedNeeds, load_needs
+from propgen.needs.loader import LoadedNeeds, Reading, read_needs
 from propgen.output import provenance_bytes, safe_name, sha256, write_all
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
@@ -53,8 +54,8 @@ def check(
         InvalidInput: with every problem found (exit code 2).
     """
     library = library or Library(default_library_root())
-    needs = load_needs(needs_path)
-    plan = plan_documents(needs, library, only=only, allow_draft=allow_draft)
+    reading = read_needs(needs_path)
+    plan = _plan(reading, library, only=only, allow_draft=allow_draft)
     priced = price(plan.record.pricing, plan.record.document.currency)
     locale = plan.record.document.locale
     seller = seller_for(library.seller, locale)
@@ -67,7 +68,25 @@ def check(
         documents[kind] = (
             assemble_proposal(inputs) if kind == "proposal" else assemble_contract(inputs)
         )
-    return Checked(needs=needs, library=library, plan=plan, pricing=priced, documents=documents)
+    return Checked(
+        needs=reading.needs, library=library, plan=plan, pricing=priced, documents=documents
+    )
+
+
+def _plan(
+    reading: Reading, library: Library, *, only: DocumentKind | None, allow_draft: bool
+) -> Plan:
+    """Plan the documents, reporting the record's own problems and the library
+    checks' (unknown section, variant, clause, position ...) in one round."""
+    problems = list(reading.problems)
+    if not problems:
+        return plan_documents(reading.needs, library, only=only, allow_draft=allow_draft)
+    if "document" in reading.valid_parts:
+        try:
+            plan_documents(reading.needs, library, only=only, allow_draft=allow_draft)
+        except (NeedsError, PolicyError) as err:
+            problems += err.problems
+    raise NeedsError(problems=problems)
 
 
 def render_documents(

@@ -100,18 +100,30 @@ def plan_documents(
     record = _with_defaults(record, manifest)
     produce = tuple(k for k in record.document.produce if only in (None, k))
     problems: list[Problem] = []
-    proposal = _plan_proposal(needs, library, manifest, problems) if "proposal" in produce else ()
+    # A record read with problems holds only the parts that validated (see
+    # needs.loader.Reading); check what can be checked on those.
+    present = set(record.__dict__)
+    proposal = (
+        _plan_proposal(needs, library, manifest, problems)
+        if "proposal" in produce and "sections" in present
+        else ()
+    )
     clauses, recitals = (
-        _plan_contract(needs, library, manifest, problems) if "contract" in produce else ((), None)
+        _plan_contract(needs, library, manifest, problems)
+        if "contract" in produce and "clauses" in present
+        else ((), None)
     )
-    if problems:
-        raise NeedsError(problems=problems)
+    refused = _clause_status(clauses, allow_draft) if "contract" in produce else []
     drafts = tuple(c.id for c in clauses if c.status == "draft")
-    if "contract" in produce:
-        _check_clause_status(clauses, allow_draft)
-    deviations = find_deviations(
-        record, library.policy, clauses, _clause_files(library, manifest, clauses)
-    )
+    deviations: tuple[Deviation, ...] = ()
+    if {"pricing", "terms", "approvals"} <= present:
+        deviations = find_deviations(
+            record, library.policy, clauses, _clause_files(library, manifest, clauses)
+        )
+    if problems:
+        raise NeedsError(problems=problems + refused)
+    if refused:
+        raise PolicyError(problems=refused)
     return Plan(
         record=record,
         industry=manifest,
@@ -125,6 +137,8 @@ def plan_documents(
 
 
 def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
+    if "terms" not in record.__dict__:
+        return record
     defaults = manifest.defaults.get("terms", {})
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
     terms = Terms.model_validate({**defaults, **explicit})
@@ -354,7 +368,7 @@ def _clause_files(
     return {c.id: library.clause(manifest.id, c.id).value for c in clauses}
 
 
-def _check_clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) -> None:
+def _clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) -> list[Problem]:
     problems = []
     for clause in clauses:
         if clause.status == "retired":
@@ -376,5 +390,4 @@ def _check_clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) ->
                     hint="use --allow-draft to render a DRAFT-UNAPPROVED contract",
                 )
             )
-    if problems:
-        raise PolicyError(problems=problems)
+    return problems

@@ -401,7 +401,7 @@ yaml_case(
     "percent: 30 }",
     "percent: 20 }",
     ["add up to 90, not 100"],
-    "pricing",
+    "pricing.payment_schedule",
 )
 yaml_case(
     "date-not-real",
@@ -417,7 +417,7 @@ yaml_case(
     "valid_until: 2027-02-10",
     "valid_until: 2026-02-10",
     ["is before the document date"],
-    "document",
+    "document.valid_until",
 )
 yaml_case(
     "currency-unknown",

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from propgen.errors import NeedsError, Problem
+from propgen.needs.checks import cross_field, placeholders
 from propgen.needs.models import NeedsRecord
 from propgen.needs.source import FieldPath, Source, SourceError, dotted, read_source
-from propgen.validation import validate
+from propgen.validation import validate_parts
 
 
 @dataclass(frozen=True)
@@ -38,15 +39,64 @@ class LoadedNeeds:
         )
 
 
-def load_needs(path: Path | str) -> LoadedNeeds:
-    """Read and validate a needs record (YAML or JSON).
+@dataclass(frozen=True)
+class Reading:
+    """A parsed record and every problem found in it, valid or not.
+
+    ``needs.record`` is the full record when ``problems`` is empty; otherwise it
+    holds only the top-level fields that validated on their own (the others are
+    absent), enough for the library checks to run on them in the same round.
+    """
+
+    needs: LoadedNeeds
+    problems: tuple[Problem, ...]
+    valid_parts: frozenset[str]
+
+
+def read_needs(path: Path | str) -> Reading:
+    """Parse and validate a needs record, collecting every problem rather than
+    stopping at the first kind: field checks, placeholders and cross-field checks.
 
     Raises:
-        NeedsError: listing every problem found, each with file, line and field.
+        NeedsError: the file cannot be read or parsed at all.
     """
     path = Path(path)
     try:
         source = read_source(path)
     except SourceError as err:
         raise NeedsError(problems=err.problems) from err
-    return LoadedNeeds(record=validate(source, NeedsRecord, NeedsError), source=source)
+    whole, parts, complete, schema = validate_parts(source, NeedsRecord)
+
+    def located(path_: FieldPath, message: str, hint: str) -> Problem:
+        return Problem(
+            message=message,
+            file=str(source.path),
+            line=source.line_of(path_),
+            field=dotted(path_),
+            hint=hint,
+        )
+
+    marked = [located(f.path, f.message, f.hint) for f in placeholders(source.data)]
+    # A placeholder in a number or date field: say that, not "not a valid decimal".
+    marked_fields = {p.field for p in marked}
+    problems = [p for p in schema if p.field not in marked_fields] + marked
+    problems += [located(f.path, f.message, f.hint) for f in cross_field(parts)]
+    problems.sort(key=lambda p: p.line or 0)
+    record = whole or NeedsRecord.model_construct(**{n: parts[n] for n in complete})
+    return Reading(
+        needs=LoadedNeeds(record=record, source=source),
+        problems=tuple(problems),
+        valid_parts=complete,
+    )
+
+
+def load_needs(path: Path | str) -> LoadedNeeds:
+    """Read and validate a needs record (YAML or JSON).
+
+    Raises:
+        NeedsError: listing every problem found, each with file, line and field.
+    """
+    reading = read_needs(path)
+    if reading.problems:
+        raise NeedsError(problems=reading.problems)
+    return reading.needs

@@ -2,7 +2,9 @@
 
 The models are frozen pydantic models; values are untrusted data. Text fields
 reject characters a document cannot hold, money is :class:`~decimal.Decimal`,
-unknown keys are errors.
+unknown keys are errors. Checks that compare fields with each other live in
+:mod:`propgen.needs.checks` and run in :func:`propgen.needs.loader.load_needs`,
+so that they run even when another part of the record is invalid.
 """
 
 from __future__ import annotations
@@ -272,14 +274,6 @@ class DocumentInfo(Model):
     version: Line = "1"
     title: Line | None = None
 
-    @model_validator(mode="after")
-    def _validity_after_date(self) -> DocumentInfo:
-        if self.valid_until < self.date:
-            raise ValueError(
-                f"valid_until {self.valid_until} is before the document date {self.date}"
-            )
-        return self
-
 
 class Person(Model):
     name: Line
@@ -358,14 +352,6 @@ class Pricing(Model):
     discount_pct: Percent = Decimal(0)
     tax_pct: Percent = Decimal(0)
     payment_schedule: list[Instalment] = Field(default_factory=list, max_length=MAX_ITEMS)
-
-    @model_validator(mode="after")
-    def _schedule_sums_to_100(self) -> Pricing:
-        if self.payment_schedule:
-            total = sum((i.percent for i in self.payment_schedule), Decimal(0))
-            if total != 100:
-                raise ValueError(f"payment_schedule percents add up to {total}, not 100")
-        return self
 
 
 class Terms(Model):
@@ -463,16 +449,3 @@ class NeedsRecord(Model):
     sections: list[SectionOverride] = Field(default_factory=list, max_length=MAX_ITEMS)
     clauses: dict[Identifier, Identifier] = Field(default_factory=dict)
     approvals: list[Approval] = Field(default_factory=list, max_length=MAX_ITEMS)
-
-    @model_validator(mode="after")
-    def _chinese_registration_id(self) -> NeedsRecord:
-        rid = self.customer.registration_id
-        if rid and self.document.locale == "zh-CN":
-            from stdnum.cn import uscc
-
-            if not uscc.is_valid(rid):
-                raise ValueError(
-                    f"customer.registration_id {rid!r} is not a valid 统一社会信用代码 "
-                    "(18 characters with a correct check digit)"
-                )
-        return self

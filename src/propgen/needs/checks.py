@@ -1,0 +1,195 @@
+"""Checks that look across fields of a needs record, run on whatever parts validated.
+
+pydantic checks each field on its own. These compare fields with each other (a unit
+price's places with the currency's, the registration id with the locale, every
+amount with the one maximum the words functions can write) and run even when other
+parts of the record failed, so ``check`` reports every problem in one run. Each
+names the exact field it is about, so its message carries that field's line.
+
+Placeholders that ``propgen new`` writes (``<fill in: …>``) are found on the raw
+data, before any type is checked, so a placeholder in a number field says
+"still a placeholder" rather than "not a valid decimal".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from propgen.needs.source import FieldPath
+from propgen.pricing import (
+    MAX_AMOUNT,
+    line_amount,
+    minor_units,
+    places,
+    price,
+    unit_price_places,
+)
+
+PLACEHOLDER = re.compile(r"<(?:fill in|请填写)[:：][^<>]*>")
+"""What ``propgen new`` writes where the rep must give a value."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One cross-field problem: the field it is about, what is wrong, what to do."""
+
+    path: FieldPath
+    message: str
+    hint: str = ""
+
+
+def placeholders(data: object, path: FieldPath = ()) -> Iterator[Finding]:
+    """Every value of the raw record that still holds a ``<fill in: …>`` marker."""
+    if isinstance(data, str):
+        found = PLACEHOLDER.search(data)
+        if found:
+            yield Finding(
+                path,
+                f"still holds the placeholder {found.group(0)!r}",
+                "replace it with this deal's value",
+            )
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            yield from placeholders(value, (*path, str(key)))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from placeholders(value, (*path, index))
+
+
+def cross_field(parts: Mapping[str, Any]) -> list[Finding]:
+    """Problems between fields, for the ``parts`` of the record that validated.
+
+    A part may be partial (a model with only its valid fields set): each check
+    runs when the fields it compares are there.
+    """
+    found: list[Finding] = []
+    document = parts.get("document")
+    customer = parts.get("customer")
+    pricing = parts.get("pricing")
+    if _has(document, "date", "valid_until"):
+        found += _validity(document)
+    if _has(document, "locale", "currency"):
+        found += _currency(document)
+    if _has(pricing, "payment_schedule"):
+        found += _schedule(pricing)
+    if _has(document, "locale") and _has(customer, "registration_id"):
+        found += _registration_id(document, customer)
+    if _has(document, "currency") and _has(pricing, "items", "discount_pct", "tax_pct"):
+        found += _money(document, pricing)
+    return found
+
+
+def _has(part: object, *names: str) -> bool:
+    return part is not None and all(name in part.__dict__ for name in names)
+
+
+def _validity(document: Any) -> list[Finding]:
+    found = []
+    if document.valid_until < document.date:
+        found.append(
+            Finding(
+                ("document", "valid_until"),
+                f"valid_until {document.valid_until} is before the document date {document.date}",
+                "the offer must be valid on the day it is made",
+            )
+        )
+    return found
+
+
+def _currency(document: Any) -> list[Finding]:
+    found = []
+    places_ = minor_units(document.currency)
+    if document.locale == "zh-CN" and places_ > 2:
+        found.append(
+            Finding(
+                ("document", "currency"),
+                f"{document.currency} has {places_} decimal places, and Chinese capital "
+                "numerals (元角分) state at most two, so the amount in words could not "
+                "state the total exactly",
+                "write this deal in en-US, or in a currency with at most two decimal places",
+            )
+        )
+    return found
+
+
+def _schedule(pricing: Any) -> list[Finding]:
+    if not pricing.payment_schedule:
+        return []
+    total = sum((i.percent for i in pricing.payment_schedule), Decimal(0))
+    if total == 100:
+        return []
+    return [
+        Finding(
+            ("pricing", "payment_schedule"),
+            f"payment_schedule percents add up to {total}, not 100",
+            "make the percents add up to exactly 100",
+        )
+    ]
+
+
+def _registration_id(document: Any, customer: Any) -> list[Finding]:
+    rid = customer.registration_id
+    if not rid or document.locale != "zh-CN":
+        return []
+    from stdnum.cn import uscc
+
+    if uscc.is_valid(rid):
+        return []
+    return [
+        Finding(
+            ("customer", "registration_id"),
+            f"{rid!r} is not a valid 统一社会信用代码 (18 characters with a correct check digit)",
+            "copy it from the customer's business licence (营业执照)",
+        )
+    ]
+
+
+def _money(document: Any, pricing: Any) -> list[Finding]:
+    currency = document.currency
+    limit = f"{MAX_AMOUNT:,}"
+    found = []
+    for index, item in enumerate(pricing.items):
+        allowed = unit_price_places(currency)
+        if places(item.unit_price) > allowed:
+            found.append(
+                Finding(
+                    ("pricing", "items", index, "unit_price"),
+                    f"{item.unit_price} has {places(item.unit_price)} decimal places; "
+                    f"{currency} amounts have {minor_units(currency)} and a unit price "
+                    f"may have at most {allowed}",
+                    f"round it to {allowed} places (it is printed with every place it has)",
+                )
+            )
+        elif line_amount(item) >= MAX_AMOUNT:
+            found.append(
+                Finding(
+                    ("pricing", "items", index, "unit_price"),
+                    "quantity × periods × unit_price comes to "
+                    f"{line_amount(item):,.0f}, not below {limit}, the largest amount "
+                    "propgen writes",
+                    "check the quantity, periods and unit price",
+                )
+            )
+    if found:
+        return found
+    priced = price(pricing, currency)
+    for name, amount in (
+        ("subtotal", priced.subtotal),
+        ("optional items", priced.optional_total),
+        ("total", priced.total),
+    ):
+        if amount >= MAX_AMOUNT:
+            found.append(
+                Finding(
+                    ("pricing", "items"),
+                    f"the {name} comes to {amount:,}, not below {limit}, the largest "
+                    "amount propgen writes",
+                    "check the quantities and unit prices",
+                )
+            )
+            break
+    return found
