@@ -223,7 +223,8 @@ def assemble_contract(inputs: Inputs) -> Document:
     chinese = plan.record.document.locale == "zh-CN"
     labels = label_function(inputs.labels)
 
-    references: list[tuple[str, int]] = []
+    references: list[_SubclauseReference] = []
+    rendering: list[PlannedText] = []  # the text whose template is being rendered
 
     def ref(clause_id: str, sub: int | None = None) -> str:
         if clause_id not in numbers:
@@ -231,10 +232,18 @@ def assemble_contract(inputs: Inputs) -> Document:
         n = numbers[clause_id]
         if sub is None:
             return labels("clause_ref", number=chinese_number(n) if chinese else n)
-        references.append((clause_id, sub))
+        references.append(_SubclauseReference(rendering[-1], clause_id, sub))
         return labels("subclause_ref", number=f"{n}.{sub}")
 
     asm = _Assembler(inputs, {"ref": ref})
+
+    def render(text: PlannedText) -> tuple[Block, ...]:
+        rendering.append(text)
+        try:
+            return asm.render(text)
+        finally:
+            rendering.pop()
+
     label = asm.label
     record = plan.record
     title = label("contract")
@@ -247,17 +256,18 @@ def assemble_contract(inputs: Inputs) -> Document:
                 plan.recitals.id,
                 (
                     _heading(1, plan.recitals.title or label("recitals"), "recitals"),
-                    *asm.render(plan.recitals),
+                    *render(plan.recitals),
                 ),
             )
         )
     for clause in plan.clauses:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
-        content = _number_subclauses(asm.render(clause), n)
+        content = _number_subclauses(render(clause), n)
         body.append(
             Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number), *content))
         )
+    _check_subclause_references(references, body)
     body.append(
         Section(
             "signatures",
@@ -319,28 +329,37 @@ def _parties(asm: _Assembler) -> list[Block]:
     ]
 
 
-def _check_subclause_references(
-    references: list[tuple[str, int]], body: list[Block], plan: Plan
-) -> None:
-    """Every ``ref(id, k)`` must point at a sub-clause that exists."""
+@dataclass(frozen=True)
+class _SubclauseReference:
+    """A ``ref(clause_id, sub)`` call, and the library text that made it."""
+
+    referrer: PlannedText
+    clause_id: str
+    sub: int
+
+
+def _check_subclause_references(references: list[_SubclauseReference], body: list[Block]) -> None:
+    """Every ``ref(id, k)`` must point at a sub-clause that exists in this contract."""
     counts = {
         section.source_id: sum(isinstance(b, Paragraph) and bool(b.number) for b in section.blocks)
         for section in body
         if isinstance(section, Section)
     }
-    for clause_id, sub in references:
-        if not 1 <= sub <= counts.get(clause_id, 0):
-            clause = next(c for c in plan.clauses if c.id == clause_id)
-            raise LibraryError(
-                problems=[
-                    Problem(
-                        message=f"a clause refers to sub-clause {sub} of {clause_id!r}, which has "
-                        f"{counts.get(clause_id, 0)} in position {clause.position}",
-                        file=clause.file,
-                        hint="fix the ref() or the clause's paragraphs",
-                    )
-                ]
-            )
+    problems = [
+        Problem(
+            message=f"ref({reference.clause_id!r}, {reference.sub}) refers to sub-clause "
+            f"{reference.sub}, but that clause has "
+            f"{counts.get(reference.clause_id, 0)} numbered sub-clauses here",
+            file=reference.referrer.file,
+            line=reference.referrer.line,
+            field=reference.referrer.id,
+            hint="fix the ref() or the referred clause's paragraphs",
+        )
+        for reference in references
+        if not 1 <= reference.sub <= counts.get(reference.clause_id, 0)
+    ]
+    if problems:
+        raise LibraryError(problems=list(dict.fromkeys(problems)))
 
 
 def _number_subclauses(blocks: tuple[Block, ...], clause: int) -> tuple[Block, ...]:

@@ -139,7 +139,8 @@ def plan_documents(
 def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     if "terms" not in record.__dict__:
         return record
-    defaults = manifest.defaults.get("terms", {})
+    given = manifest.defaults.terms
+    defaults = given.model_dump(include=given.model_fields_set)
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
     terms = Terms.model_validate({**defaults, **explicit})
     return record.model_copy(update={"terms": terms})

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from propgen.needs.models import Terms
+
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Locale = Literal["en-US", "zh-CN"]
 LOCALES = ("en-US", "zh-CN")
@@ -63,6 +65,13 @@ class ContractPlan(LibraryModel):
     clauses: list[Identifier] = Field(min_length=1)
 
 
+class IndustryDefaults(LibraryModel):
+    """What an industry gives a deal that does not say otherwise."""
+
+    terms: Terms = Field(default_factory=Terms)
+    """Only the terms written here are defaults (``model_fields_set``)."""
+
+
 class Manifest(LibraryModel):
     id: Identifier
     title: PerLocale
@@ -70,7 +79,7 @@ class Manifest(LibraryModel):
     locales: list[Locale] = Field(min_length=1)
     proposal: ProposalPlan
     contract: ContractPlan | None = None
-    defaults: dict[str, dict[str, object]] = Field(default_factory=dict)
+    defaults: IndustryDefaults = Field(default_factory=IndustryDefaults)
 
 
 class SectionFile(LibraryModel):

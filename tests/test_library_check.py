@@ -1,0 +1,80 @@
+"""``library check`` and assembly refuse library defects that would reach a document."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Result
+from propgen.document import Heading, Paragraph, Section, inline_text, iter_blocks
+from propgen.pipeline import check
+from support import ROOT
+
+Run = Callable[..., Result]
+MANUFACTURING = ROOT / "templates" / "industry" / "manufacturing"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A copy of the bundled library to break."""
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", lib / "templates")
+    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    return lib
+
+
+def test_reference_to_a_missing_subclause_is_refused(run: Run, library: Path) -> None:
+    """``ref(id, 99)`` would print "clause 4.99"; check and library check say where."""
+    clause = library / "templates" / "industry" / "manufacturing" / "clauses"
+    path = clause / "site-acceptance.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count('ref("site-acceptance", 5)') == 2  # en-US and zh-CN
+    path.write_text(text.replace('ref("site-acceptance", 5)', 'ref("site-acceptance", 99)'))
+    sample = MANUFACTURING / "sample.en-US.yaml"
+
+    checked = run("check", sample, "--library", library)
+    assert checked.code == 2, checked.err
+    assert "site-acceptance.yaml" in checked.err
+    assert "ref('site-acceptance', 99) refers to sub-clause 99" in checked.err
+    assert "Traceback" not in checked.err
+
+    linted = run("library", "check", "--library", library)
+    assert linted.code == 2
+    assert "ref('site-acceptance', 99)" in linted.err
+
+
+def test_existing_subclause_reference_renders_its_number() -> None:
+    checked = check(MANUFACTURING / "sample.en-US.yaml", allow_draft=True)
+    contract = checked.documents["contract"]
+    [section] = [
+        b for b in contract.blocks if isinstance(b, Section) and b.source_id == "site-acceptance"
+    ]
+    heading = section.blocks[0]
+    assert isinstance(heading, Heading)
+    number = heading.number.rstrip(".")
+    numbered = [b.number for b in section.blocks if isinstance(b, Paragraph) and b.number]
+    assert f"{number}.5" in numbered
+    text = " ".join(
+        inline_text(b.inlines) for b in iter_blocks(contract.blocks) if isinstance(b, Paragraph)
+    )
+    assert f"clause {number}.5" in text.lower()
+
+
+def test_misspelt_industry_default_is_a_library_error(run: Run, library: Path) -> None:
+    manifest = library / "templates" / "industry" / "saas" / "manifest.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    assert "terms: {sla: standard}" in text
+    manifest.write_text(text.replace("terms: {sla: standard}", "terms: {slaa: standard}"))
+    sample = library / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+
+    for result in (
+        run("check", sample, "--library", library),
+        run("library", "check", "--library", library),
+    ):
+        assert result.code == 2, result.err
+        assert "manifest.yaml:" in result.err
+        assert "defaults.terms.slaa" in result.err
+        assert "Traceback" not in result.err
