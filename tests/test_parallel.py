@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from propgen import parallel
-from propgen.errors import EnvironmentProblem, LibraryError, Problem, PropgenError
+from propgen.errors import EnvironmentProblem, LibraryError, Problem, PropgenError, ResourceLimit
 from propgen.library import Library
 from propgen.pipeline import check, render
 from propgen.render import render_document
-from propgen.render.guard import ResourceLimit
 from support import ROOT, SAMPLES
 
 

@@ -30,6 +30,7 @@ _EXPORTS = {
     "PolicyError": "propgen.errors",
     "Problem": "propgen.errors",
     "PropgenError": "propgen.errors",
+    "ResourceLimit": "propgen.errors",
     "Library": "propgen.library",
     "LoadedNeeds": "propgen.needs.loader",
     "load_needs": "propgen.needs.loader",
@@ -52,6 +53,7 @@ __all__ = [
     "Problem",
     "PropgenError",
     "Rendered",
+    "ResourceLimit",
     "__version__",
     "check",
     "load_needs",
@@ -68,6 +70,7 @@ if TYPE_CHECKING:
         PolicyError,
         Problem,
         PropgenError,
+        ResourceLimit,
     )
     from propgen.library import Library
     from propgen.needs.loader import LoadedNeeds, load_needs

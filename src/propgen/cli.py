@@ -293,7 +293,15 @@ def verify(out_dir: Path) -> None:
 
     results = verify_dir(out_dir)
     if not results:
-        raise InvalidInput(problems=[])
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message="no provenance records (*.provenance.json) to verify",
+                    file=str(out_dir),
+                    hint="give the folder `propgen render` wrote to",
+                )
+            ]
+        )
     bad = 0
     for name, status in results:
         click.echo(f"{status:8} {name}")
@@ -352,7 +360,13 @@ def library_check(library_dir: Path | None) -> None:
     click.echo(f"library ok: {report.checked_files} files checked, {len(report.warnings)} warnings")
 
 
-def _report(err: PropgenError) -> None:
+def _report(err: PropgenError, debug: bool | None = None) -> None:
+    """Print ``err`` as ``Error:`` lines, after its traceback under ``--debug``."""
+    if debug is None:
+        context = click.get_current_context(silent=True)
+        debug = bool(context and (context.find_root().obj or {}).get("debug"))
+    if debug:
+        traceback.print_exception(err)
     problems = getattr(err, "problems", ())
     if problems:
         for problem in problems:
@@ -368,16 +382,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Without standalone mode click returns the code of an Exit it caught.
         code = cli.main(args=args, prog_name="propgen", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as err:
+        if isinstance(err.__cause__, KeyboardInterrupt):  # click's wrapping of Ctrl-C
+            click.echo("Interrupted.", err=True)
+            return 130
         click.echo("Aborted.", err=True)
         return 1
     except click.ClickException as err:
         err.show()
         return err.exit_code
-    except (InvalidInput, EnvironmentProblem, PropgenError) as err:
-        if debug:
-            traceback.print_exc()
-        _report(err)
+    except PropgenError as err:
+        _report(err, debug)
         return err.exit_code
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

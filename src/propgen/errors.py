@@ -6,10 +6,12 @@
     ├── InvalidInput             exit 2: the user can fix it
     │   ├── NeedsError           a needs record is malformed or invalid
     │   ├── LibraryError         a library file is malformed, or a template fails
-    │   └── PolicyError          governance refuses the deal (retired clause, draft text)
+    │   ├── PolicyError          governance refuses the deal (retired clause, draft text)
+    │   └── ResourceLimit        a document is too large, or took too long or too much
+    │                            memory to render (render/guard.py)
     └── EnvironmentProblem       exit 1: the machine lacks something (a CJK font, ...)
 
-Every :class:`InvalidInput` carries one or more :class:`Problem` s, each saying
+Every :class:`InvalidInput` carries one or more :class:`Problem` s (never none), each saying
 where (file, line, field path) and what to do next; several problems are
 reported together rather than one per run.
 """
@@ -50,6 +52,9 @@ class InvalidInput(PropgenError):
     exit_code = 2
 
     def __init__(self, *, problems: list[Problem] | tuple[Problem, ...]) -> None:
+        if not problems:
+            # A bare "Error: " helps no one: the raiser must say what is wrong.
+            raise ValueError(f"{type(self).__name__} needs at least one Problem")
         self.problems = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 
@@ -68,6 +73,10 @@ class LibraryError(InvalidInput):
 
 class PolicyError(InvalidInput):
     """Governance refuses to produce the document (retired or unapproved clause text)."""
+
+
+class ResourceLimit(InvalidInput):
+    """A document took longer or needed more memory than allowed, or is too large."""
 
 
 class EnvironmentProblem(PropgenError):

@@ -15,12 +15,12 @@ from hostile_support import THEME, attachments, pdf_plain, sample_record, write_
 from markupsafe import Markup
 
 from propgen import document as dm
-from propgen.errors import EnvironmentProblem, PropgenError
+from propgen.errors import EnvironmentProblem, PropgenError, ResourceLimit
 from propgen.pipeline import check
 from propgen.render import docx as docx_module
 from propgen.render import html as html_module
 from propgen.render.docx import render_docx, verify_docx
-from propgen.render.guard import MAX_CHARACTERS, ResourceLimit, check_size, limits
+from propgen.render.guard import MAX_CHARACTERS, check_size, limits
 from propgen.render.pdf import render_pdf
 from propgen.templating import sandbox
 

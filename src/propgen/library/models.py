@@ -25,15 +25,6 @@ def _known_locales(texts: dict[str, str]) -> dict[str, str]:
 PerLocale = Annotated[dict[str, str], AfterValidator(_known_locales)]
 """Text per locale, e.g. ``{"en-US": "...", "zh-CN": "..."}``."""
 
-STRUCTURED_BLOCKS = (
-    "pricing-table",
-    "amount-in-words",
-    "payment-schedule",
-    "milestones-table",
-    "modules-table",
-    "contacts-table",
-    "signature",
-)
 StructuredBlock = Literal[
     "pricing-table",
     "amount-in-words",

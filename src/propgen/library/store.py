@@ -56,10 +56,6 @@ class Loaded(Generic[T]):
     value: T
     source: Source
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.source.raw).hexdigest()
-
 
 class Library:
     """A library on disk. Cheap to create; reads files on demand and caches them."""

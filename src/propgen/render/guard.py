@@ -47,14 +47,14 @@ from types import FrameType
 from typing import Any
 
 from propgen.document import Document, Heading, Paragraph, Table, inline_text, iter_blocks
-from propgen.errors import InvalidInput, Problem
+from propgen.errors import Problem, ResourceLimit
 
 try:
     import resource
 except ImportError:  # pragma: no cover - not POSIX
     resource = None  # type: ignore[assignment]
 
-__all__ = ["ResourceLimit", "check_size", "limits"]
+__all__ = ["check_size", "limits"]
 
 DEFAULT_SECONDS = 300.0
 DEFAULT_MEGABYTES = 4096
@@ -64,10 +64,6 @@ MAX_CELLS = 60_000
 """Most table cells one document may have."""
 
 _active = threading.local()
-
-
-class ResourceLimit(InvalidInput):
-    """A document took longer or needed more memory than allowed."""
 
 
 class _Expired(BaseException):
