@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import json
 import re
@@ -64,9 +65,9 @@ def test_an_error_is_reported_under_its_field_with_checks_message(
 
 
 def _preview_data(html: str) -> dict[str, object]:
-    found = re.search(r'<script type="application/json" id="preview-data">(.*?)</script>', html)
+    found = re.search(r'<div id="preview-data" hidden data-preview="([^"]*)">', html)
     assert found, html[:500]
-    data: dict[str, object] = json.loads(found.group(1))
+    data: dict[str, object] = json.loads(html_lib.unescape(found.group(1)))
     return data
 
 
@@ -231,8 +232,6 @@ def test_hostile_values_appear_literally_in_preview_and_documents(
     # The preview page sits escaped in srcdoc; once unescaped it shows the text, escaped once.
     frame = re.search(r'srcdoc="([^"]*)"', preview)
     assert frame
-    import html as html_lib
-
     page = html_lib.unescape(frame.group(1))
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; {{ 7*7 }}" in page or (
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; {{ 7*7 }}" in page

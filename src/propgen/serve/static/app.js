@@ -8,7 +8,7 @@
   function data() {
     var node = document.getElementById("preview-data");
     if (!node) return null;
-    try { return JSON.parse(node.textContent); } catch (e) { return null; }
+    try { return JSON.parse(node.dataset.preview); } catch (e) { return null; }
   }
 
   // Each problem goes under the field it names, or the nearest enclosing one.
