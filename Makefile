@@ -8,10 +8,11 @@ BIN     = $(VENV)/bin
 # fonts-noto-cjk: real Chinese glyphs; libharfbuzz-subset0: fast font subsetting
 # (without it WeasyPrint falls back to a 5-8x slower subsetter on Chinese PDFs);
 # libreoffice-writer-nogui: the tests open every DOCX in a real office suite;
-# chromium, chromium-driver: the web workspace is tested in a real browser.
+# chromium, chromium-driver: the web workspace is tested in a real browser;
+# qpdf: the tests check every PDF profile's structure.
 APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
                libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils \
-               chromium chromium-driver
+               chromium chromium-driver qpdf
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system samples test lint bench clean

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from propgen.document import DocumentKind
     from propgen.library import Library
     from propgen.render import Format
+    from propgen.render.pdf_profile import PdfProfile
 
 RECORDS_PER_WORKER = 10
 DOCUMENTS_PER_RECORD = 4
@@ -35,6 +36,7 @@ class Job:
     only: DocumentKind | None
     allow_draft: bool
     library_root: Path
+    pdf_profile: PdfProfile = "standard"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ def run_job(job: Job) -> Outcome:
             library=_library(job.library_root),
             only=job.only,
             allow_draft=job.allow_draft,
+            pdf_profile=job.pdf_profile,
         )
     except InvalidInput as err:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)

@@ -189,11 +189,15 @@ def signature_block(customer: str, seller: str, label: Label, chinese: bool) -> 
                 heading=label("signatory_heading", role=label("customer_party")),
                 party=customer,
                 lines=lines,
+                field="PartyA" if chinese else "Customer",
+                sealed=chinese,
             ),
             Signatory(
                 heading=label("signatory_heading", role=label("supplier_party")),
                 party=seller,
                 lines=lines,
+                field="PartyB" if chinese else "Supplier",
+                sealed=chinese,
             ),
         )
     )

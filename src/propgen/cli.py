@@ -17,10 +17,12 @@ import click
 
 from propgen import __version__
 from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError
+from propgen.render.pdf_profile import PDF_PROFILES
 
 if TYPE_CHECKING:
     from propgen.document import DocumentKind
     from propgen.render import Format
+    from propgen.render.pdf_profile import PdfProfile
 
 _DOC_KINDS = click.Choice(["proposal", "contract"])
 
@@ -96,6 +98,14 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     help="Allow draft clauses; the contract is then marked DRAFT-UNAPPROVED.",
 )
 @click.option(
+    "--pdf-profile",
+    type=click.Choice(PDF_PROFILES),
+    default="standard",
+    show_default=True,
+    help="standard; archival: PDF/A-3b with the deal embedded and signature fields; "
+    "tagged: PDF/UA-1 for assistive technology.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -108,6 +118,7 @@ def render(
     formats: str,
     only: str | None,
     allow_draft: bool,
+    pdf_profile: PdfProfile,
     jobs: int | None,
     library_dir: Path | None,
 ) -> None:
@@ -140,12 +151,13 @@ def render(
             only=kind,
             allow_draft=allow_draft,
             workers=workers,
+            pdf_profile=pdf_profile,
         )
         for written in result.files.values():
             click.echo(str(written))
         return
     started = time.monotonic()
-    batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root) for f in files]
+    batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root, pdf_profile) for f in files]
     outcomes = run_batch(batch, workers, Progress())
     for outcome in outcomes:
         for name in outcome.written:

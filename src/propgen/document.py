@@ -128,11 +128,18 @@ class Table:
 @dataclass(frozen=True)
 class Signatory:
     """One party's signature box: a heading (``甲方（盖章）``, ``For the Customer``),
-    the party's name, and the lines to sign on (label only; the line is drawn)."""
+    the party's name, and the lines to sign on (label only; the line is drawn).
+
+    ``field`` names the party in signable PDFs (``Customer``, ``PartyA``): the first
+    line becomes the signature field ``{field}_Signature``, and when ``sealed`` the box
+    also carries a ``{field}_Seal`` field where the company chop goes (盖章).
+    """
 
     heading: str
     party: str
     lines: tuple[str, ...]
+    field: str = ""
+    sealed: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from propgen.output import provenance_bytes, safe_name, sha256, write_all
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
 from propgen.render import Format, render_document
+from propgen.render.pdf_profile import EmbeddedFile, PdfOptions, PdfProfile
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,11 @@ def _plan(
 
 
 def render_documents(
-    checked: Checked, formats: Iterable[Format], *, workers: int = 1
+    checked: Checked,
+    formats: Iterable[Format],
+    *,
+    workers: int = 1,
+    pdf_profile: PdfProfile = "standard",
 ) -> dict[str, bytes]:
     """Every output file of a checked record, by name.
 
@@ -103,10 +108,11 @@ def render_documents(
     stem = safe_name(checked.plan.record.document.reference)
     wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
     theme_dir = checked.library.theme_dir
+    pdf = pdf_options(checked, pdf_profile) if "pdf" in formats else None
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
-        tasks = [(checked.documents[kind], theme_dir, fmt) for kind, fmt in pdfs]
+        tasks = [(checked.documents[kind], theme_dir, fmt, pdf) for kind, fmt in pdfs]
         processes = min(workers, len(pdfs))
         with parallel.pool(processes, parallel.RENDERERS) as pool:
             pending = pool.starmap_async(render_document, tasks, chunksize=1)
@@ -117,8 +123,32 @@ def render_documents(
             rendered.update(zip(pdfs, outputs, strict=True))
     else:
         for kind, fmt in wanted:
-            rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
+            rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt, pdf)
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
+
+
+def pdf_options(checked: Checked, profile: PdfProfile) -> PdfOptions:
+    """The PDF profile, with the files an ``archival`` PDF embeds: the needs record as
+    JSON and the build provenance (the provenance less the output hashes, which a
+    file cannot contain of itself)."""
+    if profile != "archival":
+        return PdfOptions(profile)
+    stem = safe_name(checked.plan.record.document.reference)
+    record = checked.plan.record.model_dump(mode="json", exclude_none=True)
+    built = {k: v for k, v in provenance(checked, {}).items() if k != "outputs"}
+    return PdfOptions(
+        profile,
+        (
+            EmbeddedFile(
+                f"{stem}.needs.json", provenance_bytes(record), "The needs record of this deal"
+            ),
+            EmbeddedFile(
+                f"{stem}.provenance.json",
+                provenance_bytes(built),
+                "What went into this document: library, clause versions, pricing, approvals",
+            ),
+        ),
+    )
 
 
 def render(
@@ -130,16 +160,18 @@ def render(
     only: DocumentKind | None = None,
     allow_draft: bool = False,
     workers: int = 1,
+    pdf_profile: PdfProfile = "standard",
 ) -> Rendered:
     """Render a needs record's documents and their provenance into ``out_dir``.
 
     Args:
         workers: processes rendering the record's PDFs side by side; 1 renders
             everything in this process.
+        pdf_profile: which kind of PDF (:mod:`propgen.render.pdf_profile`).
     """
     checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
     stem = safe_name(checked.plan.record.document.reference)
-    files = render_documents(checked, formats, workers=workers)
+    files = render_documents(checked, formats, workers=workers, pdf_profile=pdf_profile)
     files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
     out = Path(out_dir)
     write_all(out, files)

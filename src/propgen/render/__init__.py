@@ -8,15 +8,22 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from propgen.document import Document
+    from propgen.render.pdf_profile import PdfOptions
 
 Format = Literal["docx", "pdf", "html"]
 FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
 
 
-def render_document(document: Document, theme_dir: Path, fmt: Format) -> bytes:
+def render_document(
+    document: Document, theme_dir: Path, fmt: Format, pdf: PdfOptions | None = None
+) -> bytes:
     """One document in one format. Renderers are imported only when used, so a
     worker unpickling this task imports no more than the renderer it runs; after
-    a PDF, the memory its layout used is handed back."""
+    a PDF, the memory its layout used is handed back.
+
+    Args:
+        pdf: the PDF profile and its embedded files (PDF only; default standard).
+    """
     if fmt == "docx":
         from propgen.render.docx import render_docx
 
@@ -26,7 +33,7 @@ def render_document(document: Document, theme_dir: Path, fmt: Format) -> bytes:
         from propgen.render.pdf import render_pdf
 
         try:
-            return render_pdf(document, theme_dir)
+            return render_pdf(document, theme_dir, pdf)
         finally:
             release_memory()
     from propgen.render.html import render_html

@@ -362,11 +362,17 @@ class _Writer:
         w("</table></div>")
 
     def _signatory(self, sig: Signatory) -> str:
+        # The signature and seal areas are marked so a signable PDF can place its
+        # form fields on them (propgen.render.signature_fields).
+        sign = f' data-field="{_e(sig.field)}_Signature"' if sig.field else ""
         lines = "".join(
-            f'<tr><th>{_esc_text(label)}</th><td class="sig-rule"></td></tr>' for label in sig.lines
+            f"<tr><th>{_esc_text(label)}</th>"
+            f'<td class="sig-rule"{sign if i == 0 else ""}></td></tr>'
+            for i, label in enumerate(sig.lines)
         )
+        seal = f' data-field="{_e(sig.field)}_Seal"' if sig.field and sig.sealed else ""
         return (
-            f'<td class="signatory"><div class="sig-heading">{_esc_text(sig.heading)}</div>'
+            f'<td class="signatory"{seal}><div class="sig-heading">{_esc_text(sig.heading)}</div>'
             f'<div class="sig-party">{_esc_text(sig.party)}</div>'
             f'<table class="sig-lines">{lines}</table></td>'
         )

@@ -1,9 +1,11 @@
 """The PDF renderer: the HTML page laid out by WeasyPrint with ``theme/print.css``.
 
 Safety: WeasyPrint may read only ``data:`` URIs and files inside the theme folder
-(:func:`make_url_fetcher`); nothing touches the network, nothing is attached (the
-laid-out document is stripped of attachments and attachment links, whatever the
-markup said, before it is written). Rendering runs under :func:`~propgen.render.guard.limits`,
+(:func:`make_url_fetcher`); nothing touches the network, and nothing the document's
+data names is attached (the laid-out document is stripped of attachments and
+attachment links, whatever the markup said, before it is written). The only files a
+PDF can carry are propgen's own, embedded by the ``archival`` profile
+(:mod:`propgen.render.pdf_profile`). Rendering runs under :func:`~propgen.render.guard.limits`,
 so a pathological document is stopped with an error instead of hanging a batch.
 Determinism: the PDF identifier is a hash of the markup and stylesheet, the dates
 come from ``meta.date_iso``; the same document gives the same bytes.
@@ -27,6 +29,7 @@ from propgen.errors import EnvironmentProblem
 from propgen.render.guard import check_size, limits
 from propgen.render.html import STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
+from propgen.render.pdf_profile import PdfOptions
 
 weasyprint = import_weasyprint()
 
@@ -51,8 +54,11 @@ class FetchRefused(PermissionError):
     """WeasyPrint asked for a resource outside what a document may read."""
 
 
-def render_pdf(document: Document, theme_dir: Path) -> bytes:
+def render_pdf(document: Document, theme_dir: Path, options: PdfOptions | None = None) -> bytes:
     """The document as PDF bytes via WeasyPrint, with theme_dir/'print.css'.
+
+    Args:
+        options: the PDF profile and the files it embeds (default: a standard PDF).
 
     Raises:
         EnvironmentProblem: no CJK font for a Chinese document, no stylesheet.
@@ -62,10 +68,10 @@ def render_pdf(document: Document, theme_dir: Path) -> bytes:
     meta = document.meta
     check_size(document)
     with limits(f"the PDF of {meta.reference} ({meta.kind})"):
-        return _render(document, theme_dir)
+        return _render(document, theme_dir, options or PdfOptions())
 
 
-def _render(document: Document, theme_dir: Path) -> bytes:
+def _render(document: Document, theme_dir: Path, pdf_options: PdfOptions) -> bytes:
     language = document.meta.locale.split("-")[0].lower()
     if language in _CJK_LANGUAGES and not cjk_font_available():
         raise EnvironmentProblem(
@@ -91,6 +97,7 @@ def _render(document: Document, theme_dir: Path) -> bytes:
         full_fonts=False,
         custom_metadata=False,
         presentational_hints=False,
+        pdf_variant=pdf_options.variant,
     )
     laid_out = html.render(**options)
     # `attachments=[]` only adds none; files named by the markup itself
@@ -98,8 +105,59 @@ def _render(document: Document, theme_dir: Path) -> bytes:
     laid_out.metadata.attachments = []
     for page in laid_out.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
-    pdf: bytes = laid_out.write_pdf(**options)
-    return pdf
+    options["attachments"] = _embedded(pdf_options, document.meta.date_iso)
+    if laid_out.output_intent == "srgb":
+        # PDF/A's output intent: WeasyPrint would open its ICC file and never close
+        # it (a ResourceWarning per PDF); give it the profile read and closed here.
+        laid_out.color_profiles["srgb"] = _srgb_profile()
+        options["output_intent"] = "preloaded"
+    fields = []
+    if pdf_options.signable:
+        from propgen.render.signature_fields import find_signature_fields
+
+        fields = find_signature_fields(laid_out)
+
+    def finish(_laid_out: Any, pdf: Any) -> None:
+        if "AF" in pdf.catalog:  # WeasyPrint lists each embedded file twice
+            pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
+        if fields:
+            from propgen.render.signature_fields import add_signature_fields
+
+            add_signature_fields(pdf, fields)
+
+    written: bytes = laid_out.write_pdf(finisher=finish, **options)
+    return written
+
+
+def _srgb_profile() -> Any:
+    from importlib.resources import files
+    from io import BytesIO
+
+    from weasyprint.css import ColorProfile
+
+    icc = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    return ColorProfile(
+        BytesIO(icc), "sRGB2014.icc", "relative-colorimetric", (["r"], ["g"], ["b"])
+    )
+
+
+def _embedded(options: PdfOptions, date_iso: str) -> list[Any]:
+    """propgen's own files as WeasyPrint attachments, dated with the document's date
+    (WeasyPrint would stamp the current time) and related to it as its ``Data``."""
+    from datetime import datetime
+
+    dated = datetime.fromisoformat(date_iso)
+    return [
+        weasyprint.Attachment(
+            string=item.data,
+            name=item.name,
+            description=item.description,
+            created=dated,
+            modified=dated,
+            relationship="Data",
+        )
+        for item in options.embedded
+    ]
 
 
 def _stylesheet(root: Path, fetcher: Any) -> tuple[Any, bytes]:
