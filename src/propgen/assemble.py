@@ -57,6 +57,20 @@ class Inputs:
     logo: str = ""
 
 
+def render_context(
+    inputs: Inputs,
+    fmt: Formatter,
+    label: Callable[..., str],
+    functions: Mapping[str, Callable[..., str]],
+) -> dict[str, Any]:
+    """What library text renders with: the template data and, out of the
+    templates' reach, the helpers its filters and functions call."""
+    return {
+        **template_context(inputs.plan, inputs.pricing, inputs.seller, label),
+        HELPERS: {**template_filters(fmt), "label": label, **functions},
+    }
+
+
 class _Assembler:
     def __init__(self, inputs: Inputs, functions: Mapping[str, Callable[..., str]]) -> None:
         record = inputs.plan.record
@@ -65,10 +79,7 @@ class _Assembler:
         self.fmt = Formatter(record.document.locale, record.document.currency)
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment()
-        self.context: dict[str, Any] = {
-            **template_context(inputs.plan, inputs.pricing, inputs.seller, self.label),
-            HELPERS: {**template_filters(self.fmt), "label": self.label, **functions},
-        }
+        self.context = render_context(inputs, self.fmt, self.label, functions)
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = text.source

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
 from propgen.plan import Plan
@@ -83,27 +84,33 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
 def template_context(
     plan: Plan, pricing: PriceBreakdown, seller: Seller, label: Callable[..., str]
 ) -> dict[str, Any]:
-    """The variables every library template renders with (docs/library.md)."""
+    """The variables every library template renders with (docs/library.md): plain,
+    read-only data (:func:`~propgen.frozen.freeze`), never the program's objects."""
     record = plan.record
     locale = record.document.locale
     return {
-        "document": record.document,
-        "rep": record.seller.rep,
-        "seller": seller,
-        "customer": record.customer,
-        "discovery": record.discovery,
-        "solution": record.solution,
-        "terms": record.terms,
-        "term": state_terms(
-            record.terms,
-            label,
-            cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
-            contract_total=Formatter(locale, record.document.currency).money(pricing.total),
-        ),
-        "approvals": record.approvals,
-        "pricing": pricing,
-        "industry": IndustryInfo(id=plan.industry.id, title=plan.industry.title.get(locale, "")),
-        "locale": locale,
+        name: freeze(value)
+        for name, value in {
+            "document": record.document,
+            "rep": record.seller.rep,
+            "seller": seller,
+            "customer": record.customer,
+            "discovery": record.discovery,
+            "solution": record.solution,
+            "terms": record.terms,
+            "term": state_terms(
+                record.terms,
+                label,
+                cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
+                contract_total=Formatter(locale, record.document.currency).money(pricing.total),
+            ),
+            "approvals": record.approvals,
+            "pricing": pricing,
+            "industry": IndustryInfo(
+                id=plan.industry.id, title=plan.industry.title.get(locale, "")
+            ),
+            "locale": locale,
+        }.items()
     }
 
 

@@ -57,13 +57,8 @@ def check(
     library = library or Library(default_library_root())
     reading = read_needs(needs_path)
     plan = _plan(reading, library, only=only, allow_draft=allow_draft)
-    priced = price(plan.record.pricing, plan.record.document.currency)
-    locale = plan.record.document.locale
-    seller = seller_for(library.seller, locale)
-    logo = seller.logo if seller.logo and (library.theme_dir / seller.logo).is_file() else ""
-    inputs = Inputs(
-        plan=plan, pricing=priced, seller=seller, labels=library.labels(locale), logo=logo
-    )
+    inputs = assembly_inputs(plan, library)
+    priced = inputs.pricing
     documents: dict[DocumentKind, Document] = {}
     for kind in plan.produce:
         documents[kind] = (
@@ -88,6 +83,17 @@ def _plan(
         except (NeedsError, PolicyError) as err:
             problems += err.problems
     raise NeedsError(problems=problems)
+
+
+def assembly_inputs(plan: Plan, library: Library) -> Inputs:
+    """Everything assembly needs for a planned record: its prices, the seller, labels."""
+    priced = price(plan.record.pricing, plan.record.document.currency)
+    locale = plan.record.document.locale
+    seller = seller_for(library.seller, locale)
+    logo = seller.logo if seller.logo and (library.theme_dir / seller.logo).is_file() else ""
+    return Inputs(
+        plan=plan, pricing=priced, seller=seller, labels=library.labels(locale), logo=logo
+    )
 
 
 def render_documents(

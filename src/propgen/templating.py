@@ -9,21 +9,25 @@ Word frame), and no value is ever compiled as a template.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from pathlib import Path
-from types import TracebackType
+from types import BuiltinMethodType, MethodType, TracebackType
 from typing import Any
 
 import jinja2
 from jinja2.bccache import BytecodeCache, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
 from markupsafe import Markup
 
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
+from propgen.frozen import Record, record_kind
 from propgen.render.guard import limits
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
@@ -48,11 +52,97 @@ MAX_POWER_BITS = 4_096
 """The largest number (in bits) a template may build with ``**``."""
 
 
+STR_METHODS = frozenset(
+    [
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "casefold",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "startswith",
+        "endswith",
+        "split",
+        "rsplit",
+        "splitlines",
+        "count",
+        "find",
+        "rfind",
+        "isalpha",
+        "isalnum",
+        "isdigit",
+        "isdecimal",
+        "isnumeric",
+        "isspace",
+        "islower",
+        "isupper",
+        "istitle",
+    ]
+)
+"""The methods of text a template may call: pure, and none that pads or repeats."""
+MAPPING_METHODS = frozenset({"get", "keys", "values", "items"})
+"""The methods of a mapping (``seller.bank``, a ``{...}`` literal) a template may call."""
+DATE_FIELDS = frozenset({"year", "month", "day"})
+_JINJA_OWN = (LoopContext, Macro, Cycler, Joiner, Namespace)
+"""Jinja's own template-side helpers (``loop``, macros, ``cycler()``…): Jinja's
+sandbox rules apply to them unchanged."""
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, also refusing ``*`` and ``**`` that would build
-    gigantic values (``"x" * 10**9``, ``9 ** 9 ** 9``) before any limit could act."""
+    """Jinja's immutable sandbox with an allow-list on top.
+
+    Templates see plain data (:mod:`propgen.frozen`): a record's fields, a
+    mapping's items and a few pure methods of text and mappings are reachable;
+    every other attribute of every other object is not, and only those methods,
+    Jinja's own helpers and the environment's globals can be called. ``*`` and
+    ``**`` that would build gigantic values (``"x" * 10**9``, ``9 ** 9 ** 9``)
+    are refused before any limit could act.
+    """
 
     intercepted_binops = frozenset({"*", "**"})
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, Record):
+            return attr in obj
+        if isinstance(obj, str):
+            return attr in STR_METHODS
+        if isinstance(obj, Mapping):
+            return attr in MAPPING_METHODS
+        if isinstance(obj, dt.date):
+            return attr in DATE_FIELDS
+        if isinstance(obj, tuple):  # a named tuple from groupby: its fields only
+            return attr in getattr(type(obj), "_fields", ())
+        return isinstance(obj, _JINJA_OWN)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(obj, Macro | LoopContext | Joiner):
+            return True
+        owner = getattr(obj, "__self__", None)
+        if isinstance(obj, MethodType | BuiltinMethodType) and isinstance(
+            owner, str | Mapping | LoopContext | Cycler
+        ):
+            return self.is_safe_attribute(owner, obj.__name__, obj)
+        return any(obj is helper for helper in self.globals.values())
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, type):  # a class (``dict``, ``cycler``) has no data
+            return self.unsafe_undefined(obj, attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, type):  # ``dict["x"]`` would build a generic alias
+            return self.unsafe_undefined(obj, str(argument))
+        return super().getitem(obj, argument)
+
+    def wrap_str_format(self, value: Any) -> None:
+        """``str.format`` is not on the allow-list (Jinja would hand out a sandboxed one)."""
+        return None
 
     def call_binop(
         self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
@@ -66,6 +156,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                 if sized and len(seq) * times > MAX_REPEAT:
                     raise SecurityError("a template may not build text or lists this long")
         return super().call_binop(context, operator, left, right)
+
+
+class _Undefined(jinja2.StrictUndefined):
+    """Strict undefined values, naming a record's kind: "Customer has no field 'x'"."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        if isinstance(owner, Record) and self._undefined_hint is None:
+            return f"{record_kind(owner)} has no field {self._undefined_name!r}"
+        return str(super()._undefined_message)
 
 
 def _check_jinja() -> None:
@@ -89,7 +192,7 @@ def sandbox(escape: Callable[[object], Markup] | None) -> ImmutableSandboxedEnvi
     """
     _check_jinja()
     env = _Sandbox(
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         autoescape=escape is None,
         keep_trailing_newline=True,
         auto_reload=False,
@@ -99,8 +202,10 @@ def sandbox(escape: Callable[[object], Markup] | None) -> ImmutableSandboxedEnvi
     return env
 
 
-HELPERS = "helpers"
-"""The context variable holding a document's filters and functions by name."""
+HELPERS = "propgen:helpers"
+"""The context entry holding a document's filters and functions by name; not a
+name a template can write, so templates reach the helpers only as filters and
+functions."""
 FILTER_NAMES = ("money", "date", "number", "percent", "words", "join_list")
 FUNCTION_NAMES = ("ref", "label")
 

@@ -8,7 +8,6 @@ with its own sample records.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,10 +16,10 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from pydantic import BaseModel
 
 from propgen.context import IndustryInfo, Seller
 from propgen.errors import InvalidInput, Problem
+from propgen.frozen import data_fields
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.needs import models as needs_models
@@ -186,6 +185,8 @@ def _check_clause_status(
 def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
     value = item.value
     if isinstance(value, SectionFile):
+        if value.when:  # an expression: checked as the template printing it
+            yield ("when",), "{{ (" + value.when + "\n) }}"
         for locale, text in value.text.items():
             yield ("text", locale), text
         for name, variant in value.variants.items():
@@ -243,13 +244,9 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
     return problems
 
 
-def _attributes(owner: Any) -> set[str]:
-    names = {n for n in dir(owner) if not n.startswith("_")}
-    if isinstance(owner, type) and issubclass(owner, BaseModel):
-        names |= set(owner.model_fields)
-    elif dataclasses.is_dataclass(owner):
-        names |= {f.name for f in dataclasses.fields(owner)}
-    return names
+def _attributes(owner: type) -> set[str]:
+    """What a template finds on a context variable: its data fields, nothing else."""
+    return set(data_fields(owner))
 
 
 def _render_sample(sample: Path, library: Library) -> None:

@@ -32,6 +32,7 @@ from markupsafe import Markup, escape
 
 from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
+from propgen.frozen import Opaque, freeze
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
 from propgen.render.guard import check_size, limits
@@ -123,10 +124,11 @@ def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
     context |= {
         "date": meta.date_iso,
         "cover_lines": [{"label": c.label, "value": c.value} for c in meta.cover_lines],
-        "logo": InlineImage(tpl, str(logo), height=Mm(15)) if logo else "",
-        "header_logo": InlineImage(tpl, str(logo), height=Mm(6.5)) if logo else "",
+        "logo": _image(tpl, logo, Mm(15)),
+        "header_logo": _image(tpl, logo, Mm(6.5)),
         "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
     }
+    context = {key: freeze(value) for key, value in context.items()}  # plain data only
     env = sandbox(None)  # the one factory: sandboxed, strict, autoescaping
     env.finalize = _finalize
     placed = placed_fields(tpl)
@@ -173,6 +175,12 @@ def _finalize(value: object) -> object:
     if bad:  # docxtpl would turn \a, \f into markup, lxml refuses the rest
         raise PropgenError(f"cannot write control character U+{ord(bad[0]):04X} in {value!r}")
     return Markup(_DOCXTPL_ESCAPES.sub("&#95;", str(escape(value))))
+
+
+def _image(tpl: DocxTemplate, path: Path | None, height: Mm) -> Opaque | str:
+    """An image the frame places but cannot look into (docxtpl's ``InlineImage``
+    holds the whole template, which could save itself anywhere)."""
+    return Opaque(InlineImage(tpl, str(path), height=height).__html__) if path else ""
 
 
 def _logo_png(theme_dir: Path, logo: str) -> Path | None:
