@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+import worker_probe
 from propgen import batch, parallel
 from propgen.batch import Job, Outcome, run_batch
 from propgen.library import bundled_library_root
@@ -26,7 +29,9 @@ def records(tmp_path: Path, count: int) -> list[Path]:
     return paths
 
 
-def test_pool_recycles_workers_and_finishes(tmp_path: Path) -> None:
+def test_pool_recycles_workers_and_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     paths = records(tmp_path, 9)
     paths.append(tmp_path / "missing.yaml")  # one bad file does not stop the others
     out = tmp_path / "out"
@@ -37,6 +42,7 @@ def test_pool_recycles_workers_and_finishes(tmp_path: Path) -> None:
         seen.append(done)
         assert total == len(jobs) and elapsed >= 0
 
+    monkeypatch.setattr(batch, "run_job", worker_probe.run_and_tell_pid)
     # Two records per worker: the pool must replace workers four times over.
     outcomes = run_batch(jobs, 2, report, records_per_worker=2)
     assert seen == list(range(1, len(jobs) + 1))
@@ -44,6 +50,15 @@ def test_pool_recycles_workers_and_finishes(tmp_path: Path) -> None:
     assert all(o.ok for o in outcomes[:-1])
     assert outcomes[-1].invalid and "cannot read file" in outcomes[-1].problems[0]
     assert len(list(out.glob("BATCH-*-proposal.html"))) == 9
+    pids = Counter(
+        name.removeprefix(worker_probe.PID_PREFIX)
+        for o in outcomes[:-1]
+        for name in o.written
+        if name.startswith(worker_probe.PID_PREFIX)
+    )
+    # 9 records answered, at most 2 per worker: at least 5 processes, none did 3.
+    assert sum(pids.values()) == 9 and len(pids) >= 5 and max(pids.values()) <= 2, pids
+    assert str(os.getpid()) not in pids
 
 
 def test_two_records_with_one_reference_do_not_overwrite_each_other(tmp_path: Path) -> None:

@@ -115,29 +115,6 @@ def test_override_errors_name_the_field(
     assert field in str(err.value) and message in str(err.value)
 
 
-def test_fallback_position_is_a_deviation_until_approved(plan_with: Callable[..., Plan]) -> None:
-    def fallback(data: dict[str, Any]) -> None:
-        data["clauses"] = {"limitation-of-liability": "fallback-1"}
-
-    plan = plan_with(fallback)
-    [deviation] = [d for d in plan.deviations if d.kind == "fallback"]
-    assert deviation.subject == "clause:limitation-of-liability"
-    assert deviation.approval == "general-counsel" and not deviation.approved
-
-    def approved(data: dict[str, Any]) -> None:
-        fallback(data)
-        data["approvals"] = [
-            {
-                "who": "R. Kim",
-                "role": "general-counsel",
-                "date": "2027-01-05",
-                "what": "clause:limitation-of-liability",
-            }
-        ]
-
-    assert all(d.approved for d in plan_with(approved).deviations if d.kind == "fallback")
-
-
 def test_unknown_clause_and_position(plan_with: Callable[..., Plan]) -> None:
     def bad(data: dict[str, Any]) -> None:
         data["clauses"] = {"limitation-of-liabilty": "standard", "confidentiality": "fallback-9"}
@@ -189,22 +166,6 @@ def edit_yaml(path: Path, edit: Edit) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     edit(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-
-
-def test_locked_clause_override_is_a_deviation(tmp_path: Path) -> None:
-    lib = copy_library(tmp_path)
-    edit_yaml(
-        lib / "snippets" / "clauses" / "limitation-of-liability.yaml",
-        lambda d: d.__setitem__("locked", True),
-    )
-    data = yaml.safe_load(BASE.read_text(encoding="utf-8"))
-    data["clauses"] = {"limitation-of-liability": "fallback-2"}
-    data.pop("approvals", None)
-    needs = tmp_path / "needs.yaml"
-    needs.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    plan = plan_documents(load_needs(needs), Library(lib))
-    [deviation] = [d for d in plan.deviations if d.kind == "locked"]
-    assert deviation.approval == "general-counsel" and not deviation.approved
 
 
 def test_draft_and_retired_clauses(tmp_path: Path) -> None:

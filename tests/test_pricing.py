@@ -150,7 +150,11 @@ def test_totals_match_independent_arithmetic(
     taxed = cents((subtotal - discount) * quantum * tax / 100)
     assert result.subtotal == subtotal * quantum
     assert result.total == (subtotal - discount + taxed) * quantum
-    assert sum(i.amount for i in result.instalments) == result.total
+    # Each instalment is its percent of the total, rounded; the last absorbs the remainder.
+    total = subtotal - discount + taxed
+    instalments = [cents(total * quantum * percent / 100) for percent in schedule[:-1]]
+    instalments.append(total - sum(instalments))
+    assert [i.amount for i in result.instalments] == [c * quantum for c in instalments]
     for amount in (
         result.subtotal,
         result.discount,
