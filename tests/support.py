@@ -84,3 +84,18 @@ def words(text: str) -> set[str]:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def document_paragraphs(document: object) -> list[str]:
+    """The text of every heading, paragraph and table cell of an assembled document."""
+    from propgen.document import Document, Heading, Paragraph, Table, inline_text, iter_blocks
+
+    assert isinstance(document, Document)
+    texts: list[str] = []
+    for block in iter_blocks(document.blocks):
+        if isinstance(block, Heading | Paragraph):
+            texts.append(inline_text(block.inlines))
+        elif isinstance(block, Table):
+            rows = [*([block.header] if block.header else []), *block.rows, *block.footer]
+            texts += [inline_text(cell.inlines) for row in rows for cell in row.cells]
+    return texts
