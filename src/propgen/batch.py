@@ -128,8 +128,8 @@ def _in_order(outcomes: list[Outcome], jobs: Sequence[Job]) -> list[Outcome]:
 
 def _same_outputs(jobs: Sequence[Job]) -> dict[Path, Outcome]:
     """Records whose outputs would overwrite an earlier record's in the same batch."""
-    from propgen.needs.source import SourceError, read_source
     from propgen.output import safe_name
+    from propgen.source import SourceError, read_source
 
     first: dict[tuple[Path, str], Path] = {}
     clashes: dict[Path, Outcome] = {}

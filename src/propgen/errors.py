@@ -8,7 +8,7 @@
     │   ├── LibraryError         a library file is malformed, or a template fails
     │   ├── PolicyError          governance refuses the deal (retired clause, draft text)
     │   └── ResourceLimit        a document is too large, or took too long or too much
-    │                            memory to render (render/guard.py)
+    │                            memory to render (guard.py)
     └── EnvironmentProblem       exit 1: the machine lacks something (a CJK font, ...)
 
 Every :class:`InvalidInput` carries one or more :class:`Problem` s (never none), each saying

@@ -88,7 +88,7 @@ def patience(documents: int) -> float:
     outright (the kernel's OOM killer, a crash in a C library) is replaced by the
     pool and its task never answers, so waiting must end.
     """
-    from propgen.render.guard import time_limit
+    from propgen.guard import time_limit
 
     return time_limit() * documents + 60
 

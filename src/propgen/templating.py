@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
 from propgen.frozen import Record, record_kind
-from propgen.render.guard import limits
+from propgen.guard import limits
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
 _NEWLINES = re.compile(r"[ \t]*\n\s*")

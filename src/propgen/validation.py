@@ -12,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from propgen.errors import InvalidInput, Problem
-from propgen.needs.source import FieldPath, Source, dotted
+from propgen.source import FieldPath, Source, dotted
 
 M = TypeVar("M", bound=BaseModel)
 

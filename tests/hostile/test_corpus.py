@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Result
-from propgen.render.fonts import can_print
+from propgen.fonts import can_print
 
 CASES = Path(__file__).parent / "cases"
 SAMPLE = Path(__file__).parents[2] / "templates" / "industry" / "saas" / "sample.en-US.yaml"

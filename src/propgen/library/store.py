@@ -25,7 +25,7 @@ from propgen.library.models import (
     SectionFile,
     SellerFile,
 )
-from propgen.needs.source import Source, SourceError, read_source
+from propgen.source import Source, SourceError, read_source
 from propgen.validation import validate
 
 ENV_VAR = "PROPGEN_LIBRARY"

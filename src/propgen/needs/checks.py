@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from propgen.needs.source import FieldPath
 from propgen.pricing import (
     MAX_AMOUNT,
     line_amount,
@@ -28,6 +27,7 @@ from propgen.pricing import (
     price,
     unit_price_places,
 )
+from propgen.source import FieldPath
 
 PLACEHOLDER = re.compile(r"<(?:fill in|请填写)[:：][^<>]*>")
 """What ``propgen new`` writes where the rep must give a value."""

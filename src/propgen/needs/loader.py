@@ -9,7 +9,7 @@ from pathlib import Path
 from propgen.errors import NeedsError, Problem
 from propgen.needs.checks import cross_field, placeholders
 from propgen.needs.models import NeedsRecord
-from propgen.needs.source import FieldPath, Source, SourceError, dotted, read_source
+from propgen.source import FieldPath, Source, SourceError, dotted, read_source
 from propgen.validation import validate_parts
 
 

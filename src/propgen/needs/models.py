@@ -65,7 +65,7 @@ def _classify(ch: str) -> str:
         return "private-use character"
     if category == "Cn":
         return "unassigned code point"
-    from propgen.render.fonts import can_print
+    from propgen.fonts import can_print
 
     if not can_print(ch):
         hint = " (for Chinese: fonts-noto-cjk)" if 0x2E80 <= code <= 0x3FFFF else ""

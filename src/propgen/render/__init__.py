@@ -29,7 +29,7 @@ def render_document(
 
         return render_docx(document, theme_dir)
     if fmt == "pdf":
-        from propgen.render.guard import release_memory
+        from propgen.guard import release_memory
         from propgen.render.pdf import render_pdf
 
         try:

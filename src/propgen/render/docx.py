@@ -33,9 +33,9 @@ from markupsafe import Markup, escape
 from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 from propgen.frozen import Opaque, freeze
+from propgen.guard import check_size, limits
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
-from propgen.render.guard import check_size, limits
 from propgen.templating import sandbox
 
 FRAME = "frame.docx"

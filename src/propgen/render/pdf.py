@@ -5,7 +5,7 @@ Safety: WeasyPrint may read only ``data:`` URIs and files inside the theme folde
 data names is attached (the laid-out document is stripped of attachments and
 attachment links, whatever the markup said, before it is written). The only files a
 PDF can carry are propgen's own, embedded by the ``archival`` profile
-(:mod:`propgen.render.pdf_profile`). Rendering runs under :func:`~propgen.render.guard.limits`,
+(:mod:`propgen.render.pdf_profile`). Rendering runs under :func:`~propgen.guard.limits`,
 so a pathological document is stopped with an error instead of hanging a batch.
 Determinism: the PDF identifier is a hash of the markup and stylesheet, the dates
 come from ``meta.date_iso``; the same document gives the same bytes.
@@ -26,7 +26,7 @@ from urllib.request import DataHandler, Request, url2pathname
 
 from propgen.document import Document
 from propgen.errors import EnvironmentProblem
-from propgen.render.guard import check_size, limits
+from propgen.guard import check_size, limits
 from propgen.render.html import STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.pdf_profile import PdfOptions
@@ -231,7 +231,7 @@ def cjk_font_available() -> bool:
     Cached once per process. When ``fc-list`` itself is missing the answer is
     unknown and taken as yes (WeasyPrint still uses fontconfig's library).
     """
-    from propgen.render.fonts import fc_list
+    from propgen.fonts import fc_list
 
     listing = fc_list(":lang=zh", "family")
     return listing is None or bool(listing.strip())

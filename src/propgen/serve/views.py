@@ -21,7 +21,6 @@ from starlette.routing import Route
 from propgen.errors import InvalidInput, Problem
 from propgen.library import Library
 from propgen.needs.models import LOCALES, currencies
-from propgen.needs.source import SourceError, dotted, read_source
 from propgen.serve import form as deal_form
 from propgen.serve.catalogue import Catalogue
 from propgen.serve.i18n import choose_language, translator
@@ -29,6 +28,7 @@ from propgen.serve.preview import Preview, check_data, running_sums
 from propgen.serve.security import Guard
 from propgen.serve.workspace import DEAL_ID, StaleVersion, UnknownDeal, Workspace, version_of
 from propgen.serve.yamlsave import updated_yaml
+from propgen.source import SourceError, dotted, read_source
 
 LANGUAGE_COOKIE = "propgen_lang"
 
