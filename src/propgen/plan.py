@@ -18,7 +18,7 @@ from propgen.governance import Deviation, find_deviations
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
-from propgen.needs.models import NeedsRecord, SectionOverride, Terms
+from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,11 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     defaults = given.model_dump(include=given.model_fields_set)
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
     terms = Terms.model_validate({**defaults, **explicit})
-    return record.model_copy(update={"terms": terms})
+    customer = record.customer
+    address_form = manifest.defaults.get("customer", {}).get("address_form")
+    if customer.address_form is None and address_form is not None:
+        customer = Customer.model_validate({**customer.model_dump(), "address_form": address_form})
+    return record.model_copy(update={"terms": terms, "customer": customer})
 
 
 def _did_you_mean(given: str, options: list[str]) -> str:

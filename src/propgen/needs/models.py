@@ -290,6 +290,10 @@ class Contact(Person):
     role: Line | None = None
 
 
+AddressForm = Literal["贵司", "贵公司", "贵行", "贵单位", "贵院", "贵校", "贵局", "贵集团"]
+"""The polite second-person forms a Chinese proposal uses for a customer."""
+
+
 class Customer(Model):
     name: Line
     legal_name: Line | None = None
@@ -299,10 +303,18 @@ class Customer(Model):
     registration_id: Line | None = None
     representative: Line | None = None
     contacts: list[Contact] = Field(default_factory=list, max_length=MAX_ITEMS)
+    address_form: AddressForm | None = None
+    """How Chinese documents address the customer: 贵司 (a company), 贵行 (a bank),
+    贵单位 (an agency or institution) ...; none: the industry's default, else 贵司."""
 
     @property
     def legal(self) -> str:
         return self.legal_name or self.name
+
+    @property
+    def you(self) -> str:
+        """The customer addressed in Chinese prose (贵司 unless said otherwise)."""
+        return self.address_form or "贵司"
 
 
 class Discovery(Model):

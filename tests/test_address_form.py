@@ -1,0 +1,55 @@
+"""Chinese documents address the customer as the record (or its industry) says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from propgen.pipeline import check
+from support import ROOT, document_paragraphs
+
+
+def _proposal_text(path: Path) -> str:
+    return "\n".join(document_paragraphs(check(path).documents["proposal"]))
+
+
+def test_a_bank_is_gui_hang_by_its_industry_default() -> None:
+    text = _proposal_text(ROOT / "samples" / "financial-services.zh-CN.yaml")
+    assert text.count("贵行") >= 20
+    assert "贵司" not in text
+
+
+def test_the_record_overrides_the_industry_default() -> None:
+    text = _proposal_text(
+        ROOT / "templates" / "industry" / "financial-services" / "sample.zh-CN.yaml"
+    )
+    assert "贵司" in text and "贵行" not in text
+
+
+def test_a_company_is_gui_si_by_default() -> None:
+    text = _proposal_text(ROOT / "samples" / "manufacturing.zh-CN.yaml")
+    assert "贵司" in text and "贵行" not in text
+
+
+def test_an_agency_can_be_addressed_as_gui_danwei(tmp_path: Path) -> None:
+    source = (ROOT / "samples" / "saas.zh-CN.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "agency.yaml"
+    path.write_text(
+        source.replace("customer:\n", "customer:\n  address_form: 贵单位\n", 1), encoding="utf-8"
+    )
+    text = _proposal_text(path)
+    assert text.count("贵单位") >= 10 and "贵司" not in text
+
+
+def test_an_unknown_form_is_refused_naming_the_field(tmp_path: Path) -> None:
+    from propgen.errors import InvalidInput
+
+    source = (ROOT / "samples" / "saas.zh-CN.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        source.replace("customer:\n", "customer:\n  address_form: 您\n", 1), encoding="utf-8"
+    )
+    with pytest.raises(InvalidInput) as caught:
+        check(path)
+    assert any(p.field == "customer.address_form" for p in caught.value.problems)
