@@ -46,6 +46,10 @@ def chinese_number(n: int) -> str:
     return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")
 
 
+def _annex_number(index: int, chinese: bool) -> str:
+    return chinese_number(index) if chinese else str(index)
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything assembly needs, already loaded and computed."""
@@ -62,11 +66,12 @@ def render_context(
     fmt: Formatter,
     label: Callable[..., str],
     functions: Mapping[str, Callable[..., str]],
+    annexes: Mapping[str, str],
 ) -> dict[str, Any]:
     """What library text renders with: the template data and, out of the
     templates' reach, the helpers its filters and functions call."""
     return {
-        **template_context(inputs.plan, inputs.pricing, inputs.seller, label),
+        **template_context(inputs.plan, inputs.pricing, inputs.seller, label, annexes),
         HELPERS: {**template_filters(fmt), "label": label, **functions},
     }
 
@@ -79,7 +84,11 @@ class _Assembler:
         self.fmt = Formatter(record.document.locale, record.document.currency)
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment()
-        self.context = render_context(inputs, self.fmt, self.label, functions)
+        self.annex_numbers = {
+            annex.id: self.label("annex_ref", number=_annex_number(index, self.fmt.is_chinese))
+            for index, annex in enumerate(inputs.plan.annexes, start=2)
+        }
+        self.context = render_context(inputs, self.fmt, self.label, functions, self.annex_numbers)
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = text.source
@@ -298,6 +307,14 @@ def assemble_contract(inputs: Inputs) -> Document:
     ]
     annex.extend(asm.structured("payment-schedule"))
     body.append(Section("annex", tuple(annex)))
+    for attached in plan.annexes:
+        heading = label("annex_heading", annex=asm.annex_numbers[attached.id], title=attached.title)
+        body.append(
+            Section(
+                attached.id,
+                (PageBreak(), _heading(1, heading, f"annex-{attached.id}"), *asm.render(attached)),
+            )
+        )
     drafts = plan.draft_clauses
     watermark = label("draft_unapproved") if drafts else label("draft")
     notice = _notice(inputs, label)

@@ -82,7 +82,11 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
 
 
 def template_context(
-    plan: Plan, pricing: PriceBreakdown, seller: Seller, label: Callable[..., str]
+    plan: Plan,
+    pricing: PriceBreakdown,
+    seller: Seller,
+    label: Callable[..., str],
+    annexes: Mapping[str, str],
 ) -> dict[str, Any]:
     """The variables every library template renders with (docs/library.md): plain,
     read-only data (:func:`~propgen.frozen.freeze`), never the program's objects."""
@@ -104,6 +108,7 @@ def template_context(
                 cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
                 contract_total=Formatter(locale, record.document.currency).money(pricing.total),
             ),
+            "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,
             "industry": IndustryInfo(

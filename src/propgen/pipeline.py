@@ -219,6 +219,7 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
         if plan.recitals and "contract" in checked.documents
         else None,
         "clauses": [used(t) for t in plan.clauses] if "contract" in checked.documents else [],
+        "annexes": [used(t) for t in plan.annexes] if "contract" in checked.documents else [],
         "overrides": [
             o.model_dump(mode="json", exclude_defaults=True) for o in plan.record.sections
         ],

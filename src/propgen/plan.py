@@ -55,6 +55,8 @@ class Plan:
     proposal: tuple[PlannedText, ...]
     recitals: PlannedText | None
     clauses: tuple[PlannedText, ...]
+    annexes: tuple[PlannedText, ...] = ()
+    """Sections attached to the contract after the pricing annex."""
     deviations: tuple[Deviation, ...] = field(default=())
     draft_clauses: tuple[str, ...] = ()
 
@@ -108,10 +110,10 @@ def plan_documents(
         if "proposal" in produce and "sections" in present
         else ()
     )
-    clauses, recitals = (
+    clauses, recitals, annexes = (
         _plan_contract(needs, library, manifest, problems)
         if "contract" in produce and "clauses" in present
-        else ((), None)
+        else ((), None, ())
     )
     refused = _clause_status(clauses, allow_draft) if "contract" in produce else []
     drafts = tuple(c.id for c in clauses if c.status == "draft")
@@ -131,6 +133,7 @@ def plan_documents(
         proposal=proposal,
         recitals=recitals,
         clauses=clauses,
+        annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
     )
@@ -144,7 +147,7 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
     terms = Terms.model_validate({**defaults, **explicit})
     customer = record.customer
-    address_form = manifest.defaults.get("customer", {}).get("address_form")
+    address_form = manifest.defaults.customer.address_form
     if customer.address_form is None and address_form is not None:
         customer = Customer.model_validate({**customer.model_dump(), "address_form": address_form})
     return record.model_copy(update={"terms": terms, "customer": customer})
@@ -290,7 +293,7 @@ def _insert(
 
 def _plan_contract(
     needs: LoadedNeeds, library: Library, manifest: Manifest, problems: list[Problem]
-) -> tuple[tuple[PlannedText, ...], PlannedText | None]:
+) -> tuple[tuple[PlannedText, ...], PlannedText | None, tuple[PlannedText, ...]]:
     record = needs.record
     locale = record.document.locale
     contract = manifest.contract
@@ -301,7 +304,7 @@ def _plan_contract(
                     ("document", "produce"), f"industry {manifest.id!r} has no contract template"
                 )
             )
-        return (), None
+        return (), None, ()
     chosen = dict(record.clauses)
     for clause_id in chosen:
         if clause_id not in contract.clauses:
@@ -319,6 +322,9 @@ def _plan_contract(
         except KeyError:
             raise _missing(library, manifest, "clause", clause_id) from None
         clause = loaded.value
+        for annex in clause.requires_annexes:
+            if annex not in contract.annexes:
+                raise unattached_annex(library, manifest, clause_id, annex)
         position = chosen.get(clause_id, "standard")
         if position not in clause.positions:
             problems.append(
@@ -345,7 +351,28 @@ def _plan_contract(
     recitals = None
     if contract.recitals:
         recitals = _section_text(_listed_section(library, manifest, contract.recitals), locale)
-    return tuple(clauses), recitals
+    annexes = tuple(
+        _section_text(_listed_section(library, manifest, annex), locale)
+        for annex in contract.annexes
+    )
+    return tuple(clauses), recitals, annexes
+
+
+def unattached_annex(
+    library: Library, manifest: Manifest, clause_id: str, annex: str
+) -> LibraryError:
+    """A clause incorporates an annex the industry's contract does not attach."""
+    return LibraryError(
+        problems=[
+            Problem(
+                message=f"clause {clause_id!r} incorporates annex {annex!r}, "
+                "which the contract does not attach",
+                file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
+                field="contract.annexes",
+                hint=f"add {annex} to contract.annexes",
+            )
+        ]
+    )
 
 
 def _missing(library: Library, manifest: Manifest, kind: str, item_id: str) -> LibraryError:

@@ -37,6 +37,7 @@ _CONTEXT_TYPES: dict[str, Any] = {
     "terms": needs_models.Terms,
     "term": TermStatements,
     "approvals": None,
+    "annexes": None,
     "pricing": PriceBreakdown,
     "industry": IndustryInfo,
     "locale": None,
@@ -105,6 +106,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
             _check_locales(item_file, manifest.locales, errors)
             if isinstance(item_file.value, ClauseFile):
                 _check_clause_status(item_file, industry_id, today, errors, warnings)
+                errors.extend(_check_annexes(item_file, loaded))
         for sample in sorted(library.industry_dir(industry_id).glob("sample.*.yaml")):
             guard(_render_sample, sample, library)
 
@@ -133,6 +135,8 @@ def _references(manifest: Manifest) -> Iterator[tuple[str, str, tuple[str | int,
             yield manifest.contract.recitals, "sections", ("contract", "recitals")
         for index, clause in enumerate(manifest.contract.clauses):
             yield clause, "clauses", ("contract", "clauses", index)
+        for index, annex in enumerate(manifest.contract.annexes):
+            yield annex, "sections", ("contract", "annexes", index)
 
 
 def _check_locales(item: Loaded[Any], locales: Sequence[str], errors: list[Problem]) -> None:
@@ -180,6 +184,23 @@ def _check_clause_status(
         warnings.append(at("status", f"draft clause is used by industry {industry_id!r}"))
     if clause.review_by and clause.review_by < today:
         warnings.append(at("review_by", f"review was due on {clause.review_by}"))
+
+
+def _check_annexes(item: Loaded[ClauseFile], manifest: Loaded[Manifest]) -> list[Problem]:
+    """What a clause incorporates, the contract attaches."""
+    attached = manifest.value.contract.annexes if manifest.value.contract else []
+    return [
+        Problem(
+            message=f"clause {item.value.id!r} incorporates annex {annex!r}, "
+            "which the contract does not attach",
+            file=str(manifest.source.path),
+            line=manifest.source.line_of(("contract",)),
+            field="contract.annexes",
+            hint=f"add {annex} to contract.annexes",
+        )
+        for annex in item.value.requires_annexes
+        if annex not in attached
+    ]
 
 
 def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:

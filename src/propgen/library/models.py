@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from propgen.needs.models import Terms
+from propgen.needs.models import AddressForm, Terms
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 Locale = Literal["en-US", "zh-CN"]
@@ -54,6 +54,14 @@ class ProposalPlan(LibraryModel):
 class ContractPlan(LibraryModel):
     recitals: Identifier | None = None
     clauses: list[Identifier] = Field(min_length=1)
+    annexes: list[Identifier] = Field(default_factory=list)
+    """Sections attached after the pricing annex (Annex 2, 3 …), in order."""
+
+
+class CustomerDefaults(LibraryModel):
+    """How the industry's customers are addressed unless the record says otherwise."""
+
+    address_form: AddressForm | None = None
 
 
 class IndustryDefaults(LibraryModel):
@@ -61,6 +69,7 @@ class IndustryDefaults(LibraryModel):
 
     terms: Terms = Field(default_factory=Terms)
     """Only the terms written here are defaults (``model_fields_set``)."""
+    customer: CustomerDefaults = Field(default_factory=lambda: CustomerDefaults())
 
 
 class Manifest(LibraryModel):
@@ -102,6 +111,8 @@ class ClauseFile(LibraryModel):
     locked: bool = False
     title: PerLocale
     positions: dict[Identifier, PositionFile]
+    requires_annexes: list[Identifier] = Field(default_factory=list)
+    """Annexes the clause incorporates: a contract using it must attach them."""
 
     @model_validator(mode="after")
     def _has_standard(self) -> ClauseFile:

@@ -336,8 +336,13 @@ class Milestone(Model):
     description: Paragraphs | None = None
 
 
+Deployment = Literal["seller-hosted", "on-premises", "hybrid"]
+"""Where the software runs: hosted by the seller, in the customer's data centre, or both."""
+
+
 class Solution(Model):
     summary: Paragraphs
+    deployment: Deployment = "seller-hosted"
     modules: list[Module] = Field(default_factory=list, max_length=MAX_ITEMS)
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
 
