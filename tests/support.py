@@ -87,7 +87,8 @@ def squash(text: str) -> str:
 
 
 def document_paragraphs(document: object) -> list[str]:
-    """The text of every heading, paragraph and table cell of an assembled document."""
+    """The text of every heading, paragraph and table cell of an assembled document
+    (used by test_terms, test_repetition, test_address_form, test_deployment_annex)."""
     from propgen.document import Document, Heading, Paragraph, Table, inline_text, iter_blocks
 
     assert isinstance(document, Document)

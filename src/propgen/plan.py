@@ -146,11 +146,12 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     defaults = given.model_dump(include=given.model_fields_set)
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
     terms = Terms.model_validate({**defaults, **explicit})
-    customer = record.customer
+    update: dict[str, object] = {"terms": terms}
     address_form = manifest.defaults.customer.address_form
-    if customer.address_form is None and address_form is not None:
-        customer = Customer.model_validate({**customer.model_dump(), "address_form": address_form})
-    return record.model_copy(update={"terms": terms, "customer": customer})
+    customer = record.__dict__.get("customer")
+    if isinstance(customer, Customer) and customer.address_form is None and address_form:
+        update["customer"] = customer.model_copy(update={"address_form": address_form})
+    return record.model_copy(update=update)
 
 
 def _did_you_mean(given: str, options: list[str]) -> str:
