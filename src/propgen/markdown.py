@@ -11,7 +11,7 @@ header) is refused with :class:`~propgen.errors.LibraryError` rather than droppe
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.table import escapedSplit
@@ -50,8 +50,13 @@ def _parser() -> MarkdownIt:
     )
 
 
+@lru_cache(maxsize=2048)
 def parse_markdown(text: str, *, top_heading: int = 2) -> tuple[Block, ...]:
     """Parse Markdown into blocks; ``#`` headings become level ``top_heading``.
+
+    Blocks are immutable, so a text parsed once is not parsed again: the workspace's
+    live preview re-assembles a deal on every edit, and most of its sections' text
+    is the same as the last time.
 
     Raises:
         LibraryError: the Markdown cannot be parsed without losing text.
