@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from propgen.library.models import ClauseFile, PolicyFile, Threshold
 from propgen.needs.models import Approval, NeedsRecord
-
-if TYPE_CHECKING:
-    from propgen.plan import PlannedText
 
 DeviationKind = Literal["fallback", "locked", "threshold"]
 
@@ -40,33 +37,37 @@ class Deviation:
 def find_deviations(
     record: NeedsRecord,
     policy: PolicyFile,
-    clauses: Sequence[PlannedText],
+    positions: Mapping[str, str],
     clause_files: Mapping[str, ClauseFile],
 ) -> tuple[Deviation, ...]:
-    """Every deviation in the deal, each marked with the approval that covers it."""
+    """Every deviation in the deal, each marked with the approval that covers it.
+
+    Args:
+        positions: the contract's clauses, clause id → the position chosen.
+    """
     found: list[Deviation] = []
     fallback_role = policy.approvals.get("fallback", "legal")
     locked_role = policy.approvals.get("locked", "legal")
-    for clause in clauses:
-        if clause.position == "standard":
+    for clause_id, position in positions.items():
+        if position == "standard":
             continue
-        meta = clause_files[clause.id]
+        meta = clause_files[clause_id]
         if meta.locked:
             found.append(
                 Deviation(
                     "locked",
-                    f"clause:{clause.id}",
-                    f"clause {clause.id} is locked; position {clause.position} chosen",
+                    f"clause:{clause_id}",
+                    f"clause {clause_id} is locked; position {position} chosen",
                     locked_role,
                 )
             )
         else:
-            role = meta.positions[clause.position].approval or fallback_role
+            role = meta.positions[position].approval or fallback_role
             found.append(
                 Deviation(
                     "fallback",
-                    f"clause:{clause.id}",
-                    f"clause {clause.id}: position {clause.position} instead of standard",
+                    f"clause:{clause_id}",
+                    f"clause {clause_id}: position {position} instead of standard",
                     role,
                 )
             )

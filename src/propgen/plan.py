@@ -120,7 +120,10 @@ def plan_documents(
     deviations: tuple[Deviation, ...] = ()
     if {"pricing", "terms", "approvals"} <= present:
         deviations = find_deviations(
-            record, library.policy, clauses, _clause_files(library, manifest, clauses)
+            record,
+            library.policy,
+            {clause.id: clause.position for clause in clauses},
+            _clause_files(library, manifest, clauses),
         )
     if problems:
         raise NeedsError(problems=problems + refused)
