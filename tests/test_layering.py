@@ -1,5 +1,6 @@
-"""propgen's modules import each other without cycles, and the library lint (a tool
-above the pipeline) is the only library module that may reach the pipeline."""
+"""propgen's modules import each other without cycles, and the library package
+(finding and reading library files) knows nothing of the stages that use it: the
+library lint, which runs the pipeline, is a tool above it (``propgen.lint``)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,18 @@ def test_the_cycle_finder_finds_one() -> None:
 
 def test_governance_does_not_know_the_plan() -> None:
     assert "propgen.plan" not in _graph()["propgen.governance"]
+
+
+def test_the_library_package_does_not_reach_the_pipeline() -> None:
+    stages = {
+        "propgen.pipeline",
+        "propgen.plan",
+        "propgen.pricing",
+        "propgen.context",
+        "propgen.assemble",
+        "propgen.render",
+    }
+    graph = _graph()
+    for module, targets in graph.items():
+        if module.startswith("propgen.library"):
+            assert not targets & stages, (module, targets & stages)

@@ -362,7 +362,7 @@ def library_check(library_dir: Path | None) -> None:
     """Lint a library: metadata, references, clause status, template variables, samples."""
     import datetime as dt
 
-    from propgen.library.lint import lint_library
+    from propgen.lint import lint_library
 
     report = lint_library(_library(library_dir), dt.date.today())
     for problem in report.warnings:
