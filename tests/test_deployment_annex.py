@@ -12,8 +12,8 @@ import yaml
 
 from propgen.document import Section
 from propgen.errors import LibraryError
-from propgen.library.lint import lint_library
 from propgen.library.store import Library
+from propgen.lint import lint_library
 from propgen.pipeline import Checked, check
 from support import ROOT, document_paragraphs
 
