@@ -285,3 +285,18 @@ def test_chinese_ui(client: Client) -> None:
         ]
         == "/"
     )
+
+
+def test_every_form_field_has_a_label_in_both_languages() -> None:
+    from propgen.serve.form import PANELS, Group
+
+    keys = set()
+    for panel in PANELS:
+        keys.add(f"panel.{panel.id}")
+        for part in panel.parts:
+            prefix = ".".join(part.path)
+            if not isinstance(part, Group) or len(part.path) > 1:
+                keys.add(prefix)
+            keys |= {f"{prefix}.{field.key}" for field in part.fields}
+    for language, strings in STRINGS.items():
+        assert keys - set(strings) == set(), language

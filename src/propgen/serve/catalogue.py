@@ -4,12 +4,16 @@ approval role each position would need, the policy's approval roles."""
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel
 
 from propgen.errors import InvalidInput
 from propgen.library import Library
-from propgen.needs.models import LOCALES, currencies
+from propgen.needs.models import LOCALES, Customer, Solution, Terms, currencies
 from propgen.serve.preview import Preview
 
 SLA_TIERS = ("standard", "premium", "enterprise")
@@ -23,6 +27,27 @@ CONTACT_ROLES = (
     "legal",
     "economic_buyer",
 )
+
+
+def literal_choices(model: type[BaseModel], field: str) -> tuple[str, ...]:
+    """The values a ``Literal`` field of the record's model allows (None left out)."""
+
+    def values(annotation: Any) -> list[str]:
+        if typing.get_origin(annotation) is Literal:
+            return [str(v) for v in typing.get_args(annotation)]
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            return [v for arg in typing.get_args(annotation) for v in values(arg)]
+        return []
+
+    return tuple(values(model.model_fields[field].annotation))
+
+
+MODEL_CHOICES = {
+    "address_forms": literal_choices(Customer, "address_form"),
+    "deployments": literal_choices(Solution, "deployment"),
+    "payment_due_from": literal_choices(Terms, "payment_due_from"),
+    "invoice_types": literal_choices(Terms, "invoice_type"),
+}
 
 
 @dataclass(frozen=True)
@@ -90,6 +115,7 @@ class Catalogue:
                 "variants": tuple(sorted(variants)),
                 "subjects": tuple(sorted(subjects)),
                 "roles_needed": tuple(sorted(roles)),
+                **MODEL_CHOICES,
             },
             clauses=tuple(clauses),
         )

@@ -95,6 +95,7 @@ PANELS: tuple[Panel, ...] = (
                     Field("size"),
                     Field("registration_id"),
                     Field("representative"),
+                    Field("address_form", "select", "address_forms"),
                     Field("address", "textarea", wide=True),
                 ),
             ),
@@ -111,7 +112,13 @@ PANELS: tuple[Panel, ...] = (
     Panel(
         "solution",
         (
-            Group(("solution",), (Field("summary", "textarea", wide=True),)),
+            Group(
+                ("solution",),
+                (
+                    Field("deployment", "select", "deployments"),
+                    Field("summary", "textarea", wide=True),
+                ),
+            ),
             Rows(("solution", "modules"), (Field("name"), Field("description", "textarea"))),
             Rows(
                 ("solution", "milestones"),
@@ -154,10 +161,15 @@ PANELS: tuple[Panel, ...] = (
                     Field("start_date", "date"),
                     Field("term_months", "number"),
                     Field("auto_renew", "checkbox"),
-                    Field("payment_terms_days", "number"),
+                    Field("renewal_months", "number"),
                     Field("non_renewal_notice_days", "number"),
                     Field("termination_notice_days", "number"),
+                    Field("payment_terms_days", "number"),
+                    Field("payment_due_from", "select", "payment_due_from"),
+                    Field("invoice_type", "select", "invoice_types"),
                     Field("sla", "select", "sla"),
+                    Field("address_change_notice_days", "number"),
+                    Field("incident_notice_hours", "number"),
                     Field("warranty_months", "number"),
                     Field("liability_cap_months", "number"),
                     Field("governing_law", wide=True),
