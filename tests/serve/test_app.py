@@ -256,6 +256,19 @@ def test_create_a_deal_from_the_starter(client: Client, workspace: Path) -> None
     text = (workspace / "acme-2027.yaml").read_text(encoding="utf-8")
     assert "industry: retail" in text and "locale: zh-CN" in text
     assert client.get("/deals/acme-2027").status_code == 200
+    row = re.search(r"acme-2027</a>.*?status-(\w+)", client.get("/").text, re.S)
+    assert row and row.group(1) == "valid"
+    second = client.post(
+        "/deals",
+        data={"id": "acme-2028", "industry": "saas", "locale": "en-US"},
+        headers={"X-CSRF-Token": client.csrf},
+    )
+    assert second.status_code == 201
+    references = [
+        check(workspace / f"{name}.yaml").plan.record.document.reference
+        for name in ("acme-2027", "acme-2028")
+    ]
+    assert len(set(references)) == 2, "two new deals would overwrite each other's outputs"
     again = client.post(
         "/deals",
         data={"id": "acme-2027", "industry": "retail", "locale": "zh-CN"},

@@ -5,6 +5,7 @@ a template — nothing here checks, prices or renders a document itself."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,6 +32,7 @@ from propgen.serve.yamlsave import updated_yaml
 from propgen.source import SourceError, dotted, read_source
 
 LANGUAGE_COOKIE = "propgen_lang"
+_REFERENCE_LINE = re.compile(r"^(\s+reference:[ \t]*)PG-\d{4}-\d{4}\b", re.MULTILINE)
 
 
 @dataclass
@@ -197,8 +199,12 @@ async def create_deal(request: Request) -> Response:
     locale = str(posted.get("locale", ""))
     if not DEAL_ID.fullmatch(deal_id):
         return _page(request, "problems.html", 422, problems=[Problem(message=t("invalid_id"))])
+    today = dt.date.today()
     try:
-        text = starter_needs(state.library, industry, locale, dt.date.today())
+        text = starter_needs(state.library, industry, locale, today)
+        # Each deal its own reference, so two deals' outputs never share file names.
+        reference = state.workspace.next_reference(today.year)
+        text = _REFERENCE_LINE.sub(rf"\g<1>{reference}", text, count=1)
         state.workspace.create(deal_id, text)
     except InvalidInput as err:
         return _page(request, "problems.html", 422, problems=err.problems)

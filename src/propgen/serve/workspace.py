@@ -94,6 +94,29 @@ class Workspace:
         except OSError:
             return False
 
+    def references(self) -> set[str]:
+        """The ``document.reference`` of every readable record in the workspace."""
+        from propgen.source import SourceError, read_source
+
+        found = set()
+        for deal_id in self.ids():
+            try:
+                data = read_source(self.path(deal_id)).data
+            except (SourceError, UnknownDeal):
+                continue
+            document = data.get("document") if isinstance(data, dict) else None
+            if isinstance(document, dict) and document.get("reference") is not None:
+                found.add(str(document["reference"]))
+        return found
+
+    def next_reference(self, year: int) -> str:
+        """A reference no record of the workspace uses yet: ``PG-{year}-0001``, ``-0002`` …"""
+        taken = self.references()
+        number = 1
+        while f"PG-{year}-{number:04d}" in taken:
+            number += 1
+        return f"PG-{year}-{number:04d}"
+
     def read(self, deal_id: str) -> DealFile:
         path = self.path(deal_id)
         return DealFile(id=deal_id, path=path, raw=path.read_bytes())
