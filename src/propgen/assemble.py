@@ -30,6 +30,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, Problem
 from propgen.locale import Formatter
+from propgen.locales import is_chinese
 from propgen.markdown import parse_markdown
 from propgen.plan import Plan, PlannedText
 from propgen.pricing import PriceBreakdown
@@ -205,7 +206,7 @@ def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
         else:
             kind, _, item = deviation.subject.partition(":")
             items.append(label(f"threshold_{kind}") + (f" ({item})" if item else ""))
-    separator = "、" if inputs.plan.record.document.locale == "zh-CN" else "; "
+    separator = "、" if is_chinese(inputs.plan.record.document.locale) else "; "
     return label("deviation_notice", items=separator.join(items)) if items else ""
 
 
@@ -240,7 +241,7 @@ def assemble_contract(inputs: Inputs) -> Document:
     """The contract draft: parties, recitals, numbered clauses, signatures, annex."""
     plan = inputs.plan
     numbers = {clause.id: index for index, clause in enumerate(plan.clauses, start=1)}
-    chinese = plan.record.document.locale == "zh-CN"
+    chinese = is_chinese(plan.record.document.locale)
     labels = label_function(inputs.labels)
 
     references: list[_SubclauseReference] = []

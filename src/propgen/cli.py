@@ -17,6 +17,7 @@ import click
 
 from propgen import __version__
 from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError
+from propgen.locales import LOCALES
 from propgen.render.pdf_profile import PDF_PROFILES
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ def schema() -> None:
 
 @cli.command()
 @click.option("--industry", required=True, help="Industry id (see `propgen industries`).")
-@click.option("--locale", type=click.Choice(["en-US", "zh-CN"]), required=True)
+@click.option("--locale", type=click.Choice(LOCALES), required=True)
 @click.option(
     "-o",
     "--out",

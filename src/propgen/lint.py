@@ -22,6 +22,7 @@ from propgen.errors import InvalidInput, Problem
 from propgen.frozen import data_fields
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
+from propgen.locales import LOCALES
 from propgen.needs import models as needs_models
 from propgen.pricing import PriceBreakdown
 from propgen.terms import TermStatements
@@ -68,8 +69,9 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
             return None
         return None
 
-    labels = {loc: guard(library.labels, loc) or {} for loc in ("en-US", "zh-CN")}
-    missing = set(labels["en-US"]) ^ set(labels["zh-CN"])
+    labels = {loc: guard(library.labels, loc) or {} for loc in LOCALES}
+    every_key = set().union(*labels.values())
+    missing = {key for per_locale in labels.values() for key in every_key - set(per_locale)}
     for key in sorted(missing):
         errors.append(
             Problem(

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from propgen.locales import is_chinese
 from propgen.pricing import MAX_AMOUNT, minor_units, places, round_money
 
 _CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -56,7 +57,7 @@ class Formatter:
 
     @property
     def is_chinese(self) -> bool:
-        return self.locale.startswith("zh")
+        return is_chinese(self.locale)
 
     def money(self, amount: Decimal) -> str:
         """``Decimal("141455")`` → ``$141,455.00`` / ``¥141,455.00``."""

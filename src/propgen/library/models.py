@@ -8,11 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from propgen.locales import LOCALES, Locale
 from propgen.needs.models import AddressForm, Terms
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Locale = Literal["en-US", "zh-CN"]
-LOCALES = ("en-US", "zh-CN")
 
 
 def _known_locales(texts: dict[str, str]) -> dict[str, str]:

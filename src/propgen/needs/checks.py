@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from propgen.locales import is_chinese
 from propgen.pricing import (
     MAX_AMOUNT,
     line_amount,
@@ -103,7 +104,7 @@ def _validity(document: Any) -> list[Finding]:
 def _currency(document: Any) -> list[Finding]:
     found = []
     places_ = minor_units(document.currency)
-    if document.locale == "zh-CN" and places_ > 2:
+    if is_chinese(document.locale) and places_ > 2:
         found.append(
             Finding(
                 ("document", "currency"),
@@ -133,7 +134,7 @@ def _schedule(pricing: Any) -> list[Finding]:
 
 def _registration_id(document: Any, customer: Any) -> list[Finding]:
     rid = customer.registration_id
-    if not rid or document.locale != "zh-CN":
+    if not rid or not is_chinese(document.locale):
         return []
     from stdnum.cn import uscc
 

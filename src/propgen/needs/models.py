@@ -28,8 +28,8 @@ from pydantic import (
 )
 
 from propgen.document import DocumentKind
+from propgen.locales import Locale
 
-LOCALES = ("en-US", "zh-CN")
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("proposal", "contract")
 
 _BIDI_CONTROLS = frozenset(
@@ -267,7 +267,7 @@ class DocumentInfo(Model):
     ]
     date: Date
     valid_until: Date
-    locale: Literal["en-US", "zh-CN"]
+    locale: Locale
     currency: Annotated[str, BeforeValidator(_currency)]
     industry: Identifier
     produce: list[DocumentKind] = Field(default_factory=lambda: list(DOCUMENT_KINDS), min_length=1)

@@ -34,6 +34,7 @@ from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
+from propgen.locales import is_chinese
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
 from propgen.templating import sandbox
@@ -222,7 +223,7 @@ def _settings(tpl: DocxTemplate, locale: str) -> None:
     if settings.find(qn("w:updateFields")) is None:
         update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
         settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE.split())
-    if locale == "zh-CN":
+    if is_chinese(locale):
         rpr = tpl.docx.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")
         if rpr:
             lang = rpr[0].find(qn("w:lang"))

@@ -13,7 +13,8 @@ from pydantic import BaseModel
 
 from propgen.errors import InvalidInput
 from propgen.library import Library
-from propgen.needs.models import LOCALES, Customer, Solution, Terms, currencies
+from propgen.locales import LOCALES
+from propgen.needs.models import Customer, Solution, Terms, currencies
 from propgen.serve.preview import Preview
 
 SLA_TIERS = ("standard", "premium", "enterprise")

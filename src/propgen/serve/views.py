@@ -21,7 +21,8 @@ from starlette.routing import Route
 
 from propgen.errors import InvalidInput, Problem
 from propgen.library import Library
-from propgen.needs.models import LOCALES, currencies
+from propgen.locales import LOCALES
+from propgen.needs.models import currencies
 from propgen.serve import form as deal_form
 from propgen.serve.catalogue import Catalogue
 from propgen.serve.i18n import choose_language, translator
