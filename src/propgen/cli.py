@@ -8,6 +8,7 @@ never shows a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -263,10 +264,16 @@ def new(
     """Write a commented needs record to start a deal from."""
     import datetime as dt
 
-    from propgen.output import write_atomic
     from propgen.starter import starter_needs
 
     text = starter_needs(_library(library_dir), industry, locale, dt.date.today())
+    _write_record(text, out_file, force)
+
+
+def _write_record(text: str, out_file: Path | None, force: bool) -> None:
+    """A needs record to stdout, or to a new file (an existing one only with --force)."""
+    from propgen.output import write_atomic
+
     if out_file is None:
         click.echo(text, nl=False)
         return
@@ -282,6 +289,35 @@ def new(
         )
     write_atomic(out_file, text.encode())
     click.echo(str(out_file))
+
+
+@cli.command("import")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--mapping",
+    required=True,
+    help="A mapping file, or the name of one in the library's templates/crm/ "
+    "(hubspot, salesforce, fxiaoke).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the record here (default: standard output).",
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@library_option
+def import_(
+    export: Path, mapping: str, out_file: Path | None, force: bool, library_dir: Path | None
+) -> None:
+    """Turn a CRM opportunity EXPORT (JSON) into a needs record."""
+    from propgen.crm import import_crm
+
+    mapping_path = Path(mapping)
+    if not mapping_path.is_file() and re.fullmatch(r"[a-z0-9-]+", mapping):
+        mapping_path = _library(library_dir).root / "templates" / "crm" / f"{mapping}.yaml"
+    _write_record(import_crm(mapping_path, export).yaml_text, out_file, force)
 
 
 @cli.command()
