@@ -43,7 +43,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from propgen.errors import LibraryError, NeedsError, Problem
 from propgen.needs.models import Model, NeedsRecord
-from propgen.needs.source import FieldPath, Source, SourceError, dotted, read_source
+from propgen.source import FieldPath, Source, SourceError, dotted, read_source
 from propgen.validation import validate
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
