@@ -48,3 +48,15 @@ def northwind() -> Path:
 @pytest.fixture
 def huaxin() -> Path:
     return HUAXIN
+
+
+@pytest.fixture(scope="session")
+def rendered_proposals(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every sample's proposal as DOCX (rendered once per test run)."""
+    from support import INDUSTRY_SAMPLES, SAMPLES
+
+    out = tmp_path_factory.mktemp("proposals")
+    names = [str(p) for p in SAMPLES + INDUSTRY_SAMPLES]
+    code = main(["render", *names, "-o", str(out), "--format", "docx", "--only", "proposal"])
+    assert code == 0
+    return out

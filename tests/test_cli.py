@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ def test_version_and_help(run: Run) -> None:
 
 
 def test_check_reports_pricing_and_approvals(run: Run, huaxin: Path) -> None:
-    result = run("check", huaxin)
+    result = run("--lang", "en-US", "check", huaxin)
     assert result.code == 0, result.err
     assert "total ¥1,542,431.92" in result.out
     assert "limitation-of-liability: position fallback-1" in result.out
@@ -47,7 +48,7 @@ def broken(tmp_path: Path, text: str) -> Path:
     [
         (
             ("industry: saas", "industy: saas"),
-            "document.industy: unknown field — did you mean 'industry'?",
+            "document.industy: unknown field 'industy' — did you mean 'industry'?",
         ),
         (("currency: USD", "currency: dollars"), "document.currency"),
         (("industry: saas", "industry: sass"), "unknown industry 'sass' — did you mean 'saas'?"),
@@ -99,10 +100,30 @@ def test_industries_lists_all_four(run: Run) -> None:
 
 @pytest.mark.parametrize("industry", ["saas", "manufacturing", "retail", "financial-services"])
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
-def test_new_record_passes_check(run: Run, tmp_path: Path, industry: str, locale: str) -> None:
+def test_new_record_passes_check_once_filled_in(
+    run: Run, tmp_path: Path, industry: str, locale: str
+) -> None:
     path = tmp_path / "new.yaml"
     assert run("new", "--industry", industry, "--locale", locale, "-o", path).code == 0
-    assert "#" in path.read_text(encoding="utf-8")  # commented for the rep
+    text = path.read_text(encoding="utf-8")
+    assert "#" in text  # commented for the rep
+    markers = re.findall(r'"?<(?:fill in: |请填写：)([^<>]*)>"?', text)
+    assert len(markers) >= 15
+    result = run("--lang", "en-US", "check", path)
+    assert result.code == 2
+    # Every placeholder is named at its own field, in one run.
+    assert result.err.count("still holds the placeholder") == len(markers), result.err
+    assert "customer.name: still holds the placeholder" in result.err
+
+    def filled(match: re.Match[str]) -> str:
+        hint = match.group(1)
+        if "price" in hint or "单价" in hint:
+            return '"100.00"'
+        if "18 位代码" in hint:
+            return "91310000MA1K000006"
+        return "PG-2026-0142" if "PG-" in hint else '"Filled in"'
+
+    path.write_text(re.sub(r'"?<(?:fill in: |请填写：)([^<>]*)>"?', filled, text), encoding="utf-8")
     result = run("check", path)
     assert result.code == 0, result.err
     assert run("new", "--industry", industry, "--locale", locale, "-o", path).code == 2

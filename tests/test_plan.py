@@ -93,6 +93,21 @@ def test_choose_variant(plan_with: Callable[..., Plan]) -> None:
     assert next(s for s in plan.proposal if s.id == "case-studies").variant == "brief"
 
 
+def test_a_change_to_a_removed_section_says_it_was_removed(
+    plan_with: Callable[..., Plan],
+) -> None:
+    with pytest.raises(NeedsError) as err:
+        plan_with(
+            sections(
+                {"id": "case-studies", "remove": True}, {"id": "case-studies", "variant": "brief"}
+            )
+        )
+    assert "sections[1].id: section 'case-studies' was removed earlier in this list" in str(
+        err.value
+    )
+    assert "did you mean" not in str(err.value)
+
+
 @pytest.mark.parametrize(
     ("change", "field", "message"),
     [
@@ -103,7 +118,22 @@ def test_choose_variant(plan_with: Callable[..., Plan]) -> None:
             "did you mean 'solution'",
         ),
         ({"id": "case-studies", "variant": "short"}, "sections[0].variant", "has no variant"),
-        ({"id": "brand-new", "text": "x"}, "sections[0].title", "needs a title"),
+        (
+            {"id": "brand-new", "text": "x", "after": "solution"},
+            "sections[0].title",
+            "needs a title",
+        ),
+        (
+            {"id": "brand-new", "title": "New", "text": "x"},
+            "sections[0].id",
+            "a new section needs after: or before: to say where it goes",
+        ),
+        ({"id": "case-studies", "variant": "short"}, "sections[0].variant", "its variants: "),
+        (
+            {"id": "acceptance", "remove": True},
+            "sections[0].id",
+            "ask its owner, presales@example.com",
+        ),
         ({"id": "nonexistent-thing", "after": "solution"}, "sections[0].id", "no library section"),
     ],
 )

@@ -12,6 +12,8 @@ from propgen.document import (
     Align,
     Block,
     Cell,
+    Emph,
+    LineBreak,
     Paragraph,
     Row,
     Signatory,
@@ -35,18 +37,22 @@ def _row(*texts: str, style: str = "body") -> Row:
     return Row(tuple(_cell(t) for t in texts), style=style)  # type: ignore[arg-type]
 
 
+def _item_cell(line: PricedLine, label: Label) -> Cell:
+    """The item's name, then its SKU and description on a second, quieter line."""
+    name = line.name + (f" ({label('optional')})" if line.optional else "")
+    detail = " · ".join(t for t in (line.sku, line.item.description) if t)
+    if not detail:
+        return _cell(name)
+    return Cell((Text(name), LineBreak(), Emph((Text(detail),))))
+
+
 def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
     """Line items with quantities, prices and discounts, then the totals."""
     show_periods = any(line.periods != 1 for line in pricing.lines)
     show_discount = any(line.discount_pct for line in pricing.lines)
     # (header, alignment, relative width, cell text); optional columns only when used.
     columns: list[tuple[str, Align, int, Callable[[PricedLine], str]]] = [
-        (
-            label("item"),
-            "left",
-            32,
-            lambda line: line.name + (f" ({label('optional')})" if line.optional else ""),
-        ),
+        (label("item"), "left", 32, lambda line: line.name),  # drawn by _item_cell
         (
             label("quantity"),
             "right",
@@ -71,7 +77,10 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     align = [c[1] for c in columns]
     widths = [c[2] for c in columns]
     rows = [
-        _row(*(c[3](line) for c in columns), style="optional" if line.optional else "body")
+        Row(
+            (_item_cell(line, label), *(_cell(c[3](line)) for c in columns[1:])),
+            style="optional" if line.optional else "body",
+        )
         for line in pricing.lines
     ]
 
@@ -163,6 +172,13 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
     contacts = record.customer.contacts
     if not contacts:
         return None
+    if any(c.phone for c in contacts):
+        return Table(
+            header=_row(label("name"), label("title"), label("email"), label("phone")),
+            rows=tuple(_row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
+            align=("left", "left", "left", "left"),
+            widths=(22, 28, 32, 18),
+        )
     return Table(
         header=_row(label("name"), label("title"), label("email")),
         rows=tuple(_row(c.name, c.title or "", c.email or "") for c in contacts),

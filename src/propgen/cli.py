@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from propgen import __version__
-from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError
+from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError, printable
+from propgen.i18n import N_
 from propgen.locales import LOCALES
 from propgen.render.pdf_profile import PDF_PROFILES
 
@@ -25,6 +26,37 @@ if TYPE_CHECKING:
     from propgen.document import DocumentKind
     from propgen.render import Format
     from propgen.render.pdf_profile import PdfProfile
+
+
+def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print ``text`` with control and escape sequences shown as escapes, never raw."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
+_chosen: dict[str, str] = {}
+"""The ``--lang`` given, if any."""
+
+_WORDS = (N_("ok"), N_("changed"), N_("missing"), N_("proposal"), N_("contract"))
+"""Words the CLI prints through ``_t(word)``, listed for the catalogue."""
+
+EXIT_PENDING_APPROVALS = 3
+"""``check --strict``: every record is valid but a deviation still needs approval."""
+
+
+def _language(record_locale: str | None = None) -> str:
+    """``--lang``, else the record's locale for output about one record, else the
+    environment's (``LANG`` ...)."""
+    from propgen.i18n import environment_language
+
+    return _chosen.get("lang") or record_locale or environment_language()
+
+
+def _t(message: str, language: str | None = None) -> str:
+    """``message`` (a catalogue msgid) in ``language`` (default: the CLI's)."""
+    from propgen.i18n import translator
+
+    return translator(language or _language())(message)
+
 
 _DOC_KINDS = click.Choice(["proposal", "contract"])
 
@@ -46,10 +78,18 @@ library_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="propgen")
 @click.option("--debug", is_flag=True, help="Show tracebacks for every error.")
+@click.option(
+    "--lang",
+    type=click.Choice(LOCALES),
+    help="Message language (default: the record's, else $LANG).",
+)
 @click.pass_context
-def cli(ctx: click.Context, debug: bool) -> None:
+def cli(ctx: click.Context, debug: bool, lang: str | None) -> None:
     """Proposals and contract drafts (DOCX and PDF) from needs records."""
     ctx.obj = {"debug": debug}
+    _chosen.clear()
+    if lang:
+        _chosen["lang"] = lang
 
 
 def _formats(value: str) -> tuple[Format, ...]:
@@ -156,22 +196,25 @@ def render(
             pdf_profile=pdf_profile,
         )
         for written in result.files.values():
-            click.echo(str(written))
+            _echo(str(written))
         return
     started = time.monotonic()
     batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root, pdf_profile) for f in files]
     outcomes = run_batch(batch, workers, Progress())
     for outcome in outcomes:
         for name in outcome.written:
-            click.echo(name)
+            _echo(name)
         for problem in outcome.problems:
-            click.echo(f"Error: {problem}", err=True)
+            _echo(_t("Error: {problem}").format(problem=problem), err=True)
     failed = [o for o in outcomes if not o.ok]
-    click.echo(
-        f"rendered {len(outcomes) - len(failed)} of {len(outcomes)} files in "
-        f"{time.monotonic() - started:.1f}s" + (f"; {len(failed)} failed" if failed else ""),
-        err=True,
+    summary = _t("rendered {done} of {total} files in {seconds}s").format(
+        done=len(outcomes) - len(failed),
+        total=len(outcomes),
+        seconds=f"{time.monotonic() - started:.1f}",
     )
+    if failed:
+        summary += _t("; {failed} failed").format(failed=len(failed))
+    _echo(summary, err=True)
     if failed:
         raise click.exceptions.Exit(2 if all(o.invalid for o in failed) else 1)
 
@@ -180,7 +223,7 @@ def _warn_without_harfbuzz_subset() -> None:
     from propgen.render.libraries import harfbuzz_subset_available
 
     if not harfbuzz_subset_available():
-        click.echo(
+        _echo(
             "Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
             "all) render several times slower — install libharfbuzz-subset0 "
             "(apt-get install libharfbuzz-subset0).",
@@ -191,49 +234,119 @@ def _warn_without_harfbuzz_subset() -> None:
 @cli.command()
 @click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--allow-draft", is_flag=True, help="Accept draft clauses.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help=f"Exit {EXIT_PENDING_APPROVALS} while a deviation still needs approval (for CI).",
+)
 @library_option
-def check(needs: tuple[Path, ...], allow_draft: bool, library_dir: Path | None) -> None:
-    """Validate NEEDS files as render would, write nothing, and summarise each deal."""
-    from propgen.locale import Formatter
+def check(
+    needs: tuple[Path, ...], allow_draft: bool, strict: bool, library_dir: Path | None
+) -> None:
+    """Validate NEEDS files as render would, write nothing, and summarise each deal.
+
+    Exit codes: 0 valid; 2 invalid input; with --strict, 3 when every record is
+    valid but a deviation still needs approval.
+    """
     from propgen.pipeline import check as check_one
 
     library = _library(library_dir)
-    failed = 0
+    failed = pending = 0
     for path in _expand(needs):
         try:
             checked = check_one(path, library=library, allow_draft=allow_draft)
         except InvalidInput as err:
             failed += 1
-            _report(err)
+            _report(err, language=_language(_declared_locale(path)))
             continue
-        record, priced = checked.plan.record, checked.pricing
-        fmt = Formatter(record.document.locale, record.document.currency)
-        click.echo(
-            f"{path}: ok — {record.document.reference}, {record.customer.name}, "
-            f"{checked.plan.industry.id}/{record.document.locale}, "
-            f"{' + '.join(checked.documents)}"
-        )
-        click.echo(
-            f"  subtotal {fmt.money(priced.subtotal)}  discount "
-            f"{fmt.money(priced.discount)}  tax {fmt.money(priced.tax)}  "
-            f"total {fmt.money(priced.total)}"
-        )
-        for step in priced.instalments:
-            click.echo(
-                f"  instalment {fmt.percent(step.percent):>5} {fmt.money(step.amount)}"
-                f"  {step.milestone}"
-            )
-        for dev in checked.plan.deviations:
-            state = (
-                f"approved by {dev.approved_by.who} ({dev.approved_by.date})"
-                if dev.approved_by
-                else f"NEEDS APPROVAL by {dev.approval}"
-            )
-            click.echo(f"  deviation: {dev.detail} — {state}")
-        if not checked.plan.deviations:
-            click.echo("  no deviations: no approval needed")
+        pending += _summarise(path, checked)
     if failed:
         raise click.exceptions.Exit(2)
+    if strict and pending:
+        _echo(
+            _t("{count} deviation(s) still need approval (--strict: exit {code})").format(
+                count=pending, code=EXIT_PENDING_APPROVALS
+            ),
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_PENDING_APPROVALS)
+
+
+def _declared_locale(path: Path) -> str | None:
+    """The ``document.locale`` a record declares, even when the record is invalid."""
+    from propgen.source import SourceError, read_source
+
+    try:
+        document = read_source(path).data.get("document")
+    except (SourceError, OSError):
+        return None
+    locale = document.get("locale") if isinstance(document, dict) else None
+    return locale if locale in LOCALES else None
+
+
+def _summarise(path: Path, checked: Any) -> int:
+    """Print ``check``'s summary of one valid record; returns the deviations pending."""
+    from propgen.locale import Formatter
+
+    record, priced = checked.plan.record, checked.pricing
+    language = _language(record.document.locale)
+
+    def t(message: str) -> str:
+        return _t(message, language)
+
+    fmt = Formatter(record.document.locale, record.document.currency)
+    _echo(
+        t("{path}: ok — {reference}, {customer}, {industry}/{locale}, {documents}").format(
+            path=path,
+            reference=record.document.reference,
+            customer=record.customer.name,
+            industry=checked.plan.industry.id,
+            locale=record.document.locale,
+            documents=" + ".join(t(kind) for kind in checked.documents),
+        )
+    )
+    _echo(
+        t("  subtotal {subtotal}  discount {discount}  tax {tax}  total {total}").format(
+            subtotal=fmt.money(priced.subtotal),
+            discount=fmt.money(priced.discount),
+            tax=fmt.money(priced.tax),
+            total=fmt.money(priced.total),
+        )
+    )
+    for step in priced.instalments:
+        _echo(
+            t("  instalment {percent} {amount}  {milestone}").format(
+                percent=f"{fmt.percent(step.percent):>5}",
+                amount=fmt.money(step.amount),
+                milestone=step.milestone,
+            )
+        )
+    pending = 0
+    for dev in checked.plan.deviations:
+        detail = _translated(dev.detail, language)
+        if dev.approved_by:
+            _echo(
+                t("  deviation: {detail} — approved by {who} ({date})").format(
+                    detail=detail, who=dev.approved_by.who, date=dev.approved_by.date
+                )
+            )
+            continue
+        pending += 1
+        _echo(
+            t("  deviation: {detail} — NEEDS APPROVAL by {role}").format(
+                detail=detail, role=dev.approval
+            )
+        )
+        _echo(t("    to approve, add under approvals: {entry}").format(entry=dev.approval_entry()))
+    if not checked.plan.deviations:
+        _echo(t("  no deviations: no approval needed"))
+    return pending
+
+
+def _translated(text: str, language: str) -> str:
+    from propgen.i18n import translate_text
+
+    return translate_text(text, language)
 
 
 @cli.command()
@@ -241,7 +354,7 @@ def schema() -> None:
     """Print the JSON Schema of the needs record (for editor autocompletion)."""
     from propgen.needs.models import NeedsRecord
 
-    click.echo(
+    _echo(
         json.dumps(NeedsRecord.model_json_schema(mode="validation"), indent=2, ensure_ascii=False)
     )
 
@@ -275,7 +388,7 @@ def _write_record(text: str, out_file: Path | None, force: bool) -> None:
     from propgen.output import write_atomic
 
     if out_file is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False)
         return
     if out_file.exists() and not force:
         raise InvalidInput(
@@ -288,7 +401,7 @@ def _write_record(text: str, out_file: Path | None, force: bool) -> None:
             ]
         )
     write_atomic(out_file, text.encode())
-    click.echo(str(out_file))
+    _echo(str(out_file))
 
 
 @cli.command("import")
@@ -328,10 +441,10 @@ def industries(library_dir: Path | None) -> None:
     for industry_id in library.industry_ids():
         manifest = library.industry(industry_id).value
         title = manifest.title.get("en-US") or next(iter(manifest.title.values()))
-        click.echo(f"{industry_id}: {title} [{', '.join(manifest.locales)}]")
-        click.echo(f"  proposal: {', '.join(manifest.proposal.sections)}")
+        _echo(f"{industry_id}: {title} [{', '.join(manifest.locales)}]")
+        _echo(f"  proposal: {', '.join(manifest.proposal.sections)}")
         if manifest.contract:
-            click.echo(f"  contract: {', '.join(manifest.contract.clauses)}")
+            _echo(f"  contract: {', '.join(manifest.contract.clauses)}")
 
 
 @cli.command()
@@ -353,7 +466,7 @@ def verify(out_dir: Path) -> None:
         )
     bad = 0
     for name, status in results:
-        click.echo(f"{status:8} {name}")
+        _echo(f"{_t(status):8} {name}")
         bad += status != "ok"
     if bad:
         raise click.exceptions.Exit(1)
@@ -403,39 +516,54 @@ def library_check(library_dir: Path | None) -> None:
 
     report = lint_library(_library(library_dir), dt.date.today())
     for problem in report.warnings:
-        click.echo(f"Warning: {problem}", err=True)
+        _echo(_t("Warning: {problem}").format(problem=problem), err=True)
     if report.errors:
         raise InvalidInput(problems=report.errors)
-    click.echo(f"library ok: {report.checked_files} files checked, {len(report.warnings)} warnings")
+    _echo(
+        _t("library ok: {files} files checked, {warnings} warnings").format(
+            files=report.checked_files, warnings=len(report.warnings)
+        )
+    )
 
 
-def _report(err: PropgenError, debug: bool | None = None) -> None:
-    """Print ``err`` as ``Error:`` lines, after its traceback under ``--debug``."""
+def _report(err: PropgenError, debug: bool | None = None, *, language: str | None = None) -> None:
+    """Print ``err`` as ``Error:`` lines in ``language`` (default: the CLI's), after
+    its traceback under ``--debug``."""
+    from dataclasses import replace
+
     if debug is None:
         context = click.get_current_context(silent=True)
         debug = bool(context and (context.find_root().obj or {}).get("debug"))
     if debug:
         traceback.print_exception(err)
+    language = language or _language()
     problems = getattr(err, "problems", ())
+    prefix = _t("Error: {problem}", language)
     if problems:
         for problem in problems:
-            click.echo(f"Error: {problem}", err=True)
+            shown = replace(
+                problem,
+                message=_translated(problem.message, language),
+                hint=_translated(problem.hint, language),
+            )
+            _echo(prefix.format(problem=shown), err=True)
     else:
-        click.echo(f"Error: {err}", err=True)
+        _echo(prefix.format(problem=_translated(str(err), language)), err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``propgen`` command; returns the exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _chosen.clear()
     try:
         # Without standalone mode click returns the code of an Exit it caught.
         code = cli.main(args=args, prog_name="propgen", standalone_mode=False)
     except click.exceptions.Abort as err:
         if isinstance(err.__cause__, KeyboardInterrupt):  # click's wrapping of Ctrl-C
-            click.echo("Interrupted.", err=True)
+            _echo(_t("Interrupted."), err=True)
             return 130
-        click.echo("Aborted.", err=True)
+        _echo(_t("Aborted."), err=True)
         return 1
     except click.ClickException as err:
         err.show()
@@ -444,13 +572,11 @@ def main(argv: list[str] | None = None) -> int:
         _report(err, debug)
         return err.exit_code
     except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
+        _echo(_t("Interrupted."), err=True)
         return 130
     except Exception:
         traceback.print_exc()
-        click.echo(
-            "Error: unexpected failure; please report it with the traceback above.", err=True
-        )
+        _echo(_t("Error: unexpected failure; please report it with the traceback above."), err=True)
         return 1
     return code if isinstance(code, int) else 0
 

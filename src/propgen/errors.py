@@ -21,6 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def printable(text: str) -> str:
+    """``text`` safe to write to a terminal: control, format and separator
+    characters (ESC, OSC, bidi overrides, zero-width marks) shown as escapes like
+    ``\\x1b`` or ``\\u202e``, never written raw."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else ascii(ch)[1:-1] for ch in text)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one input, located as precisely as known."""
@@ -37,7 +46,7 @@ class Problem:
             where = f"{where}:{self.line}"
         parts = [p for p in (where, self.field) if p]
         text = ": ".join([*parts, self.message])
-        return f"{text} — {self.hint}" if self.hint else text
+        return printable(f"{text} — {self.hint}" if self.hint else text)
 
 
 class PropgenError(Exception):

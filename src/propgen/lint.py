@@ -80,8 +80,10 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
             )
         )
     guard(lambda: library.seller)
-    guard(lambda: library.policy)
+    policy = guard(lambda: library.policy)
+    roles = set(policy.roles) if policy is not None else set()
     guard(lambda: library.info)
+    guard(lambda: library.choices)
 
     for industry_id in library.industry_ids():
         loaded: Loaded[Manifest] | None = guard(library.industry, industry_id)
@@ -120,9 +122,27 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 if item is not None:
                     files.add(path)
                     errors.extend(_check_variables(item))
+                    errors.extend(_check_roles(item, roles))
     return LintReport(
         errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)), checked_files=len(files)
     )
+
+
+def _check_roles(item: Loaded[Any], roles: set[str]) -> list[Problem]:
+    """A clause position's ``approval:`` role must be one the policy declares."""
+    if not roles or not isinstance(item.value, ClauseFile):
+        return []
+    return [
+        Problem(
+            message=f"role {position.approval!r} is not declared under roles in policy.yaml",
+            file=str(item.source.path),
+            line=item.source.line_of(("positions", name, "approval")),
+            field=f"positions.{name}.approval",
+            hint=f"declared roles: {', '.join(sorted(roles))}",
+        )
+        for name, position in item.value.positions.items()
+        if position.approval and position.approval not in roles
+    ]
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -14,7 +14,8 @@ from typing import Literal
 
 from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
-from propgen.governance import Deviation, find_deviations
+from propgen.governance import Deviation, approval_problems, find_deviations
+from propgen.i18n import N_
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
@@ -84,7 +85,7 @@ def plan_documents(
             problems=[
                 needs.problem(
                     ("document", "industry"),
-                    f"unknown industry {doc.industry!r}",
+                    N_("unknown industry {industry!r}").format(industry=doc.industry),
                     _did_you_mean(doc.industry, library.industry_ids()),
                 )
             ]
@@ -94,8 +95,10 @@ def plan_documents(
             problems=[
                 needs.problem(
                     ("document", "locale"),
-                    f"industry {doc.industry!r} has no {doc.locale} templates",
-                    f"available: {', '.join(manifest.locales)}",
+                    N_("industry {industry!r} has no {locale} templates").format(
+                        industry=doc.industry, locale=doc.locale
+                    ),
+                    N_("available: {options}").format(options=", ".join(manifest.locales)),
                 )
             ]
         )
@@ -105,6 +108,8 @@ def plan_documents(
     # A record read with problems holds only the parts that validated (see
     # needs.loader.Reading); check what can be checked on those.
     present = set(record.__dict__)
+    if "terms" in present:
+        problems += _choices(needs, record, library)
     proposal = (
         _plan_proposal(needs, library, manifest, problems)
         if "proposal" in produce and "sections" in present
@@ -125,6 +130,11 @@ def plan_documents(
             {clause.id: clause.position for clause in clauses},
             _clause_files(library, manifest, clauses),
         )
+        if "document" in present:
+            problems += [
+                needs.problem(path, message, hint)
+                for path, message, hint in approval_problems(record, deviations, library.policy)
+            ]
     if problems:
         raise NeedsError(problems=problems + refused)
     if refused:
@@ -157,11 +167,41 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     return record.model_copy(update=update)
 
 
+def _choices(needs: LoadedNeeds, record: NeedsRecord, library: Library) -> list[Problem]:
+    """Enumerated terms (``terms.sla``) must be one of the values the library offers."""
+    problems = []
+    for term, offered in library.choices.terms.items():
+        value = getattr(record.terms, term)
+        if offered and value is not None and value not in offered:
+            options = list(offered)
+            close = difflib.get_close_matches(value, options, n=1, cutoff=0.5)
+            problems.append(
+                needs.problem(
+                    ("terms", term),
+                    N_("{value!r} is not offered by the library; choose from {options}").format(
+                        value=value, options=", ".join(options)
+                    ),
+                    N_("did you mean {option!r}?").format(option=close[0]) if close else "",
+                )
+            )
+    return problems
+
+
+def _variant_hint(given: str, variants: list[str]) -> str:
+    if not variants:
+        return N_("this section has no variants")
+    listed = N_("its variants: {options}").format(options=", ".join(variants))
+    close = difflib.get_close_matches(given, variants, n=1, cutoff=0.5)
+    if close:
+        return N_("did you mean {option!r}?").format(option=close[0]) + " " + listed
+    return listed
+
+
 def _did_you_mean(given: str, options: list[str]) -> str:
     close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
     if close:
-        return f"did you mean {close[0]!r}?"
-    return f"known: {', '.join(options)}" if options else ""
+        return N_("did you mean {option!r}?").format(option=close[0])
+    return N_("known: {options}").format(options=", ".join(options)) if options else ""
 
 
 def _section_text(loaded: Loaded[SectionFile], locale: str, variant: str = "") -> PlannedText:
@@ -188,10 +228,11 @@ def _plan_proposal(
     locale = needs.record.document.locale
     loaded = {sid: _listed_section(library, manifest, sid) for sid in manifest.proposal.sections}
     order = [_section_text(loaded[sid], locale) for sid in manifest.proposal.sections]
+    removed: set[str] = set()
     for index, override in enumerate(needs.record.sections):
         where = ("sections", index)
         try:
-            order = _apply_override(order, override, loaded, library, manifest, locale)
+            order = _apply_override(order, override, loaded, library, manifest, locale, removed)
         except _OverrideProblem as err:
             problems.append(needs.problem((*where, err.field), err.message, err.hint))
     return tuple(order)
@@ -211,6 +252,7 @@ def _apply_override(
     library: Library,
     manifest: Manifest,
     locale: str,
+    removed: set[str],
 ) -> list[PlannedText]:
     ids = [s.id for s in order]
     for anchor_field in ("after", "before"):
@@ -218,28 +260,49 @@ def _apply_override(
         if anchor and anchor not in ids:
             raise _OverrideProblem(
                 anchor_field,
-                f"no section {anchor!r} to place it {anchor_field}",
+                (
+                    N_("no section {anchor!r} to place it after")
+                    if anchor_field == "after"
+                    else N_("no section {anchor!r} to place it before")
+                ).format(anchor=anchor),
                 _did_you_mean(anchor, ids),
             )
     existing = next((s for s in order if s.id == change.id), None)
     locked = change.id in loaded and loaded[change.id].value.locked
+    if existing is None and change.id in removed:
+        raise _OverrideProblem(
+            "id",
+            N_("section {section!r} was removed earlier in this list").format(section=change.id),
+            N_("drop the remove, or this change"),
+        )
     if existing is None:
         if change.remove or change.variant:
             raise _OverrideProblem(
-                "id", f"no section {change.id!r} in this proposal", _did_you_mean(change.id, ids)
+                "id",
+                N_("no section {section!r} in this proposal").format(section=change.id),
+                _did_you_mean(change.id, ids),
+            )
+        if not (change.after or change.before):
+            raise _OverrideProblem(
+                "id",
+                N_("a new section needs after: or before: to say where it goes"),
+                N_("the sections, in order: {options}").format(options=", ".join(ids)),
             )
         if change.text is None:
             if not library.has(manifest.id, "sections", change.id):
                 raise _OverrideProblem(
                     "id",
-                    f"no library section {change.id!r} to add",
-                    _did_you_mean(change.id, library.known_ids(manifest.id, "sections"))
-                    + " (or give text)",
+                    N_("no library section {section!r} to add").format(section=change.id),
+                    N_("{suggestion} (or give text)").format(
+                        suggestion=_did_you_mean(
+                            change.id, library.known_ids(manifest.id, "sections")
+                        )
+                    ),
                 )
             added = _section_text(library.section(manifest.id, change.id), locale)
         else:
             if not change.title:
-                raise _OverrideProblem("title", "a new section needs a title")
+                raise _OverrideProblem("title", N_("a new section needs a title"))
             added = PlannedText(
                 id=change.id,
                 title=change.title,
@@ -256,10 +319,13 @@ def _apply_override(
     if locked and (change.remove or change.text is not None or change.title):
         raise _OverrideProblem(
             "id",
-            f"section {change.id!r} is locked by the library",
-            "it cannot be replaced or removed; ask its owner",
+            N_("section {section!r} is locked by the library").format(section=change.id),
+            N_("it cannot be replaced or removed; ask its owner, {owner}").format(
+                owner=loaded[change.id].value.owner
+            ),
         )
     if change.remove:
+        removed.add(change.id)
         return [s for s in order if s.id != change.id]
     updated = existing
     if change.variant:
@@ -267,8 +333,10 @@ def _apply_override(
         if change.variant not in variants:
             raise _OverrideProblem(
                 "variant",
-                f"section {change.id!r} has no variant {change.variant!r}",
-                _did_you_mean(change.variant, variants),
+                N_("section {section!r} has no variant {variant!r}").format(
+                    section=change.id, variant=change.variant
+                ),
+                _variant_hint(change.variant, variants),
             )
         updated = _section_text(loaded[change.id], locale, change.variant)
     if change.text is not None:
@@ -305,7 +373,10 @@ def _plan_contract(
         if "contract" in record.document.produce:
             problems.append(
                 needs.problem(
-                    ("document", "produce"), f"industry {manifest.id!r} has no contract template"
+                    ("document", "produce"),
+                    N_("industry {industry!r} has no contract template").format(
+                        industry=manifest.id
+                    ),
                 )
             )
         return (), None, ()
@@ -315,7 +386,9 @@ def _plan_contract(
             problems.append(
                 needs.problem(
                     ("clauses", clause_id),
-                    f"no clause {clause_id!r} in the {manifest.id} contract",
+                    N_("no clause {clause!r} in the {industry} contract").format(
+                        clause=clause_id, industry=manifest.id
+                    ),
                     _did_you_mean(clause_id, contract.clauses),
                 )
             )
@@ -334,7 +407,9 @@ def _plan_contract(
             problems.append(
                 needs.problem(
                     ("clauses", clause_id),
-                    f"clause {clause_id!r} has no position {position!r}",
+                    N_("clause {clause!r} has no position {position!r}").format(
+                        clause=clause_id, position=position
+                    ),
                     _did_you_mean(position, list(clause.positions)),
                 )
             )

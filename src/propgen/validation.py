@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from propgen.errors import InvalidInput, Problem
+from propgen.i18n import N_
 from propgen.source import FieldPath, Source, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -85,11 +86,7 @@ def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
 def _problems(source: Source, err: ValidationError, model: type[BaseModel]) -> list[Problem]:
     problems = []
     for error in err.errors(include_url=False):
-        loc: FieldPath = tuple(p for p in error["loc"] if isinstance(p, str | int))
-        # Drop pydantic's union/validator branch names so the path is the user's.
-        loc = tuple(
-            p for p in loc if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
-        )
+        loc = _user_path(source.data, error["loc"], missing=error["type"] == "missing")
         message, hint = _explain(error, loc, model)
         problems.append(
             Problem(
@@ -103,26 +100,47 @@ def _problems(source: Source, err: ValidationError, model: type[BaseModel]) -> l
     return problems
 
 
+def _user_path(data: Any, loc: tuple[Any, ...], *, missing: bool) -> FieldPath:
+    """The path the user wrote, from pydantic's ``loc``: pydantic's own branch
+    names (``function-after[…]``, ``list[…]``, ``[key]``) are dropped by following
+    the data, so a key the user spelled ``function-after`` or ``nam[e]`` is kept."""
+    path: list[str | int] = []
+    current = data
+    for index, part in enumerate(loc):
+        in_dict = isinstance(current, dict) and isinstance(part, str) and part in current
+        in_list = isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        if in_dict or in_list:
+            current = current[part]
+        elif missing and index == len(loc) - 1 and isinstance(part, str):
+            current = None
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
 def _explain(error: Any, loc: FieldPath, model: type[BaseModel]) -> tuple[str, str]:
     kind = error["type"]
     if kind == "extra_forbidden":
         known = _known_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = (
-            f"did you mean {close[0]!r}?"
+            N_("did you mean {option!r}?").format(option=close[0])
             if close
-            else (f"known fields here: {', '.join(known)}" if known else "")
+            else (
+                N_("known fields here: {options}").format(options=", ".join(known)) if known else ""
+            )
         )
-        return "unknown field", hint
+        return N_("unknown field {key!r}").format(key=str(loc[-1] if loc else "")), hint
     if kind == "missing":
-        return "is required but missing", ""
+        return N_("is required but missing"), ""
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         given = error.get("input")
         options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
         close = difflib.get_close_matches(str(given), options, n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}?" if close else ""
-        return f"{given!r} is not one of {expected}", hint
+        hint = N_("did you mean {option!r}?").format(option=close[0]) if close else ""
+        return N_("{value!r} is not one of {options}").format(value=given, options=expected), hint
     message = str(error["msg"])
     message = message.removeprefix("Value error, ")
     if kind in ("decimal_parsing", "decimal_type") and isinstance(error.get("input"), str):
@@ -131,9 +149,37 @@ def _explain(error: Any, loc: FieldPath, model: type[BaseModel]) -> tuple[str, s
     if kind not in ("model_type", "list_type", "dict_type") and isinstance(given, str | int):
         text = str(given)
         shown = text if len(text) <= 40 else text[:37] + "…"
-        message = f"{message} (got {shown!r})"
+        message = N_("{message} (got {value!r})").format(message=message, value=shown)
     return message, ""
 
+
+PYDANTIC_MESSAGES = (
+    N_("Input should be a valid decimal"),
+    N_("Input should be a valid string"),
+    N_("Input should be a valid integer"),
+    N_("Input should be a valid list"),
+    N_("Input should be a valid dictionary"),
+    N_("Input should be a valid dictionary or instance of {model}"),
+    N_("Input should be a finite number"),
+    N_("Input should be greater than or equal to {limit}"),
+    N_("Input should be greater than {limit}"),
+    N_("Input should be less than or equal to {limit}"),
+    N_("Input should be less than {limit}"),
+    N_("String should have at least {count} character"),
+    N_("String should have at least {count} characters"),
+    N_("String should have at most {count} characters"),
+    N_("List should have at least {count} item after validation, not {given}"),
+    N_("List should have at most {count} items after validation, not {given}"),
+    N_("Decimal input should have no more than {count} digits in total"),
+    N_("Decimal input should have no more than {count} digits before the decimal point"),
+    N_("Input should be a valid date or datetime, {reason}"),
+    N_("must be a date written YYYY-MM-DD"),
+    N_("must be true or false"),
+    N_("must be a whole number"),
+    N_("must be a single line"),
+    N_("has no visible character (only spaces, zero-width or blank characters)"),
+)
+"""pydantic's and the models' own messages, listed so the catalogue translates them."""
 
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
@@ -142,22 +188,26 @@ def _number_hint(message: str, given: str) -> tuple[str, str]:
     """What to write instead of ``2,200.00``, ``¥6,500`` or ``13%``."""
     text = given.strip()
     shown = text if len(text) <= 40 else text[:37] + "…"
-    message = f"{message} (got {shown!r})"
+    message = N_("{message} (got {value!r})").format(message=message, value=shown)
     if text.endswith("%"):
         bare = text.rstrip("%").strip()
-        return message, f"write the number without the % sign: {bare}"
+        return message, N_("write the number without the % sign: {number}").format(number=bare)
     core = re.sub(r"^[^0-9.\-]+|[^0-9.]+$", "", text)  # currency symbols and codes
     plain = core.replace(",", "") if _GROUPED.fullmatch(core) else core
     if plain != text and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", plain):
-        dropped = []
-        if core != text:
-            dropped.append("the currency symbol")
-        if "," in core:
-            dropped.append("the thousands separators")
-        return message, f"write {plain!r}: digits and a decimal point, without " + " and ".join(
-            dropped
-        )
-    return message, "write digits with a decimal point, e.g. 1234.50 (quoted keeps it exact)"
+        if core != text and "," in core:
+            hint = N_(
+                "write {number!r}: digits and a decimal point, without the currency symbol "
+                "and the thousands separators"
+            )
+        elif core != text:
+            hint = N_("write {number!r}: digits and a decimal point, without the currency symbol")
+        else:
+            hint = N_(
+                "write {number!r}: digits and a decimal point, without the thousands separators"
+            )
+        return message, hint.format(number=plain)
+    return message, N_("write digits with a decimal point, e.g. 1234.50 (quoted keeps it exact)")
 
 
 def _known_fields(root: type[BaseModel], loc: FieldPath) -> list[str]:

@@ -52,7 +52,10 @@ def test_valid_record_loads_with_exact_decimals(tmp_path: Path) -> None:
 def test_misspelt_key_names_line_and_suggests(tmp_path: Path) -> None:
     text = VALID.replace("  industry: saas", "  industy: saas")
     message = errors(tmp_path, text)
-    assert "needs.yaml:7: document.industy: unknown field — did you mean 'industry'?" in message
+    assert (
+        "needs.yaml:7: document.industy: unknown field 'industy' — did you mean 'industry'?"
+        in message
+    )
     assert "document.industry: is required but missing" in message
 
 

@@ -129,6 +129,9 @@ class Threshold(LibraryModel):
 
 
 class PolicyFile(LibraryModel):
+    roles: dict[Identifier, PerLocale] = Field(default_factory=dict)
+    """The approval roles, with their titles; every role named anywhere in the library
+    (thresholds, ``approvals``, clause positions) or in a record must be one of them."""
     thresholds: dict[
         Literal[
             "line_discount_pct", "deal_discount_pct", "payment_terms_days", "liability_cap_months"
@@ -136,6 +139,33 @@ class PolicyFile(LibraryModel):
         Threshold,
     ] = Field(default_factory=dict)
     approvals: dict[Literal["fallback", "locked"], str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _roles_declared(self) -> PolicyFile:
+        if not self.roles:
+            return self
+        named = [(f"thresholds.{k}.approval", t.approval) for k, t in self.thresholds.items()]
+        named += [(f"approvals.{k}", role) for k, role in self.approvals.items()]
+        for where, role in named:
+            if role not in self.roles:
+                raise ValueError(
+                    f"{where}: role {role!r} is not declared under roles ({', '.join(self.roles)})"
+                )
+        return self
+
+
+class Choice(LibraryModel):
+    """One value the library offers for an enumerated term, e.g. an SLA tier."""
+
+    title: PerLocale
+    summary: PerLocale = Field(default_factory=dict)
+
+
+class ChoicesFile(LibraryModel):
+    """``snippets/choices.yaml``: the values the library offers for the needs record's
+    enumerated terms. A record giving anything else is refused with the list."""
+
+    terms: dict[Literal["sla"], dict[Identifier, Choice]] = Field(default_factory=dict)
 
 
 Localizable = str | PerLocale

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from propgen.errors import LibraryError, Problem
 from propgen.library.models import (
+    ChoicesFile,
     ClauseFile,
     LibraryInfo,
     Manifest,
@@ -171,6 +172,12 @@ class Library:
     def policy(self) -> PolicyFile:
         path = self.snippets / "policy.yaml"
         return self._load(path, PolicyFile).value if path.is_file() else PolicyFile()
+
+    @cached_property
+    def choices(self) -> ChoicesFile:
+        """The values offered for enumerated terms (``snippets/choices.yaml``)."""
+        path = self.snippets / "choices.yaml"
+        return self._load(path, ChoicesFile, named=False).value if path.is_file() else ChoicesFile()
 
     def labels(self, locale: str) -> dict[str, str]:
         path = self.templates / "labels" / f"{locale}.yaml"

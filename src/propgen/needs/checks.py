@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from propgen.i18n import N_
 from propgen.locales import is_chinese
 from propgen.pricing import (
     MAX_AMOUNT,
@@ -50,8 +51,8 @@ def placeholders(data: object, path: FieldPath = ()) -> Iterator[Finding]:
         if found:
             yield Finding(
                 path,
-                f"still holds the placeholder {found.group(0)!r}",
-                "replace it with this deal's value",
+                N_("still holds the placeholder {marker!r}").format(marker=found.group(0)),
+                N_("replace it with this deal's value"),
             )
     elif isinstance(data, Mapping):
         for key, value in data.items():
@@ -94,8 +95,10 @@ def _validity(document: Any) -> list[Finding]:
         found.append(
             Finding(
                 ("document", "valid_until"),
-                f"valid_until {document.valid_until} is before the document date {document.date}",
-                "the offer must be valid on the day it is made",
+                N_("valid_until {valid_until} is before the document date {date}").format(
+                    valid_until=document.valid_until, date=document.date
+                ),
+                N_("the offer must be valid on the day it is made"),
             )
         )
     return found
@@ -108,10 +111,12 @@ def _currency(document: Any) -> list[Finding]:
         found.append(
             Finding(
                 ("document", "currency"),
-                f"{document.currency} has {places_} decimal places, and Chinese capital "
-                "numerals (元角分) state at most two, so the amount in words could not "
-                "state the total exactly",
-                "write this deal in en-US, or in a currency with at most two decimal places",
+                N_(
+                    "{currency} has {places} decimal places, and Chinese capital numerals "
+                    "(元角分) state at most two, so the amount in words could not state "
+                    "the total exactly"
+                ).format(currency=document.currency, places=places_),
+                N_("write this deal in en-US, or in a currency with at most two decimal places"),
             )
         )
     return found
@@ -126,8 +131,8 @@ def _schedule(pricing: Any) -> list[Finding]:
     return [
         Finding(
             ("pricing", "payment_schedule"),
-            f"payment_schedule percents add up to {total}, not 100",
-            "make the percents add up to exactly 100",
+            N_("payment_schedule percents add up to {total}, not 100").format(total=total),
+            N_("make the percents add up to exactly 100"),
         )
     ]
 
@@ -143,8 +148,11 @@ def _registration_id(document: Any, customer: Any) -> list[Finding]:
     return [
         Finding(
             ("customer", "registration_id"),
-            f"{rid!r} is not a valid 统一社会信用代码 (18 characters with a correct check digit)",
-            "copy it from the customer's business licence (营业执照)",
+            N_(
+                "{value!r} is not a valid 统一社会信用代码 "
+                "(18 characters with a correct check digit)"
+            ).format(value=rid),
+            N_("copy it from the customer's business licence (营业执照)"),
         )
     ]
 
@@ -159,37 +167,61 @@ def _money(document: Any, pricing: Any) -> list[Finding]:
             found.append(
                 Finding(
                     ("pricing", "items", index, "unit_price"),
-                    f"{item.unit_price} has {places(item.unit_price)} decimal places; "
-                    f"{currency} amounts have {minor_units(currency)} and a unit price "
-                    f"may have at most {allowed}",
-                    f"round it to {allowed} places (it is printed with every place it has)",
+                    N_(
+                        "{price} has {places} decimal places; {currency} amounts have "
+                        "{minor} and a unit price may have at most {allowed}"
+                    ).format(
+                        price=item.unit_price,
+                        places=places(item.unit_price),
+                        currency=currency,
+                        minor=minor_units(currency),
+                        allowed=allowed,
+                    ),
+                    N_(
+                        "round it to {allowed} places (it is printed with every place it has)"
+                    ).format(allowed=allowed),
                 )
             )
         elif line_amount(item) >= MAX_AMOUNT:
             found.append(
                 Finding(
                     ("pricing", "items", index, "unit_price"),
-                    "quantity × periods × unit_price comes to "
-                    f"{line_amount(item):,.0f}, not below {limit}, the largest amount "
-                    "propgen writes",
-                    "check the quantity, periods and unit price",
+                    N_(
+                        "quantity × periods × unit_price comes to {amount}, not below "
+                        "{limit}, the largest amount propgen writes"
+                    ).format(amount=f"{line_amount(item):,.0f}", limit=limit),
+                    N_("check the quantity, periods and unit price"),
                 )
             )
     if found:
         return found
     priced = price(pricing, currency)
-    for name, amount in (
-        ("subtotal", priced.subtotal),
-        ("optional items", priced.optional_total),
-        ("total", priced.total),
+    for wording, amount in (
+        (
+            N_(
+                "the subtotal comes to {amount}, not below {limit}, the largest amount "
+                "propgen writes"
+            ),
+            priced.subtotal,
+        ),
+        (
+            N_(
+                "the optional items come to {amount}, not below {limit}, the largest amount "
+                "propgen writes"
+            ),
+            priced.optional_total,
+        ),
+        (
+            N_("the total comes to {amount}, not below {limit}, the largest amount propgen writes"),
+            priced.total,
+        ),
     ):
         if amount >= MAX_AMOUNT:
             found.append(
                 Finding(
                     ("pricing", "items"),
-                    f"the {name} comes to {amount:,}, not below {limit}, the largest "
-                    "amount propgen writes",
-                    "check the quantities and unit prices",
+                    wording.format(amount=f"{amount:,}", limit=limit),
+                    N_("check the quantities and unit prices"),
                 )
             )
             break

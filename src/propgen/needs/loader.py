@@ -80,7 +80,11 @@ def read_needs(path: Path | str) -> Reading:
     # A placeholder in a number or date field: say that, not "not a valid decimal".
     marked_fields = {p.field for p in marked}
     problems = [p for p in schema if p.field not in marked_fields] + marked
-    problems += [located(f.path, f.message, f.hint) for f in cross_field(parts)]
+    problems += [
+        located(f.path, f.message, f.hint)
+        for f in cross_field(parts)
+        if dotted(f.path) not in marked_fields
+    ]
     problems.sort(key=lambda p: p.line or 0)
     record = whole or NeedsRecord.model_construct(**{n: parts[n] for n in complete})
     return Reading(

@@ -37,6 +37,11 @@ _BIDI_CONTROLS = frozenset(
 )
 _SEPARATORS = {"\u2028": "line separator", "\u2029": "paragraph separator"}
 _ANNOTATIONS = frozenset("\ufff9\ufffa\ufffb")
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern)."""
+MAX_COMBINING_RUN = 4
+"""The most combining marks in a row: enough for any script's stacked accents and
+tone marks, not for marks drawn across the page ("Z" + 499 × U+0301)."""
 MAX_ITEMS = 1000
 """The most entries any list in a record may have (line items, modules, points ...)."""
 
@@ -58,6 +63,8 @@ def _classify(ch: str) -> str:
         return f"{_SEPARATORS[ch]}; use an ordinary line break"
     if ch in _ANNOTATIONS:
         return "interlinear annotation control"
+    if 0xE0000 <= code <= 0xE007F:
+        return "tag character: hidden in Word, absent from the PDF"
     if code == 0xFFFD:
         return "replacement character: the text was damaged before it reached propgen"
     category = unicodedata.category(ch)
@@ -108,9 +115,60 @@ def _characters(multiline: bool) -> Callable[[object], object]:
             bad = forbidden_character(text, multiline=True)
             if bad:
                 raise ValueError(f"contains {bad}, which a document cannot hold")
+            if text and not any(_visible(ch) for ch in text):
+                raise ValueError(
+                    "has no visible character (only spaces, zero-width or blank characters)"
+                )
+            run = _combining_run(text)
+            if run:
+                raise ValueError(run)
         return value
 
     return check
+
+
+def _visible(ch: str) -> bool:
+    """Whether ``ch`` draws something: not a space, a format character (U+200B,
+    U+2060, U+FEFF ...) or a blank letter (U+3164, U+2800 ...)."""
+    return not (ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) == "Cf")
+
+
+def _combining_run(text: str) -> str:
+    """Describe a run of more than :data:`MAX_COMBINING_RUN` combining marks, if any."""
+    run = 0
+    for index, ch in enumerate(text):
+        run = run + 1 if unicodedata.combining(ch) or unicodedata.category(ch) == "Me" else 0
+        if run > MAX_COMBINING_RUN:
+            return (
+                f"has more than {MAX_COMBINING_RUN} combining marks in a row at character "
+                f"{index + 1}; they would be drawn over the text around them"
+            )
+    return ""
+
+
+_LOOK_ALIKE_SCRIPTS = frozenset(
+    {"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC", "FULLWIDTH", "MATHEMATICAL"}
+)
+
+
+def _one_script(value: str) -> str:
+    """A reference whose letters mix Latin with a look-alike script (a Cyrillic Р in
+    "PG-…") names files that look like another deal's; refuse it. Han, kana and
+    Hangul mix freely with Latin, as Chinese and Japanese references do."""
+
+    def script(ch: str) -> str:
+        return unicodedata.name(ch, "?").split()[0]
+
+    letters = [ch for ch in value if unicodedata.category(ch).startswith("L")]
+    mixed = sorted({script(ch) for ch in letters} & _LOOK_ALIKE_SCRIPTS)
+    if len(mixed) > 1:
+        odd = next(ch for ch in letters if script(ch) in mixed and script(ch) != "LATIN")
+        raise ValueError(
+            f"mixes {' and '.join(s.title() for s in mixed)} letters "
+            f"({odd!r} is U+{ord(odd):04X} {unicodedata.name(odd, '')}), so its files would "
+            "look like another deal's"
+        )
+    return value
 
 
 def _check_line(value: str) -> str:
@@ -264,6 +322,7 @@ class DocumentInfo(Model):
         Field(min_length=1, max_length=80),
         BeforeValidator(_characters(multiline=False)),
         AfterValidator(_check_line),
+        AfterValidator(_one_script),
     ]
     date: Date
     valid_until: Date

@@ -1,0 +1,207 @@
+"""Messages in Chinese and English from a real gettext catalogue; approvals that
+explain themselves; enumerated terms declared by the library."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import Result
+from propgen.i18n import catalogue, translate_text
+from support import ROOT
+
+Run = Callable[..., Result]
+SAAS_SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+PLACEHOLDER = re.compile(r"\{(\w+)")
+
+
+def extracted() -> set[str]:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from messages import extracted as extract  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    found: set[str] = set(extract())
+    return found
+
+
+def test_both_catalogues_are_complete() -> None:
+    """English is the source language: every message is its own msgid. Chinese
+    translates every one, with the same placeholders."""
+    messages = extracted()
+    assert len(messages) > 100
+    chinese = catalogue("zh-CN")
+    missing = sorted(m for m in messages if not chinese.get(m))
+    assert not missing, f"untranslated: {missing[:10]}"
+    for msgid in messages:
+        assert set(PLACEHOLDER.findall(msgid)) == set(PLACEHOLDER.findall(chinese[msgid])), msgid
+    assert catalogue("en-US") == {}
+    stale = sorted(set(chinese) - messages)
+    assert not stale, f"in the catalogue but no longer used: {stale[:10]}"
+    tool = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "messages.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert tool.returncode == 0, tool.stdout + tool.stderr
+
+
+def test_a_message_is_translated_with_its_values() -> None:
+    text = "payment_schedule percents add up to 90, not 100"
+    assert translate_text(text, "zh-CN") == "付款安排各期比例合计为 90，而非 100"
+    assert translate_text(text, "en-US") == text
+    nested = "Input should be a valid decimal (got '13%')"
+    assert translate_text(nested, "zh-CN") == "应为有效的数字（实际为 '13%'）"
+    assert translate_text("no entry for this one", "zh-CN") == "no entry for this one"
+
+
+def test_check_speaks_the_records_language(run: Run) -> None:
+    result = run("check", ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml")
+    assert result.code == 0, result.err
+    assert "：通过 —— PG-2026-0157" in result.out
+    assert "小计 ¥1,407,200.00" in result.out and "合计 ¥1,542,431.92" in result.out
+    assert "需经 general-counsel 批准" in result.out
+    english = run("check", ROOT / "tests" / "fixtures" / "northwind-saas.en.yaml")
+    assert ": ok — " in english.out and "subtotal $" in english.out
+
+
+def test_errors_follow_lang(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "deal.yaml"
+    path.write_text(
+        SAAS_SAMPLE.read_text(encoding="utf-8").replace(
+            'unit_price: "38.00"', 'unit_price: "¥6,500"'
+        )
+    )
+    result = run("--lang", "zh-CN", "check", path)
+    assert result.code == 2
+    assert "错误：" in result.err and "应为有效的数字（实际为 '¥6,500'）" in result.err
+    assert "请写为 '6500'：只用数字和小数点，不带货币符号和千位分隔符" in result.err
+    assert "Error" not in result.err
+
+
+def test_lang_comes_from_the_environment(tmp_path: Path) -> None:
+    env = {"LANG": "zh_CN.UTF-8", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "propgen", "render", str(tmp_path / "none.yaml")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stderr.startswith("错误："), done.stderr
+
+
+# --- enumerated terms --------------------------------------------------------
+
+
+def test_an_sla_tier_the_library_does_not_offer_is_refused(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "deal.yaml"
+    text = SAAS_SAMPLE.read_text(encoding="utf-8")
+    path.write_text(text.replace("  term_months: 12\n", "  term_months: 12\n  sla: gold\n"))
+    result = run("check", path)
+    assert result.code == 2
+    assert (
+        "terms.sla: 'gold' is not offered by the library; choose from standard, premium, "
+        "enterprise" in result.err
+    )
+    path.write_text(text.replace("  term_months: 12\n", "  term_months: 12\n  sla: premum\n"))
+    assert "did you mean 'premium'?" in run("check", path).err
+
+
+# --- approvals ---------------------------------------------------------------
+
+
+def deal_with(tmp_path: Path, change: Callable[[dict], None]) -> Path:  # type: ignore[type-arg]
+    data = yaml.safe_load(SAAS_SAMPLE.read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "deal.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_check_prints_the_entry_that_clears_each_deviation(run: Run, tmp_path: Path) -> None:
+    def discount(data: dict) -> None:  # type: ignore[type-arg]
+        data["pricing"]["discount_pct"] = "12"
+
+    path = deal_with(tmp_path, discount)
+    result = run("check", path)
+    assert result.code == 0, result.err
+    assert "deviation: deal discount 12% is above the limit of 10% — NEEDS APPROVAL by " in (
+        result.out
+    )
+    entry = "- {what: deal-discount, role: sales-director, who: <name>, date: <YYYY-MM-DD>}"
+    assert f"to approve, add under approvals: {entry}" in result.out
+    strict = run("check", "--strict", path)
+    assert strict.code == 3 and "1 deviation(s) still need approval" in strict.err
+
+    def approved(data: dict) -> None:  # type: ignore[type-arg]
+        discount(data)
+        data["approvals"] = [
+            {"what": "deal-discount", "role": "sales-director", "who": "Ann", "date": "2027-01-05"}
+        ]
+
+    path = deal_with(tmp_path, approved)
+    result = run("check", "--strict", path)
+    assert result.code == 0, result.err
+    assert "approved by Ann (2027-01-05)" in result.out
+
+
+@pytest.mark.parametrize(
+    ("approval", "expected"),
+    [
+        (
+            {"what": "deal-discont", "role": "sales-director"},
+            "approvals[0].what: 'deal-discont' matches no deviation of this deal — "
+            "did you mean 'deal-discount'?",
+        ),
+        (
+            {"what": "deal-discount", "role": "general-counsel"},
+            "approvals[0].role: deal-discount needs approval by sales-director, "
+            "not general-counsel",
+        ),
+        (
+            {"what": "deal-discount", "role": "sales-directer"},
+            "approvals[0].role: 'sales-directer' is not a role of the approval policy",
+        ),
+        (
+            {"what": "deal-discount", "role": "sales-director", "date": "2027-03-01"},
+            "approvals[0].date: approval dated 2027-03-01, after the document date 2027-01-11",
+        ),
+    ],
+)
+def test_an_approval_that_clears_nothing_is_an_error(
+    run: Run, tmp_path: Path, approval: dict[str, str], expected: str
+) -> None:
+    def change(data: dict) -> None:  # type: ignore[type-arg]
+        data["pricing"]["discount_pct"] = "12"
+        data["approvals"] = [{"who": "Ann", "date": "2027-01-05", **approval}]
+
+    result = run("check", deal_with(tmp_path, change))
+    assert result.code == 2
+    assert expected in result.err
+
+
+def test_a_misspelt_role_fails_library_check(run: Run, tmp_path: Path) -> None:
+    import shutil
+
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", lib / "templates")
+    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    policy = lib / "snippets" / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            "deal_discount_pct: {max: 10, approval: sales-director}",
+            "deal_discount_pct: {max: 10, approval: sales-directr}",
+        ),
+        encoding="utf-8",
+    )
+    result = run("library", "check", "--library", lib)
+    assert result.code == 2
+    assert "role 'sales-directr' is not declared under roles" in result.err
