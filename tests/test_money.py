@@ -198,9 +198,11 @@ def test_three_decimal_currencies(run: Run, tmp_path: Path) -> None:
     assert english_amount(D("1.235"), "KWD") == "One and 235/1000 Kuwaiti dinars"
     with pytest.raises(ValueError, match="at most two"):
         chinese_capital_amount(D("1.235"), "KWD")
-    result = run("check", record(tmp_path, unit_price="1.235", locale="zh-CN", currency="KWD"))
+    path = record(tmp_path, unit_price="1.235", locale="zh-CN", currency="KWD")
+    result = run("--lang", "en-US", "check", path)
     assert result.code == 2
     assert "document.currency: KWD has 3 decimal places" in result.err
+    assert "document.currency: KWD 有 3 位小数" in run("check", path).err  # the record's language
     assert run("check", record(tmp_path, unit_price="1.235", currency="KWD")).code == 0
 
 

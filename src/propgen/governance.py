@@ -143,13 +143,22 @@ def _figure(value: Decimal | int) -> str:
 
 
 def approval_problems(
-    record: NeedsRecord, deviations: Sequence[Deviation], policy: PolicyFile
+    record: NeedsRecord,
+    deviations: Sequence[Deviation],
+    policy: PolicyFile,
+    *,
+    clauses_planned: bool = True,
 ) -> list[tuple[tuple[str | int, ...], str, str]]:
     """Approvals that clear nothing: matching no deviation, naming the wrong or an
-    undeclared role, or dated after the document. Each as (field path, message, hint)."""
+    undeclared role, or dated after the document. Each as (field path, message, hint).
+
+    ``clauses_planned`` False (``--only proposal``): clause approvals cannot be
+    matched, as no clause was planned, and are not judged."""
     found: list[tuple[tuple[str | int, ...], str, str]] = []
     needed = {d.subject: d for d in deviations}
     for index, approval in enumerate(record.approvals):
+        if not clauses_planned and approval.what.startswith("clause:"):
+            continue
         at = ("approvals", index)
         if policy.roles and approval.role not in policy.roles:
             close = difflib.get_close_matches(approval.role, list(policy.roles), n=1)

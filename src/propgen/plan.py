@@ -133,7 +133,9 @@ def plan_documents(
         if "document" in present:
             problems += [
                 needs.problem(path, message, hint)
-                for path, message, hint in approval_problems(record, deviations, library.policy)
+                for path, message, hint in approval_problems(
+                    record, deviations, library.policy, clauses_planned="contract" in produce
+                )
             ]
     if problems:
         raise NeedsError(problems=problems + refused)
