@@ -28,7 +28,6 @@ from typing import Any
 
 LOCALE_DIR = Path(__file__).parent / "messages"
 DOMAIN = "propgen"
-LANGUAGES = ("en-US", "zh-CN")
 
 Translate = Callable[[str], str]
 
