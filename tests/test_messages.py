@@ -205,3 +205,33 @@ def test_a_misspelt_role_fails_library_check(run: Run, tmp_path: Path) -> None:
     result = run("library", "check", "--library", lib)
     assert result.code == 2
     assert "role 'sales-directr' is not declared under roles" in result.err
+
+
+# --- presales text -----------------------------------------------------------
+
+
+def test_presales_text_is_evaluated_in_the_library_sandbox(run: Run, tmp_path: Path) -> None:
+    def change(data: dict) -> None:  # type: ignore[type-arg]
+        data["customer"]["name"] = "Fernhill {{ 7 * 7 }}"  # a value: stays literal
+        data["sections"] = [
+            {
+                "id": "notes",
+                "after": "executive-summary",
+                "title": "Notes",
+                "text": "For {{ customer.name }}: {{ pricing.total | money }} in all.",
+            }
+        ]
+
+    out = tmp_path / "out"
+    result = run("render", deal_with(tmp_path, change), "-o", out, "--format", "html")
+    assert result.code == 0, result.err
+    page = next(out.glob("*-proposal.html")).read_text(encoding="utf-8")
+    assert "For Fernhill {{ 7 * 7 }}: $" in page and "in all." in page
+    assert "{{ customer.name }}" not in page and "49" not in page.split("For Fernhill")[1][:20]
+
+    def unknown(data: dict) -> None:  # type: ignore[type-arg]
+        data["sections"] = [{"id": "solution", "text": "Hello {{ customer.nam }}"}]
+
+    result = run("check", deal_with(tmp_path, unknown))
+    assert result.code == 2
+    assert "deal.yaml:" in result.err and "nam" in result.err and "Traceback" not in result.err

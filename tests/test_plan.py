@@ -53,11 +53,11 @@ def test_manifest_order_without_overrides(plan_with: Callable[..., Plan], librar
     assert ids(plan_with(lambda d: None)) == library.industry("saas").value.proposal.sections
 
 
-def test_replace_text_is_literal_not_a_template(plan_with: Callable[..., Plan]) -> None:
+def test_replace_text_is_a_template_like_library_text(plan_with: Callable[..., Plan]) -> None:
     plan = plan_with(sections({"id": "solution", "text": "Hello {{ customer.name }}"}))
     solution = next(s for s in plan.proposal if s.id == "solution")
-    assert solution.source == "Hello {{ customer.name }}" and not solution.templated
-    assert solution.origin == "override"
+    assert solution.source == "Hello {{ customer.name }}" and solution.templated
+    assert solution.origin == "override" and solution.file.endswith("needs.yaml")
 
 
 def test_add_after_and_before(plan_with: Callable[..., Plan]) -> None:

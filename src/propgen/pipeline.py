@@ -202,7 +202,7 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
             entry.update(position=text.position, status=text.status)
         if text.variant:
             entry["variant"] = text.variant
-        if text.file:
+        if text.file and text.origin == "library":
             entry["file"] = Path(text.file).relative_to(root).as_posix()
         return entry
 

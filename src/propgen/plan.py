@@ -233,8 +233,11 @@ def _plan_proposal(
     removed: set[str] = set()
     for index, override in enumerate(needs.record.sections):
         where = ("sections", index)
+        # Presales text is staff-written, like library text: a template in the same
+        # sandbox, located in the needs file for its errors.
+        at = (str(needs.path), needs.source.line_of((*where, "text")))
         try:
-            order = _apply_override(order, override, loaded, library, manifest, locale, removed)
+            order = _apply_override(order, override, loaded, library, manifest, locale, removed, at)
         except _OverrideProblem as err:
             problems.append(needs.problem((*where, err.field), err.message, err.hint))
     return tuple(order)
@@ -255,6 +258,7 @@ def _apply_override(
     manifest: Manifest,
     locale: str,
     removed: set[str],
+    at: tuple[str, int | None],
 ) -> list[PlannedText]:
     ids = [s.id for s in order]
     for anchor_field in ("after", "before"):
@@ -309,9 +313,9 @@ def _apply_override(
                 id=change.id,
                 title=change.title,
                 source=change.text,
-                templated=False,
-                file="",
-                line=None,
+                templated=True,
+                file=at[0],
+                line=at[1],
                 version="",
                 origin="added",
             )
@@ -343,7 +347,7 @@ def _apply_override(
         updated = _section_text(loaded[change.id], locale, change.variant)
     if change.text is not None:
         updated = replace(
-            updated, source=change.text, templated=False, origin="override", file="", line=None
+            updated, source=change.text, templated=True, origin="override", file=at[0], line=at[1]
         )
     if change.title:
         updated = replace(updated, title=change.title, origin="override")
