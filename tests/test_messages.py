@@ -235,3 +235,22 @@ def test_presales_text_is_evaluated_in_the_library_sandbox(run: Run, tmp_path: P
     result = run("check", deal_with(tmp_path, unknown))
     assert result.code == 2
     assert "deal.yaml:" in result.err and "nam" in result.err and "Traceback" not in result.err
+
+
+# --- the catalogue -----------------------------------------------------------
+
+
+def test_library_show_lists_what_presales_and_legal_need(run: Run) -> None:
+    result = run("library", "show", "saas", "--locale", "en-US")
+    assert result.code == 0, result.err
+    out = result.out
+    assert "saas [en-US]: Software as a Service" in out
+    assert re.search(r"case-studies +Customer results +\(variants brief; owner ", out)
+    assert re.search(r"acceptance +Acceptance +\(locked; owner presales@example.com\)", out)
+    assert re.search(r"fallback-1 +needs general-counsel", out)
+    assert "terms.sla: standard (Standard), premium (Premium), enterprise (Enterprise)" in out
+    assert re.search(r"deal-discount +sales-director +pricing.discount_pct above 10", out)
+    assert re.search(r"clause:limitation-of-liability +general-counsel", out)
+    assert run("library", "show", "mining").code == 2
+    both = run("library", "show", "retail").out
+    assert "retail [en-US]" in both and "retail [zh-CN]: 零售" in both

@@ -506,6 +506,68 @@ def library() -> None:
     """Work on a library (legal's clauses, industry templates)."""
 
 
+@library.command("show")
+@click.argument("industry_ids", nargs=-1)
+@click.option("--locale", type=click.Choice(LOCALES), help="Only this locale.")
+@library_option
+def library_show(
+    industry_ids: tuple[str, ...], locale: str | None, library_dir: Path | None
+) -> None:
+    """The catalogue: per industry and locale, sections (variants, locked, owner),
+    clauses (positions, approval roles), SLA tiers and the approval keys check expects."""
+    from propgen.catalogue import industry_catalogue
+
+    library = _library(library_dir)
+    known = library.industry_ids()
+    for industry_id in industry_ids or known:
+        if industry_id not in known:
+            raise InvalidInput(
+                problems=[
+                    Problem(
+                        message=f"unknown industry {industry_id!r}",
+                        field="INDUSTRY",
+                        hint=f"choose from {', '.join(known)}",
+                    )
+                ]
+            )
+        manifest = library.industry(industry_id).value
+        for loc in [locale] if locale else manifest.locales:
+            if loc not in manifest.locales:
+                continue
+            _print_catalogue(industry_catalogue(library, industry_id, loc))
+
+
+def _print_catalogue(cat: Any) -> None:
+    t = _t
+    _echo(f"{cat.id} [{cat.locale}]: {cat.title}")
+    _echo(t("  sections (sections[].id; variant: …):"))
+    for s in cat.sections:
+        flags = [t("locked") if s.locked else "", t("owner {owner}").format(owner=s.owner)]
+        if s.variants:
+            flags.insert(0, t("variants {names}").format(names=", ".join(s.variants)))
+        _echo(f"    {s.id:<24} {s.title}  ({'; '.join(f for f in flags if f)})")
+    if cat.clauses:
+        _echo(t("  clauses (clauses: {id: position}):"))
+        for c in cat.clauses:
+            state = [
+                c.status,
+                t("locked") if c.locked else "",
+                t("owner {owner}").format(owner=c.owner),
+            ]
+            _echo(f"    {c.id:<24} {c.title}  ({'; '.join(f for f in state if f)})")
+            for p in c.positions:
+                needs = t("needs {role}").format(role=p.role) if p.role else t("no approval")
+                summary = f" — {p.summary}" if p.summary else ""
+                _echo(f"      {p.id:<14} {needs}{summary}")
+    for term, values in cat.choices.items():
+        listed = ", ".join(f"{value} ({title})" for value, title in values)
+        _echo(t("  {term}: {values}").format(term=term, values=listed))
+    if cat.approval_keys:
+        _echo(t("  approvals[].what keys (what / role / when):"))
+        for key, role, when in cat.approval_keys:
+            _echo(f"    {key:<36} {role:<18} {when}")
+
+
 @library.command("check")
 @library_option
 def library_check(library_dir: Path | None) -> None:
