@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, assert_never
 
 from jinja2 import Environment
 
-from propgen import blocks as structured
+from propgen import blocks
 from propgen.context import Seller, label_function, template_context, template_filters
 from propgen.document import (
     Block,
@@ -29,6 +29,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter
 from propgen.locales import is_chinese
 from propgen.markdown import parse_markdown
@@ -115,27 +116,31 @@ class _Assembler:
             self.env, text.when, self.context, file=text.file, line=None, field=f"{text.id}.when"
         )
 
-    def structured(self, name: str) -> list[Block]:
+    def structured(self, name: StructuredBlock) -> list[Block]:
+        """The blocks a library section asks for by name (``blocks:``)."""
         pricing, record, fmt, label = self.inputs.pricing, self.record, self.fmt, self.label
         built: Block | list[Block] | None
-        if name == "pricing-table":
-            built = structured.pricing_table(pricing, fmt, label)
-        elif name == "amount-in-words":
-            built = structured.amount_in_words(pricing, fmt, label)
-        elif name == "payment-schedule":
-            built = (
-                structured.payment_schedule(pricing, fmt, label) if pricing.instalments else None
-            )
-        elif name == "milestones-table":
-            built = structured.milestones_table(record, fmt, label)
-        elif name == "modules-table":
-            built = structured.modules_table(record, label)
-        elif name == "contacts-table":
-            built = structured.contacts_table(record, label)
-        else:  # "signature"
-            built = structured.signature_block(
-                record.customer.legal, self.inputs.seller.legal_name, label, self.fmt.is_chinese
-            )
+        match name:
+            case "pricing-table":
+                built = blocks.pricing_table(pricing, fmt, label)
+            case "amount-in-words":
+                built = blocks.amount_in_words(pricing, fmt, label)
+            case "payment-schedule":
+                built = (
+                    blocks.payment_schedule(pricing, fmt, label) if pricing.instalments else None
+                )
+            case "milestones-table":
+                built = blocks.milestones_table(record, fmt, label)
+            case "modules-table":
+                built = blocks.modules_table(record, label)
+            case "contacts-table":
+                built = blocks.contacts_table(record, label)
+            case "signature":
+                built = blocks.signature_block(
+                    record.customer.legal, self.inputs.seller.legal_name, label, fmt.is_chinese
+                )
+            case _:
+                assert_never(name)
         if built is None:
             return []
         return built if isinstance(built, list) else [built]
@@ -294,7 +299,7 @@ def assemble_contract(inputs: Inputs) -> Document:
             "signatures",
             (
                 Paragraph((Text(label("signature_intro")),)),
-                structured.signature_block(
+                blocks.signature_block(
                     record.customer.legal, inputs.seller.legal_name, label, chinese
                 ),
             ),
@@ -346,10 +351,10 @@ def _parties(asm: _Assembler) -> list[Block]:
             seller.representative,
         ),
     ):
-        rows.append(structured._row(label(role), name, style="subtotal"))
+        rows.append(blocks.row(label(role), name, style="subtotal"))
         for key, value in (("registration_id", reg), ("address", address), ("representative", rep)):
             if value:
-                rows.append(structured._row(label(key), value))
+                rows.append(blocks.row(label(key), value))
     return [
         Paragraph((Text(label("party_intro")),)),
         Table(
@@ -391,14 +396,14 @@ def _check_subclause_references(references: list[_SubclauseReference], body: lis
         raise LibraryError(problems=list(dict.fromkeys(problems)))
 
 
-def _number_subclauses(blocks: tuple[Block, ...], clause: int) -> tuple[Block, ...]:
+def _number_subclauses(content: tuple[Block, ...], clause: int) -> tuple[Block, ...]:
     """Number each top-level paragraph ``N.k`` when a clause has more than one."""
-    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    paragraphs = [b for b in content if isinstance(b, Paragraph)]
     if len(paragraphs) < 2:
-        return blocks
+        return content
     out: list[Block] = []
     k = 0
-    for block in blocks:
+    for block in content:
         if isinstance(block, Paragraph):
             k += 1
             out.append(Paragraph(block.inlines, style=block.style, number=f"{clause}.{k}"))

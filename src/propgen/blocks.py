@@ -33,7 +33,7 @@ def _cell(text: str) -> Cell:
     return Cell((Text(text),) if text else ())
 
 
-def _row(*texts: str, style: str = "body") -> Row:
+def row(*texts: str, style: str = "body") -> Row:
     return Row(tuple(_cell(t) for t in texts), style=style)  # type: ignore[arg-type]
 
 
@@ -85,7 +85,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     ]
 
     def total_row(text: str, amount: str, style: str = "body") -> Row:
-        return _row(text, *[""] * (len(columns) - 2), amount, style=style)
+        return row(text, *[""] * (len(columns) - 2), amount, style=style)
 
     footer = [total_row(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
     if pricing.discount:
@@ -102,7 +102,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
         )
     footer.append(total_row(label("total"), fmt.money(pricing.total), "total"))
     return Table(
-        header=_row(*header),
+        header=row(*header),
         rows=tuple(rows),
         footer=tuple(footer),
         align=tuple(align),
@@ -125,13 +125,13 @@ def amount_in_words(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> li
 
 def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
     rows = tuple(
-        _row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
+        row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
         for step in pricing.instalments
     )
     return Table(
-        header=_row(label("milestone"), label("percent"), label("amount")),
+        header=row(label("milestone"), label("percent"), label("amount")),
         rows=rows,
-        footer=(_row(label("total"), "100%", fmt.money(pricing.total), style="total"),),
+        footer=(row(label("total"), "100%", fmt.money(pricing.total), style="total"),),
         align=("left", "right", "right"),
         widths=(60, 15, 25),
         role="schedule",
@@ -146,10 +146,10 @@ def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table
     rows = []
     for m in milestones:
         when = fmt.date(m.date) if m.date else (fmt.number(m.week) if m.week is not None else "")
-        rows.append(_row(m.name, when, m.description or ""))
+        rows.append(row(m.name, when, m.description or ""))
     heading = label("target_date") if has_date else label("week")
     return Table(
-        header=_row(label("phase"), heading, label("description")),
+        header=row(label("phase"), heading, label("description")),
         rows=tuple(rows),
         align=("left", "right", "left"),
         widths=(40, 15, 45),
@@ -161,8 +161,8 @@ def modules_table(record: NeedsRecord, label: Label) -> Table | None:
     if not modules:
         return None
     return Table(
-        header=_row(label("module"), label("description")),
-        rows=tuple(_row(m.name, m.description or "") for m in modules),
+        header=row(label("module"), label("description")),
+        rows=tuple(row(m.name, m.description or "") for m in modules),
         align=("left", "left"),
         widths=(30, 70),
     )
@@ -180,8 +180,8 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
             widths=(22, 28, 32, 18),
         )
     return Table(
-        header=_row(label("name"), label("title"), label("email")),
-        rows=tuple(_row(c.name, c.title or "", c.email or "") for c in contacts),
+        header=row(label("name"), label("title"), label("email")),
+        rows=tuple(row(c.name, c.title or "", c.email or "") for c in contacts),
         align=("left", "left", "left"),
         widths=(30, 35, 35),
     )

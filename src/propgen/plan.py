@@ -16,7 +16,7 @@ from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
 from propgen.governance import Deviation, approval_problems, find_deviations
 from propgen.i18n import N_
-from propgen.library.models import ClauseFile, Manifest, SectionFile
+from propgen.library.models import ClauseFile, Manifest, SectionFile, StructuredBlock
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
 from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
@@ -38,7 +38,7 @@ class PlannedText:
     position: str = ""
     """For clauses: the position used (``standard``, ``fallback-1``)."""
     variant: str = ""
-    blocks: tuple[str, ...] = ()
+    blocks: tuple[StructuredBlock, ...] = ()
     when: str | None = None
     status: str = "approved"
 

@@ -1,0 +1,60 @@
+"""Structured blocks: one list (``library.models.StructuredBlock``); the library
+docs, the validator and assembly agree with it, and each name builds its block."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import get_args
+
+import pytest
+import yaml
+
+from propgen.document import Paragraph, Section, SignatureBlock, Table
+from propgen.errors import LibraryError
+from propgen.library import Library
+from propgen.library.models import StructuredBlock
+from propgen.pipeline import check
+from support import ROOT
+
+NAMES = get_args(StructuredBlock)
+SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+
+
+def _library_with_blocks(tmp_path: Path, names: list[str]) -> Library:
+    root = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "snippets", root / "snippets")
+    path = root / "snippets" / "sections" / "next-steps.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["blocks"] = names
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return Library(root)
+
+
+def test_the_library_docs_list_exactly_the_block_names() -> None:
+    text = (ROOT / "docs" / "library.md").read_text(encoding="utf-8")
+    listed = text[text.index("`pricing-table`, `amount-in-words`") :].split(".", 1)[0]
+    assert tuple(re.findall(r"`([a-z-]+)`", listed)) == NAMES
+
+
+def test_every_block_name_builds_its_block(tmp_path: Path) -> None:
+    library = _library_with_blocks(tmp_path, list(NAMES))
+    proposal = check(SAMPLE, library=library).documents["proposal"]
+    [section] = [
+        b for b in proposal.blocks if isinstance(b, Section) and b.source_id == "next-steps"
+    ]
+    built = [b for b in section.blocks[1:] if not isinstance(b, Paragraph) or b.style == "amount"]
+    kinds = [type(b).__name__ for b in built][-len(NAMES) :]
+    # pricing, amount in words, schedule, milestones, modules, contacts, signature
+    assert kinds == ["Table", "Paragraph", "Table", "Table", "Table", "Table", "SignatureBlock"]
+    tables = [b for b in built if isinstance(b, Table)]
+    assert [t.role for t in tables][:2] == ["pricing", "schedule"]
+    assert isinstance(built[-1], SignatureBlock)
+
+
+def test_an_unknown_block_name_is_a_library_error(tmp_path: Path) -> None:
+    library = _library_with_blocks(tmp_path, ["pricing-tabel"])
+    with pytest.raises(LibraryError, match="blocks"):
+        check(SAMPLE, library=library)
