@@ -174,8 +174,8 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
         return None
     if any(c.phone for c in contacts):
         return Table(
-            header=_row(label("name"), label("title"), label("email"), label("phone")),
-            rows=tuple(_row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
+            header=row(label("name"), label("title"), label("email"), label("phone")),
+            rows=tuple(row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
             align=("left", "left", "left", "left"),
             widths=(22, 28, 32, 18),
         )
