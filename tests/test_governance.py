@@ -106,19 +106,24 @@ def test_position_without_a_role_takes_the_policy_fallback_role(
     assert _only(plan_with(_position("fallback-2")), "fallback").approval == "deal-desk"
 
 
-def test_approval_by_the_wrong_role_does_not_count(plan_with: Callable[..., Plan]) -> None:
+def test_approval_by_the_wrong_role_is_refused(plan_with: Callable[..., Plan]) -> None:
     subject = "clause:limitation-of-liability"
-    wrong = plan_with(_both(_position("fallback-1"), _approve(subject, "deal-desk")))
-    assert not _only(wrong, "fallback").approved
+    with pytest.raises(NeedsError) as err:
+        plan_with(_both(_position("fallback-1"), _approve(subject, "deal-desk")))
+    assert (
+        "approvals[0].role: clause:limitation-of-liability needs approval by "
+        "general-counsel, not deal-desk"
+    ) in str(err.value)
     right = plan_with(_both(_position("fallback-1"), _approve(subject, "general-counsel")))
     deviation = _only(right, "fallback")
     assert deviation.approved and deviation.approved_by is not None
     assert deviation.approved_by.who == "R. Kim"
 
 
-def test_wrong_subject_does_not_count(plan_with: Callable[..., Plan]) -> None:
-    plan = plan_with(_both(_position("fallback-1"), _approve("clause:other", "general-counsel")))
-    assert not _only(plan, "fallback").approved
+def test_approval_of_something_else_is_refused(plan_with: Callable[..., Plan]) -> None:
+    with pytest.raises(NeedsError) as err:
+        plan_with(_both(_position("fallback-1"), _approve("clause:other", "general-counsel")))
+    assert "approvals[0].what: 'clause:other' matches no deviation of this deal" in str(err.value)
 
 
 def _deal_discount(value: str) -> Edit:
