@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, assert_never, get_args
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -11,7 +11,8 @@ if TYPE_CHECKING:
     from propgen.render.pdf_profile import PdfOptions
 
 Format = Literal["docx", "pdf", "html"]
-FORMATS: tuple[Format, ...] = ("docx", "pdf", "html")
+"""The output formats: the one list (``--format`` and every dispatch read it)."""
+FORMATS: tuple[Format, ...] = get_args(Format)
 
 
 def render_document(
@@ -24,18 +25,22 @@ def render_document(
     Args:
         pdf: the PDF profile and its embedded files (PDF only; default standard).
     """
-    if fmt == "docx":
-        from propgen.render.docx import render_docx
+    match fmt:
+        case "docx":
+            from propgen.render.docx import render_docx
 
-        return render_docx(document, theme_dir)
-    if fmt == "pdf":
-        from propgen.guard import release_memory
-        from propgen.render.pdf import render_pdf
+            return render_docx(document, theme_dir)
+        case "pdf":
+            from propgen.guard import release_memory
+            from propgen.render.pdf import render_pdf
 
-        try:
-            return render_pdf(document, theme_dir, pdf)
-        finally:
-            release_memory()
-    from propgen.render.html import render_html
+            try:
+                return render_pdf(document, theme_dir, pdf)
+            finally:
+                release_memory()
+        case "html":
+            from propgen.render.html import render_html
 
-    return render_html(document, theme_dir).encode()
+            return render_html(document, theme_dir).encode()
+        case _:
+            assert_never(fmt)
