@@ -352,11 +352,9 @@ def _translated(text: str, language: str) -> str:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the needs record (for editor autocompletion)."""
-    from propgen.needs.models import NeedsRecord
+    from propgen.needs.schema import needs_schema
 
-    _echo(
-        json.dumps(NeedsRecord.model_json_schema(mode="validation"), indent=2, ensure_ascii=False)
-    )
+    _echo(json.dumps(needs_schema(), indent=2, ensure_ascii=False))
 
 
 @cli.command()

@@ -1,0 +1,348 @@
+# ruff: noqa: E501 - a table of one-line descriptions
+"""The JSON Schema of the needs record, with a description and an example for every
+field, so an editor with YAML + JSON Schema support completes and explains them.
+
+The words live here, beside the models rather than inside them, keyed
+``Model.field``; ``tests/needs/test_schema.py`` fails when a field has none. Fields
+marked *internal* are kept for the rep's own use and printed in no document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FIELDS: dict[str, tuple[str, object]] = {
+    # --- the record --------------------------------------------------------------
+    "NeedsRecord.document": (
+        "What the documents are: reference, dates, language, currency.",
+        {
+            "reference": "PG-2026-0142",
+            "date": "2026-11-27",
+            "valid_until": "2026-12-27",
+            "locale": "en-US",
+            "currency": "USD",
+            "industry": "saas",
+        },
+    ),
+    "NeedsRecord.seller": (
+        "The selling side of this deal: the rep named on the cover.",
+        {"rep": {"name": "Jordan Hayes"}},
+    ),
+    "NeedsRecord.customer": (
+        "The customer: names, address, registration and contacts.",
+        {"name": "ACME", "legal_name": "ACME Corporation"},
+    ),
+    "NeedsRecord.discovery": (
+        "SPIN discovery answers, in the customer's words where possible; they build 'Our understanding'.",
+        {"situation": ["Orders are keyed in by hand."]},
+    ),
+    "NeedsRecord.solution": (
+        "What we will deliver: summary, modules, milestones.",
+        {"summary": "A cloud service desk for the dispatch team."},
+    ),
+    "NeedsRecord.pricing": (
+        "Line items, discounts, tax and the payment schedule; amounts are exact decimals.",
+        {"items": [{"name": "Subscription", "quantity": 10, "unit_price": "40.00"}]},
+    ),
+    "NeedsRecord.terms": (
+        "Commercial terms; omitted ones take the industry's defaults.",
+        {"term_months": 12, "payment_terms_days": 30},
+    ),
+    "NeedsRecord.sections": (
+        "Presales changes to the industry's proposal sections, applied in order (`propgen library show` lists them).",
+        [{"id": "case-studies", "variant": "brief"}],
+    ),
+    "NeedsRecord.clauses": (
+        "Legal positions chosen per clause id; anything but `standard` is a deviation needing approval.",
+        {"limitation-of-liability": "fallback-1"},
+    ),
+    "NeedsRecord.approvals": (
+        "Approvals given for this deal's deviations; `propgen check` prints the exact entry each needs.",
+        [
+            {
+                "what": "deal-discount",
+                "role": "sales-director",
+                "who": "Ann Lee",
+                "date": "2026-11-25",
+            }
+        ],
+    ),
+    # --- document ------------------------------------------------------------------
+    "DocumentInfo.reference": (
+        "Proposal / contract number, printed on every page and used in output file names.",
+        "PG-2026-0142",
+    ),
+    "DocumentInfo.date": (
+        "The document date (YYYY-MM-DD); approvals must not be dated after it.",
+        "2026-11-27",
+    ),
+    "DocumentInfo.valid_until": (
+        "The offer's last valid day (YYYY-MM-DD); not before `date`.",
+        "2026-12-27",
+    ),
+    "DocumentInfo.locale": ("Language and drafting conventions of the documents.", "en-US"),
+    "DocumentInfo.currency": (
+        "ISO 4217 code of every amount; decides the places amounts are rounded to.",
+        "USD",
+    ),
+    "DocumentInfo.industry": ("The industry template (`propgen industries` lists them).", "saas"),
+    "DocumentInfo.produce": ("Which documents to produce.", ["proposal", "contract"]),
+    "DocumentInfo.version": ("The document's version, printed in the footer.", "2"),
+    "DocumentInfo.title": (
+        "A title for the proposal cover instead of the default.",
+        "Service desk proposal",
+    ),
+    # --- people ----------------------------------------------------------------------
+    "Seller.rep": (
+        "The sales rep named on the cover and in the next steps.",
+        {"name": "Jordan Hayes", "email": "jordan.hayes@example.com"},
+    ),
+    "Person.name": ("Full name.", "Jordan Hayes"),
+    "Person.title": ("Job title.", "Account Executive"),
+    "Person.email": ("E-mail address.", "jordan.hayes@example.com"),
+    "Person.phone": ("Telephone number, as it should be printed.", "+1 415 555 0100"),
+    "Contact.name": ("Full name; printed in the proposal's contacts table.", "Megan Liu"),
+    "Contact.title": ("Job title; printed in the contacts table.", "Operations Manager"),
+    "Contact.email": (
+        "E-mail address; printed in the contacts table.",
+        "megan.liu@customer.example",
+    ),
+    "Contact.phone": ("Telephone number; printed in the contacts table.", "+1 503 555 0110"),
+    "Contact.role": (
+        "Internal: the contact's part in the buying decision, for the rep's own use; printed in no document.",
+        "decision_maker",
+    ),
+    # --- customer --------------------------------------------------------------------
+    "Customer.name": ("Short name used in running text.", "Fernhill"),
+    "Customer.legal_name": (
+        "Full legal name, used in the contract's parties block.",
+        "Fernhill Home Services LLC",
+    ),
+    "Customer.segment": ("The customer's business, in a few words.", "Residential HVAC services"),
+    "Customer.size": (
+        "The customer's size, as it should be printed.",
+        "140 employees, 2 locations",
+    ),
+    "Customer.address": (
+        "Registered address, printed in the contract.",
+        "100 Main Street, Springfield, IL 62701",
+    ),
+    "Customer.registration_id": (
+        "Company registration number; for zh-CN the 18-character 统一社会信用代码 with a valid check digit.",
+        "91310000MA1K000006",
+    ),
+    "Customer.representative": (
+        "Who signs for the customer (法定代表人 or authorised representative).",
+        "Alex Doe, Chief Operating Officer",
+    ),
+    "Customer.contacts": (
+        "The customer's people for this deal, listed in the proposal's next steps.",
+        [{"name": "Megan Liu", "title": "Operations Manager"}],
+    ),
+    "Customer.address_form": (
+        "How Chinese text addresses the customer (贵司, 贵行 …); the industry's default otherwise.",
+        "贵司",
+    ),
+    # --- discovery ---------------------------------------------------------------------
+    "Discovery.situation": (
+        "How the work is done today.",
+        ["Dispatchers schedule 60 technicians on a whiteboard."],
+    ),
+    "Discovery.problem": (
+        "What goes wrong because of it.",
+        ["Technicians arrive without the right parts."],
+    ),
+    "Discovery.implication": (
+        "What that costs the customer.",
+        ["One call in eight needs a second visit."],
+    ),
+    "Discovery.need_payoff": (
+        "What solving it would be worth.",
+        ["First-visit fix rate above 90%."],
+    ),
+    # --- solution -----------------------------------------------------------------------
+    "Solution.summary": (
+        "One paragraph: what we deliver and how it is rolled out.",
+        "A cloud service desk with a mobile app for technicians.",
+    ),
+    "Solution.deployment": (
+        "Where the solution runs; decides the availability and data clauses.",
+        "seller-hosted",
+    ),
+    "Solution.modules": (
+        "The modules delivered, each with what it does.",
+        [{"name": "Service Desk", "description": "Case intake and scheduling."}],
+    ),
+    "Solution.milestones": (
+        "The implementation plan's milestones.",
+        [{"name": "Go-live", "week": 8}],
+    ),
+    "Module.name": ("The module's name.", "Service Desk"),
+    "Module.description": (
+        "What it does for the customer.",
+        "Case intake, scheduling and customer history.",
+    ),
+    "Milestone.name": ("The milestone.", "Go-live"),
+    "Milestone.week": ("Week after the start when it is reached.", 8),
+    "Milestone.date": ("Or the date it is reached (YYYY-MM-DD).", "2027-03-01"),
+    "Milestone.description": ("What is done by then.", "All dispatchers use the new desk."),
+    # --- pricing -------------------------------------------------------------------------
+    "Pricing.items": (
+        "The line items, printed in the pricing table in this order.",
+        [
+            {
+                "sku": "SD-STD",
+                "name": "Service Desk",
+                "unit": "user-month",
+                "quantity": 70,
+                "periods": 12,
+                "unit_price": "38.00",
+            }
+        ],
+    ),
+    "Pricing.discount_pct": (
+        "Deal discount on the subtotal, in percent; above the policy limit it needs approval (`deal-discount`).",
+        5,
+    ),
+    "Pricing.tax_pct": ("Tax on the net amount, in percent (e.g. 13 for 13% VAT).", 13),
+    "Pricing.payment_schedule": (
+        "Instalments; percents add up to exactly 100, the last takes the rounding remainder.",
+        [{"milestone": "On signature", "percent": 50}, {"milestone": "Go-live", "percent": 50}],
+    ),
+    "LineItem.sku": (
+        "Product code, printed under the item name; also the key of its discount approval (`line-discount:<sku>`).",
+        "SD-STD",
+    ),
+    "LineItem.name": ("The item as the customer reads it.", "Service Desk, Standard subscription"),
+    "LineItem.description": (
+        "A short description, printed under the item name.",
+        "Case intake, scheduling and history.",
+    ),
+    "LineItem.unit": ("The unit counted, printed after the quantity.", "user-month"),
+    "LineItem.quantity": ("How many units (a decimal: 1.5 is allowed).", 70),
+    "LineItem.periods": ("Billed periods, e.g. 12 months (default 1).", 12),
+    "LineItem.unit_price": (
+        'Price per unit and period; write it quoted, e.g. "38.00". Up to 4 places beyond the currency\'s, printed as written.',
+        "38.00",
+    ),
+    "LineItem.discount_pct": (
+        "Line discount in percent; above the policy limit it needs approval.",
+        10,
+    ),
+    "LineItem.optional": ("Shown with its price but counted in no total.", False),
+    "Instalment.milestone": ("When the instalment falls due.", "On signature"),
+    "Instalment.percent": ("Share of the total, in percent.", 50),
+    # --- terms ----------------------------------------------------------------------------
+    "Terms.start_date": ("When the service or project starts (YYYY-MM-DD).", "2027-02-15"),
+    "Terms.term_months": ("Length of the contract in months.", 12),
+    "Terms.auto_renew": ("Whether the contract renews automatically.", True),
+    "Terms.payment_terms_days": (
+        "Days to pay an invoice; above the policy limit it needs approval (`payment-terms`).",
+        30,
+    ),
+    "Terms.sla": (
+        "Service level tier, one the library offers (`snippets/choices.yaml`).",
+        "premium",
+    ),
+    "Terms.warranty_months": ("Warranty period in months.", 3),
+    "Terms.liability_cap_months": (
+        "The liability cap as months of fees; below the policy minimum it needs approval (`liability-cap`).",
+        12,
+    ),
+    "Terms.governing_law": ("The law that governs the contract.", "State of Delaware"),
+    "Terms.dispute_resolution": (
+        "Where disputes are decided.",
+        "state and federal courts in Wilmington, Delaware",
+    ),
+    "Terms.notice_days": ("Older name of `non_renewal_notice_days`.", 60),
+    "Terms.non_renewal_notice_days": (
+        "With auto-renewal: how many days before the end a party must say it will not renew.",
+        60,
+    ),
+    "Terms.termination_notice_days": (
+        "The customer's notice to end the contract for convenience; none when omitted.",
+        90,
+    ),
+    "Terms.address_change_notice_days": (
+        "How many days before a change of notice details it is announced.",
+        5,
+    ),
+    "Terms.incident_notice_hours": (
+        "How soon a security incident affecting customer data is notified, in hours.",
+        48,
+    ),
+    "Terms.payment_due_from": (
+        "Whether payment days count from receipt of the invoice or its date.",
+        "invoice-receipt",
+    ),
+    "Terms.invoice_type": (
+        "For zh-CN: 增值税专用发票 (vat-special) or 普通发票 (vat-ordinary).",
+        "vat-special",
+    ),
+    "Terms.renewal_months": ("Length of each automatic renewal in months (default 12).", 12),
+    # --- presales and approvals ----------------------------------------------------------
+    "SectionOverride.id": (
+        "The section's id (`propgen library show` lists them), or a new id for a new section.",
+        "case-studies",
+    ),
+    "SectionOverride.title": (
+        "A new title for the section (or the title of a new one).",
+        "Integration notes",
+    ),
+    "SectionOverride.text": (
+        "Markdown replacing the section's text (or a new section's text); a template like library text: `{{ customer.name }}` works.",
+        "Our notes for {{ customer.name }}.",
+    ),
+    "SectionOverride.after": (
+        "Place the section after this one (a new section needs after or before).",
+        "solution",
+    ),
+    "SectionOverride.before": ("Place the section before this one.", "pricing"),
+    "SectionOverride.remove": ("Leave the section out (locked sections cannot be removed).", True),
+    "SectionOverride.variant": (
+        "Use one of the section's variants (`propgen library show` lists them).",
+        "brief",
+    ),
+    "Approval.who": ("Who approved.", "Ann Lee"),
+    "Approval.role": (
+        "Their role, one the policy declares (e.g. sales-director, general-counsel).",
+        "sales-director",
+    ),
+    "Approval.date": (
+        "When they approved (YYYY-MM-DD), not after the document date.",
+        "2026-11-25",
+    ),
+    "Approval.what": (
+        "The deviation approved: deal-discount, line-discount:<sku>, payment-terms, liability-cap or clause:<id>.",
+        "deal-discount",
+    ),
+}
+
+
+def needs_schema() -> dict[str, Any]:
+    """The needs record's JSON Schema with every field's description and example."""
+    from propgen.needs.models import NeedsRecord
+
+    schema = NeedsRecord.model_json_schema(mode="validation")
+    models = {"NeedsRecord": schema, **schema.get("$defs", {})}
+    for model_name, model in models.items():
+        for field_name, prop in model.get("properties", {}).items():
+            doc = FIELDS.get(f"{model_name}.{field_name}")
+            if doc is None and model_name == "Contact":  # inherited from Person
+                doc = FIELDS.get(f"Person.{field_name}")
+            if doc is not None:
+                prop["description"], example = doc
+                prop["examples"] = [example]
+    return schema
+
+
+def undocumented() -> list[str]:
+    """``Model.field`` of every field without a description or an example."""
+    schema = needs_schema()
+    models = {"NeedsRecord": schema, **schema.get("$defs", {})}
+    return [
+        f"{name}.{field}"
+        for name, model in models.items()
+        for field, prop in model.get("properties", {}).items()
+        if not prop.get("description") or not prop.get("examples")
+    ]
