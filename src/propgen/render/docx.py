@@ -34,6 +34,7 @@ from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
+from propgen.locale import paper
 from propgen.locales import is_chinese
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
@@ -106,6 +107,7 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
 def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
     tpl = _StrictTemplate(str(frame))
     tpl.init_docx()
+    _paper(tpl, document.meta.locale)
     have = {style.name for style in tpl.docx.styles}
     wanted = [*PARA_STYLES.values(), *REQUIRED_STYLES.split(",")]
     missing = [name for name in wanted if name not in have]
@@ -154,6 +156,15 @@ def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
     data = _pack(buf.getvalue(), stamp)
     verify_docx(data, document, placed)
     return data
+
+
+def _paper(tpl: Any, locale: str) -> None:
+    """Every section on the locale's paper (US Letter for en-US, A4 for zh-CN), set
+    before the body is laid out so tables take the page's width."""
+    sheet = paper(locale)
+    for section in tpl.docx.sections:
+        section.page_width = Mm(float(sheet.width_mm))
+        section.page_height = Mm(float(sheet.height_mm))
 
 
 class _StrictTemplate(DocxTemplate):  # type: ignore[misc]

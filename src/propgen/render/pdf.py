@@ -27,6 +27,7 @@ from urllib.request import DataHandler, Request, url2pathname
 from propgen.document import Document
 from propgen.errors import EnvironmentProblem
 from propgen.guard import check_size, limits
+from propgen.locale import paper
 from propgen.render.html import STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.pdf_profile import PdfOptions
@@ -48,6 +49,7 @@ of running off the page, where it would be neither seen nor extracted."""
 _baseline: list[Any] = []
 _css_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
 _css_lock = threading.Lock()
+_paper_cache: dict[str, Any] = {}
 
 
 class FetchRefused(PermissionError):
@@ -90,7 +92,7 @@ def _render(document: Document, theme_dir: Path, pdf_options: PdfOptions) -> byt
     if not _baseline:
         _baseline.append(weasyprint.CSS(string=BASELINE_CSS))
     options: dict[str, Any] = dict(
-        stylesheets=[_baseline[0], stylesheet],
+        stylesheets=[_baseline[0], stylesheet, _paper_css(document.meta.locale)],
         attachments=[],
         pdf_identifier=identifier.encode("ascii"),
         uncompressed_pdf=False,
@@ -158,6 +160,16 @@ def _embedded(options: PdfOptions, date_iso: str) -> list[Any]:
         )
         for item in options.embedded
     ]
+
+
+def _paper_css(locale: str) -> Any:
+    """``@page { size: … }`` for the locale's paper, after the theme: the theme lays
+    pages out, the locale decides the sheet (US Letter for en-US, A4 for zh-CN)."""
+    css = f"@page {{ size: {paper(locale).css} }}"
+    with _css_lock:
+        if css not in _paper_cache:
+            _paper_cache[css] = weasyprint.CSS(string=css)
+        return _paper_cache[css]
 
 
 def _stylesheet(root: Path, fetcher: Any) -> tuple[Any, bytes]:
