@@ -84,3 +84,31 @@ def test_outputs_have_no_leftovers(rendered: Path) -> None:
         assert len(text) > 2000, path.name
         assert not LEFTOVERS.search(text), (path.name, LEFTOVERS.search(text))
         assert not LEFTOVERS.search(docx_text(path.with_suffix(".docx"))), path.name
+
+
+def test_paper_follows_the_locale(rendered: Path) -> None:
+    """en-US on US Letter (215.9 × 279.4 mm), zh-CN on A4, in both formats."""
+    import json
+
+    import docx
+    from pypdf import PdfReader
+
+    expected = {"en-US": (215.9, 279.4), "zh-CN": (210.0, 297.0)}
+    for provenance in sorted(rendered.glob("*.provenance.json")):
+        locale = json.loads(provenance.read_text(encoding="utf-8"))["locale"]
+        width, height = expected[locale]
+        stem = provenance.name.removesuffix(".provenance.json")
+        for kind in ("proposal", "contract"):
+            box = PdfReader(str(rendered / f"{stem}-{kind}.pdf")).pages[0].mediabox
+            assert (
+                round(float(box.width) / 72 * 25.4, 1),
+                round(float(box.height) / 72 * 25.4, 1),
+            ) == (
+                width,
+                height,
+            ), (stem, kind)
+            for section in docx.Document(str(rendered / f"{stem}-{kind}.docx")).sections:
+                assert (round(section.page_width.mm, 1), round(section.page_height.mm, 1)) == (
+                    width,
+                    height,
+                ), (stem, kind)
