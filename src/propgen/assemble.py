@@ -33,6 +33,7 @@ from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter
 from propgen.locales import is_chinese
 from propgen.markdown import parse_markdown
+from propgen.needs.models import Person
 from propgen.plan import Plan, PlannedText
 from propgen.pricing import PriceBreakdown
 from propgen.templating import HELPERS, evaluate, markdown_environment, render_text
@@ -298,6 +299,7 @@ def assemble_contract(inputs: Inputs) -> Document:
         Section(
             "signatures",
             (
+                *([Paragraph((Text(label("no_more_text")),))] if label("no_more_text") else []),
                 Paragraph((Text(label("signature_intro")),)),
                 blocks.signature_block(
                     record.customer.legal, inputs.seller.legal_name, label, chinese
@@ -333,34 +335,83 @@ def assemble_contract(inputs: Inputs) -> Document:
 
 
 def _parties(asm: _Assembler) -> list[Block]:
-    label, customer, seller = asm.label, asm.record.customer, asm.inputs.seller
-    rows = []
-    for role, name, reg, address, rep in (
+    """Who signs: each party's name, kind of entity, registration, address, legal
+    representative, named contact and bank account (a PRC contract names all of them),
+    and for zh-CN where the contract is signed."""
+    label, record, seller = asm.label, asm.record, asm.inputs.seller
+    customer = record.customer
+    leads = [c for c in customer.contacts if c.role == "decision_maker"] or customer.contacts
+    contact = _contact(leads[0], asm.fmt.is_chinese) if leads else None
+    customer_bank = (
+        _bank(customer.bank.bank, customer.bank.account_name, customer.bank.account_number, label)
+        if customer.bank
+        else None
+    )
+    seller_bank = (
+        _bank(
+            seller.bank.get("bank", ""),
+            seller.bank.get("account_name", ""),
+            seller.bank.get("account_number", ""),
+            label,
+        )
+        if seller.bank.get("account_number")
+        else None
+    )
+    parties = (
         (
             "customer_party",
             customer.legal,
-            customer.registration_id,
-            customer.address,
-            customer.representative,
+            (
+                ("entity", customer.entity),
+                ("registration_id", customer.registration_id),
+                ("address", customer.address),
+                ("representative", customer.representative),
+                ("contact", contact),
+                ("bank_account", customer_bank),
+            ),
         ),
         (
             "supplier_party",
             seller.legal_name,
-            seller.registration_id,
-            seller.address,
-            seller.representative,
+            (
+                ("registration_id", seller.registration_id),
+                ("address", seller.address),
+                ("representative", seller.representative),
+                ("contact", _contact(record.seller.rep, asm.fmt.is_chinese)),
+                ("bank_account", seller_bank),
+            ),
         ),
-    ):
+    )
+    rows = []
+    for role, name, details in parties:
         rows.append(blocks.row(label(role), name, style="subtotal"))
-        for key, value in (("registration_id", reg), ("address", address), ("representative", rep)):
-            if value:
-                rows.append(blocks.row(label(key), value))
-    return [
+        rows.extend(blocks.row(label(key), value) for key, value in details if value)
+    out: list[Block] = [
         Paragraph((Text(label("party_intro")),)),
         Table(
             header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70), role="parties"
         ),
     ]
+    place = record.document.signing_place or seller.signing_place
+    if asm.fmt.is_chinese and place:
+        out.append(Paragraph((Text(label("signing_place", place=place)),)))
+    return out
+
+
+def _contact(person: Person, chinese: bool) -> str:
+    """``name (title), email, phone`` — or the Chinese ``姓名（职务），电子邮箱：…``."""
+    if chinese:
+        text = person.name + (f"（{person.title}）" if person.title else "")
+        details = [
+            f"电子邮箱：{person.email}" if person.email else "",
+            f"电话：{person.phone}" if person.phone else "",
+        ]
+        return "，".join([text, *filter(None, details)])
+    return ", ".join(filter(None, [person.name, person.title, person.email, person.phone]))
+
+
+def _bank(bank: str, name: str, number: str, label: Callable[..., str]) -> str:
+    return label("bank_details", bank=bank, name=name, number=number)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ class Seller:
     website: str | None
     bank: Mapping[str, str] = field(default_factory=dict)
     logo: str | None = None
+    signing_place: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def seller_for(profile: SellerFile, locale: str) -> Seller:
         website=localize(profile.website, locale),
         bank=profile.bank.get(locale, {}),
         logo=profile.logo,
+        signing_place=localize(profile.signing_place, locale),
     )
 
 

@@ -182,3 +182,5 @@ class SellerFile(LibraryModel):
     website: Localizable | None = None
     bank: dict[str, dict[str, str]] = Field(default_factory=dict)
     logo: str | None = None
+    signing_place: Localizable | None = None
+    """Where contracts are signed unless the record says otherwise (签订地点)."""

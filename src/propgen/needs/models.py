@@ -332,6 +332,8 @@ class DocumentInfo(Model):
     produce: list[DocumentKind] = Field(default_factory=lambda: list(DOCUMENT_KINDS), min_length=1)
     version: Line = "1"
     title: Line | None = None
+    signing_place: Line | None = None
+    """Where the contract is signed (签订地点); none: the seller profile's."""
 
 
 class Person(Model):
@@ -349,6 +351,12 @@ class Contact(Person):
     role: Line | None = None
 
 
+class BankAccount(Model):
+    bank: Line
+    account_name: Line
+    account_number: Line
+
+
 AddressForm = Literal["贵司", "贵公司", "贵行", "贵单位", "贵院", "贵校", "贵局", "贵集团"]
 """The polite second-person forms a Chinese proposal uses for a customer."""
 
@@ -362,6 +370,11 @@ class Customer(Model):
     registration_id: Line | None = None
     representative: Line | None = None
     contacts: list[Contact] = Field(default_factory=list, max_length=MAX_ITEMS)
+    entity: Line | None = None
+    """What kind of legal person the customer is, as the contract's parties block says
+    it (e.g. "a national banking association")."""
+    bank: BankAccount | None = None
+    """The account the customer pays from and refunds are paid to (zh-CN contracts)."""
     address_form: AddressForm | None = None
     """How Chinese documents address the customer: 贵司 (a company), 贵行 (a bank),
     贵单位 (an agency or institution) ...; none: the industry's default, else 贵司."""
