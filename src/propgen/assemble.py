@@ -49,8 +49,13 @@ def chinese_number(n: int) -> str:
     return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")
 
 
-def _annex_number(index: int, chinese: bool) -> str:
-    return chinese_number(index) if chinese else str(index)
+def annex_citations(plan: Plan, label: Callable[..., str], chinese: bool) -> dict[str, str]:
+    """How each attached annex is cited (``Annex 2`` / ``附件二``): the pricing annex is
+    the first, the manifest's ``contract.annexes`` follow in order."""
+    return {
+        annex.id: label("annex_ref", number=chinese_number(index) if chinese else index)
+        for index, annex in enumerate(plan.annexes, start=2)
+    }
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,10 @@ def render_context(
     fmt: Formatter,
     label: Callable[..., str],
     functions: Mapping[str, Callable[..., str]],
-    annexes: Mapping[str, str],
 ) -> dict[str, Any]:
     """What library text renders with: the template data and, out of the
     templates' reach, the helpers its filters and functions call."""
+    annexes = annex_citations(inputs.plan, label, fmt.is_chinese)
     return {
         **template_context(inputs.plan, inputs.pricing, inputs.seller, label, annexes),
         HELPERS: {**template_filters(fmt), "label": label, **functions},
@@ -87,11 +92,8 @@ class _Assembler:
         self.fmt = Formatter(record.document.locale, record.document.currency)
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment()
-        self.annex_numbers = {
-            annex.id: self.label("annex_ref", number=_annex_number(index, self.fmt.is_chinese))
-            for index, annex in enumerate(inputs.plan.annexes, start=2)
-        }
-        self.context = render_context(inputs, self.fmt, self.label, functions, self.annex_numbers)
+        self.annex_numbers = annex_citations(inputs.plan, self.label, self.fmt.is_chinese)
+        self.context = render_context(inputs, self.fmt, self.label, functions)
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = text.source

@@ -7,6 +7,7 @@ These are never written by hand in the library; a section asks for them by name
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from propgen.document import (
     Align,
@@ -21,6 +22,7 @@ from propgen.document import (
     Strong,
     Table,
     Text,
+    inline_text,
 )
 from propgen.locale import Formatter
 from propgen.needs.models import NeedsRecord
@@ -39,11 +41,32 @@ def row(*texts: str, style: str = "body") -> Row:
 
 def _item_cell(line: PricedLine, label: Label) -> Cell:
     """The item's name, then its SKU and description on a second, quieter line."""
-    name = line.name + (f" ({label('optional')})" if line.optional else "")
+    name = line.name + (label("optional_mark") if line.optional else "")
     detail = " · ".join(t for t in (line.sku, line.item.description) if t)
     if not detail:
         return _cell(name)
     return Cell((Text(name), LineBreak(), Emph((Text(detail),))))
+
+
+def without_empty_columns(table: Table) -> Table:
+    """``table`` without the columns no body row fills (an all-blank Description):
+    an empty column is wasted width and reads as missing information."""
+    keep = [
+        i
+        for i in range(len(table.align))
+        if any(inline_text(row.cells[i].inlines).strip() for row in table.rows)
+    ]
+    if len(keep) == len(table.align):
+        return table
+    return replace(
+        table,
+        header=Row(tuple(table.header.cells[i] for i in keep), table.header.style)
+        if table.header
+        else None,
+        rows=tuple(Row(tuple(r.cells[i] for i in keep), r.style) for r in table.rows),
+        align=tuple(table.align[i] for i in keep),
+        widths=tuple(table.widths[i] for i in keep),
+    )
 
 
 def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
@@ -114,7 +137,10 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
 def amount_in_words(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> list[Block]:
     blocks: list[Block] = [
         Paragraph(
-            (Strong((Text(label("amount_in_words") + ": "),)), Text(fmt.words(pricing.total))),
+            (
+                Strong((Text(label("amount_in_words") + label("colon")),)),
+                Text(fmt.words(pricing.total)),
+            ),
             style="amount",
         )
     ]
@@ -148,11 +174,13 @@ def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table
         when = fmt.date(m.date) if m.date else (fmt.number(m.week) if m.week is not None else "")
         rows.append(row(m.name, when, m.description or ""))
     heading = label("target_date") if has_date else label("week")
-    return Table(
-        header=row(label("phase"), heading, label("description")),
-        rows=tuple(rows),
-        align=("left", "right", "left"),
-        widths=(40, 15, 45),
+    return without_empty_columns(
+        Table(
+            header=row(label("phase"), heading, label("description")),
+            rows=tuple(rows),
+            align=("left", "right", "left"),
+            widths=(40, 15, 45),
+        )
     )
 
 
@@ -160,11 +188,13 @@ def modules_table(record: NeedsRecord, label: Label) -> Table | None:
     modules = record.solution.modules
     if not modules:
         return None
-    return Table(
-        header=row(label("module"), label("description")),
-        rows=tuple(row(m.name, m.description or "") for m in modules),
-        align=("left", "left"),
-        widths=(30, 70),
+    return without_empty_columns(
+        Table(
+            header=row(label("module"), label("description")),
+            rows=tuple(row(m.name, m.description or "") for m in modules),
+            align=("left", "left"),
+            widths=(30, 70),
+        )
     )
 
 
@@ -173,18 +203,20 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
     if not contacts:
         return None
     if any(c.phone for c in contacts):
-        return Table(
+        table = Table(
             header=row(label("name"), label("title"), label("email"), label("phone")),
             rows=tuple(row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
             align=("left", "left", "left", "left"),
             widths=(22, 28, 32, 18),
         )
-    return Table(
-        header=row(label("name"), label("title"), label("email")),
-        rows=tuple(row(c.name, c.title or "", c.email or "") for c in contacts),
-        align=("left", "left", "left"),
-        widths=(30, 35, 35),
-    )
+    else:
+        table = Table(
+            header=row(label("name"), label("title"), label("email")),
+            rows=tuple(row(c.name, c.title or "", c.email or "") for c in contacts),
+            align=("left", "left", "left"),
+            widths=(30, 35, 35),
+        )
+    return without_empty_columns(table)
 
 
 def signature_block(customer: str, seller: str, label: Label, chinese: bool) -> SignatureBlock:

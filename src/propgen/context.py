@@ -129,4 +129,5 @@ def template_filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
         "percent": fmt.percent,
         "words": fmt.words,
         "join_list": fmt.join_list,
+        "currency_name": fmt.currency_name,
     }

@@ -44,7 +44,7 @@ _CONTEXT_TYPES: dict[str, Any] = {
     "locale": None,
 }
 _FUNCTIONS = {"ref", "label"}
-_FILTERS = {"money", "date", "number", "percent", "words", "join_list"}
+_FILTERS = {"money", "date", "number", "percent", "words", "join_list", "currency_name"}
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,13 @@ class Formatter:
 
         return str(format_date(value, format="long", locale=self.babel_locale))
 
+    def currency_name(self, code: str) -> str:
+        """The currency's name in the locale (``USD`` → 美元, ``CNY`` → 人民币 in zh-CN),
+        for prose, where a Chinese reader expects the name rather than the ISO code."""
+        from babel.numbers import get_currency_name
+
+        return str(get_currency_name(code, locale=self.babel_locale))
+
     def join_list(self, items: list[str]) -> str:
         """``[a, b, c]`` → ``a, b and c`` / ``a、b和c``."""
         items = [str(i) for i in items]
