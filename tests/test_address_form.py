@@ -53,3 +53,23 @@ def test_an_unknown_form_is_refused_naming_the_field(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as caught:
         check(path)
     assert any(p.field == "customer.address_form" for p in caught.value.problems)
+
+
+def test_library_check_refuses_a_fixed_form_of_address(tmp_path: Path) -> None:
+    import datetime as dt
+    import shutil
+
+    from propgen.library.store import Library
+    from propgen.lint import lint_library
+
+    lib = tmp_path / "lib"
+    shutil.copytree(ROOT / "templates", lib / "templates")
+    shutil.copytree(ROOT / "snippets", lib / "snippets")
+    section = lib / "snippets" / "sections" / "next-steps.yaml"
+    text = section.read_text(encoding="utf-8")
+    section.write_text(text.replace("{{ customer.you }}", "贵司", 1), encoding="utf-8")
+    report = lint_library(Library(lib), dt.date(2026, 12, 1))
+    assert any(
+        "customer.you" in p.message and p.file and p.file.endswith("next-steps.yaml")
+        for p in report.errors
+    ), report.errors

@@ -9,6 +9,7 @@ with its own sample records.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,6 +242,10 @@ def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
                 yield ("positions", name, "text", locale), text
 
 
+_FIXED_ADDRESS = re.compile("贵(?:司|公司|行|单位|院|校|局|集团)")
+"""A form of address written into library text instead of ``{{ customer.you }}``."""
+
+
 def _check_variables(item: Loaded[Any]) -> list[Problem]:
     """Every name and ``name.attribute`` a template uses must exist in the context."""
     env = jinja2.Environment(autoescape=False)
@@ -259,6 +264,16 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
                 message=message, file=str(item.source.path), line=at, field=".".join(field)
             )
 
+        for number, line_text in enumerate(text.splitlines()):
+            fixed = _FIXED_ADDRESS.search(line_text)
+            if fixed:
+                problems.append(
+                    problem(
+                        f"{fixed.group()} addresses every customer the same way; write "
+                        "{{ customer.you }} (贵司, 贵行, 贵单位 … from the record or industry)",
+                        number,
+                    )
+                )
         try:
             tree = env.parse(text)
         except jinja2.TemplateSyntaxError as err:
