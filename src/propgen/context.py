@@ -10,9 +10,10 @@ from typing import Any
 from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
+from propgen.needs.models import Customer, Discovery, DocumentInfo, Person, Solution, Terms
 from propgen.plan import Plan
 from propgen.pricing import PriceBreakdown
-from propgen.terms import LIABILITY_CLAUSE, state_terms
+from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_terms
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,26 @@ class Seller:
 class IndustryInfo:
     id: str
     title: str
+
+
+VARIABLE_TYPES: dict[str, type | None] = {
+    "document": DocumentInfo,
+    "rep": Person,
+    "seller": Seller,
+    "customer": Customer,
+    "discovery": Discovery,
+    "solution": Solution,
+    "terms": Terms,
+    "term": TermStatements,
+    "approvals": None,
+    "annexes": None,
+    "pricing": PriceBreakdown,
+    "industry": IndustryInfo,
+    "locale": None,
+}
+"""Every variable library templates can use, with the type whose fields ``name.field``
+may name (None: not checked). :func:`template_context` gives exactly these; the
+library lint checks templates against them."""
 
 
 def localize(value: Localizable | None, locale: str) -> str | None:

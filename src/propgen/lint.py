@@ -18,34 +18,13 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from propgen.context import IndustryInfo, Seller
+from propgen.context import VARIABLE_TYPES
 from propgen.errors import InvalidInput, Problem
 from propgen.frozen import data_fields
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.locales import LOCALES
-from propgen.needs import models as needs_models
-from propgen.pricing import PriceBreakdown
-from propgen.terms import TermStatements
-
-# What each top-level template variable is, for checking ``name.attribute``.
-_CONTEXT_TYPES: dict[str, Any] = {
-    "document": needs_models.DocumentInfo,
-    "rep": needs_models.Person,
-    "seller": Seller,
-    "customer": needs_models.Customer,
-    "discovery": needs_models.Discovery,
-    "solution": needs_models.Solution,
-    "terms": needs_models.Terms,
-    "term": TermStatements,
-    "approvals": None,
-    "annexes": None,
-    "pricing": PriceBreakdown,
-    "industry": IndustryInfo,
-    "locale": None,
-}
-_FUNCTIONS = {"ref", "label"}
-_FILTERS = {"money", "date", "number", "percent", "words", "join_list", "currency_name"}
+from propgen.templating import FILTER_NAMES, FUNCTION_NAMES
 
 
 @dataclass(frozen=True)
@@ -284,20 +263,20 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
             if (
                 name.ctx == "load"
                 and name.name not in local
-                and name.name not in _CONTEXT_TYPES
-                and name.name not in _FUNCTIONS
+                and name.name not in VARIABLE_TYPES
+                and name.name not in FUNCTION_NAMES
                 and name.name != "loop"
             ):
                 problems.append(problem(f"unknown variable {name.name!r}", name.lineno))
         for attr in tree.find_all(nodes.Getattr):
-            if isinstance(attr.node, nodes.Name) and attr.node.name in _CONTEXT_TYPES:
-                owner = _CONTEXT_TYPES[attr.node.name]
+            if isinstance(attr.node, nodes.Name) and attr.node.name in VARIABLE_TYPES:
+                owner = VARIABLE_TYPES[attr.node.name]
                 if owner is not None and attr.attr not in _attributes(owner):
                     problems.append(
                         problem(f"{attr.node.name} has no field {attr.attr!r}", attr.lineno)
                     )
         for flt in tree.find_all(nodes.Filter):
-            if flt.name not in _FILTERS and flt.name not in env.filters:
+            if flt.name not in FILTER_NAMES and flt.name not in env.filters:
                 problems.append(problem(f"unknown filter {flt.name!r}", flt.lineno))
     return problems
 
