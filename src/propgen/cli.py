@@ -499,6 +499,81 @@ def serve(
     run(workspace, host, port, token, _library(library_dir))
 
 
+@cli.command()
+@click.option(
+    "--store",
+    "store_dir",
+    default="propgen-store",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for jobs and output files (content-addressed).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--token",
+    envvar="PROPGEN_API_TOKEN",
+    help="Bearer token required on every request (needed off 127.0.0.1).",
+)
+@click.option(
+    "--webhook-secret",
+    envvar="PROPGEN_WEBHOOK_SECRET",
+    default="",
+    help="HMAC-SHA256 key for callbacks' Propgen-Signature header.",
+)
+@click.option(
+    "--allow-callback",
+    "callback_hosts",
+    multiple=True,
+    help="A host callbacks may go to (repeatable; default: loopback only).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes per render's PDFs.")
+@library_option
+def api(
+    store_dir: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    webhook_secret: str,
+    callback_hosts: tuple[str, ...],
+    jobs: int | None,
+    library_dir: Path | None,
+) -> None:
+    """Serve the HTTP render API (POST /v1/check, /v1/renders) for CRMs."""
+    try:
+        import uvicorn
+
+        from propgen.api.app import create_api
+        from propgen.serve.server import is_loopback
+    except ImportError as err:
+        raise EnvironmentProblem(
+            message=f"propgen api needs its extra ({err.name} is missing): "
+            "pip install 'propgen[serve]'"
+        ) from err
+    from propgen import parallel
+
+    if not is_loopback(host) and not token:
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message=f"listening on {host} needs a token",
+                    field="--host",
+                    hint="pass --token or set PROPGEN_API_TOKEN",
+                )
+            ]
+        )
+    app = create_api(
+        store_dir,
+        library=_library(library_dir),
+        token=token,
+        secret=webhook_secret.encode(),
+        callback_hosts=callback_hosts,
+        workers=jobs or parallel.available_cores(),
+    )
+    click.echo(f"propgen api on http://{host}:{port}/ (store {store_dir.resolve()})")
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
 @cli.group()
 def library() -> None:
     """Work on a library (legal's clauses, industry templates)."""

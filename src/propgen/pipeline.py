@@ -176,12 +176,24 @@ def render(
         pdf_profile: which kind of PDF (:mod:`propgen.render.pdf_profile`).
     """
     checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
-    stem = safe_name(checked.plan.record.document.reference)
-    files = render_documents(checked, formats, workers=workers, pdf_profile=pdf_profile)
-    files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
+    files = output_files(checked, formats, workers=workers, pdf_profile=pdf_profile)
     out = Path(out_dir)
     write_all(out, files)
     return Rendered(checked=checked, files={name: out / name for name in files})
+
+
+def output_files(
+    checked: Checked,
+    formats: Iterable[Format],
+    *,
+    workers: int = 1,
+    pdf_profile: PdfProfile = "standard",
+) -> dict[str, bytes]:
+    """Every file a render writes, by name: the documents and their provenance."""
+    stem = safe_name(checked.plan.record.document.reference)
+    files = render_documents(checked, formats, workers=workers, pdf_profile=pdf_profile)
+    files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
+    return files
 
 
 def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:

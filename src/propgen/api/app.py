@@ -1,0 +1,310 @@
+"""The HTTP API's routes: a thin shell that parses requests and calls the core.
+
+- ``POST /v1/check`` — a needs record (JSON or YAML body) → 200 with pricing and
+  deviations, or 422 with every problem and its field path.
+- ``POST /v1/renders`` — a record → 202 and the job's URL. ``Idempotency-Key``: the
+  same key and body give the same job (never a second render); the same key with
+  another body is a 409. ``Propgen-Callback: URL`` asks for a signed callback when
+  the job ends (allowed hosts only).
+- ``GET /v1/renders/{id}`` — the job's state and, when done, its files' URLs and
+  hashes; ``GET /v1/renders/{id}/files/{name}`` — one file.
+- ``GET /v1/openapi.json``, ``GET /healthz`` (alive), ``GET /readyz`` (store writable).
+
+Every request needs ``Authorization: Bearer TOKEN`` when a token is configured
+(always, off loopback). Bodies above ``MAX_BODY`` are 413; more than ``MAX_QUEUED``
+waiting jobs are 429. Requests from browsers on other sites are refused, and a
+render must be posted as JSON or YAML (a type a cross-site form cannot send).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from propgen.api import webhooks
+from propgen.api.jobs import check_body, job_view, problems_json, result_body, run_job
+from propgen.api.store import Conflict, Job, Store
+from propgen.errors import InvalidInput
+from propgen.library import Library
+
+MAX_BODY = 2 * 1024 * 1024
+"""The largest needs file propgen reads."""
+MAX_QUEUED = 100
+RECORD_TYPES = ("application/json", "application/yaml", "application/x-yaml", "text/yaml")
+log = logging.getLogger("propgen.api")
+
+
+@dataclass
+class ApiState:
+    store: Store
+    library: Library
+    token: str | None
+    secret: bytes
+    callback_hosts: tuple[str, ...] = ()
+    workers: int = 1
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+    )
+    started: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def create_api(
+    store: Path,
+    *,
+    library: Library,
+    token: str | None = None,
+    secret: bytes = b"",
+    callback_hosts: tuple[str, ...] = (),
+    workers: int = 1,
+) -> Starlette:
+    app = Starlette(
+        routes=[
+            Route("/v1/check", post_check, methods=["POST"]),
+            Route("/v1/renders", post_render, methods=["POST"]),
+            Route("/v1/renders/{job_id}", get_job),
+            Route("/v1/renders/{job_id}/files/{name}", get_file),
+            Route("/v1/openapi.json", openapi),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ]
+    )
+    app.state.api = ApiState(
+        store=Store(store),
+        library=library,
+        token=token,
+        secret=secret,
+        callback_hosts=callback_hosts,
+        workers=workers,
+    )
+    return app
+
+
+def _state(request: Request) -> ApiState:
+    state: ApiState = request.app.state.api
+    return state
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+def _refused(request: Request) -> JSONResponse | None:
+    """The checks every request passes: token, cross-site origin, size, body type."""
+    state = _state(request)
+    if state.token:
+        given = request.headers.get("authorization", "")
+        if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:], state.token)):
+            return _error(401, "a bearer token is required")
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        return _error(403, "cross-site requests are refused")
+    if request.method == "POST":
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_BODY:
+            return _error(413, f"a needs record is at most {MAX_BODY // 1024 // 1024} MiB")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind not in RECORD_TYPES:
+            return _error(415, "post the needs record as application/json or application/yaml")
+    return None
+
+
+async def _body(request: Request) -> bytes | JSONResponse:
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return _error(413, f"a needs record is at most {MAX_BODY // 1024 // 1024} MiB")
+    return body
+
+
+async def post_check(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    refused = _refused(request)
+    if refused:
+        return refused
+    body = await _body(request)
+    if isinstance(body, Response):
+        return body
+    state = _state(request)
+    kind = request.headers["content-type"]
+    try:
+        result = await run_in_threadpool(check_body, body, kind, state.library)
+    except InvalidInput as err:
+        return JSONResponse({"problems": problems_json(err.problems)}, status_code=422)
+    return JSONResponse(result)
+
+
+async def post_render(request: Request) -> Response:
+    refused = _refused(request)
+    if refused:
+        return refused
+    body = await _body(request)
+    if isinstance(body, Response):
+        return body
+    state = _state(request)
+    callback = request.headers.get("propgen-callback")
+    if callback and not webhooks.allowed(callback, state.callback_hosts):
+        return _error(422, "this callback host is not allowed", callback=callback)
+    if state.store.count("queued") >= MAX_QUEUED:
+        return _error(429, "too many jobs are waiting; try again later")
+    key = request.headers.get("idempotency-key")
+    try:
+        job, new = state.store.create(body, request.headers["content-type"], key, callback)
+    except Conflict:
+        return _error(409, "this Idempotency-Key was used with another body")
+    if new:
+        _start(state, job, str(request.base_url))
+    status = 202 if job.state in ("queued", "running") else 200
+    view = job_view(job, str(request.base_url))
+    return JSONResponse(view, status_code=status, headers={"Location": view["url"]})
+
+
+def _start(state: ApiState, job: Job, base_url: str) -> None:
+    with state.lock:
+        if job.id in state.started:
+            return
+        state.started.add(job.id)
+    state.executor.submit(_run, state, job, base_url)
+
+
+def _run(state: ApiState, job: Job, base_url: str) -> None:
+    log.info(json.dumps({"event": "render.start", "job": job.id}))
+    done = run_job(state.store, job, state.library, state.workers)
+    log.info(json.dumps({"event": "render.end", "job": job.id, "state": done.state}))
+    if done.callback:
+        try:
+            attempts = webhooks.deliver(done.callback, result_body(done, base_url), state.secret)
+        except OSError as err:
+            log.warning(json.dumps({"event": "callback.failed", "job": job.id, "error": str(err)}))
+        else:
+            log.info(json.dumps({"event": "callback.sent", "job": job.id, "attempts": attempts}))
+
+
+async def get_job(request: Request) -> Response:
+    refused = _refused(request)
+    if refused:
+        return refused
+    try:
+        job = _state(request).store.job(request.path_params["job_id"])
+    except KeyError:
+        return _error(404, "no such job")
+    return JSONResponse(job_view(job, str(request.base_url)))
+
+
+async def get_file(request: Request) -> Response:
+    refused = _refused(request)
+    if refused:
+        return refused
+    store = _state(request).store
+    try:
+        job = store.job(request.path_params["job_id"])
+        digest = job.files[request.path_params["name"]]
+    except KeyError:
+        return _error(404, "no such file")
+    name = request.path_params["name"]
+    kinds = {".pdf": "application/pdf", ".json": "application/json"}
+    kind = next(
+        (v for k, v in kinds.items() if name.endswith(k)),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    return Response(
+        store.get(digest),
+        media_type=kind,
+        headers={"ETag": f'"{digest}"', "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"ok": True})
+
+
+async def readyz(request: Request) -> Response:
+    refused = _refused(request)
+    if refused:
+        return refused
+    store = _state(request).store
+    probe = store.root / "jobs" / ".ready"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        return _error(503, f"the store is not writable: {err.strerror}")
+    return JSONResponse({"ok": True, "queued": store.count("queued")})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(OPENAPI)
+
+
+_RECORD_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/NeedsRecord"}},
+        "application/yaml": {"schema": {"type": "string"}},
+    },
+}
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "propgen render service", "version": "1"},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "schemas": {"NeedsRecord": {"type": "object", "description": "see `propgen schema`"}},
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/v1/check": {
+            "post": {
+                "summary": "Check a needs record: pricing and deviations, or its problems",
+                "requestBody": _RECORD_BODY,
+                "responses": {"200": {"description": "valid"}, "422": {"description": "problems"}},
+            }
+        },
+        "/v1/renders": {
+            "post": {
+                "summary": "Start a render job",
+                "parameters": [
+                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
+                    {"name": "Propgen-Callback", "in": "header", "schema": {"type": "string"}},
+                ],
+                "requestBody": _RECORD_BODY,
+                "responses": {
+                    "202": {"description": "job accepted"},
+                    "409": {"description": "key reused with another body"},
+                    "413": {"description": "body too large"},
+                    "429": {"description": "queue full"},
+                },
+            }
+        },
+        "/v1/renders/{job_id}": {
+            "get": {
+                "summary": "A job's state and files",
+                "parameters": [{"name": "job_id", "in": "path", "required": True}],
+                "responses": {"200": {"description": "the job"}, "404": {"description": "none"}},
+            }
+        },
+        "/v1/renders/{job_id}/files/{name}": {
+            "get": {
+                "summary": "One output file",
+                "parameters": [
+                    {"name": "job_id", "in": "path", "required": True},
+                    {"name": "name", "in": "path", "required": True},
+                ],
+                "responses": {"200": {"description": "the file"}, "404": {"description": "none"}},
+            }
+        },
+        "/healthz": {"get": {"summary": "Alive", "responses": {"200": {"description": "ok"}}}},
+        "/readyz": {"get": {"summary": "Ready", "responses": {"200": {"description": "ok"}}}},
+    },
+}

@@ -1,0 +1,173 @@
+"""The HTTP render API (embedded mode): check, idempotent render jobs whose files are
+byte-identical to the CLI's, content-addressed storage, signed callbacks with retries
+to a real receiver on 127.0.0.1, and the limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from starlette.testclient import TestClient
+
+from propgen.api import webhooks
+from propgen.api.app import MAX_BODY, create_api
+from propgen.library import Library, default_library_root
+from propgen.pipeline import render
+from support import ROOT
+
+SAMPLE = ROOT / "samples" / "saas.en-US.yaml"
+YAML = {"Content-Type": "application/yaml"}
+SECRET = b"shared-secret"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_api(
+        tmp_path / "store", library=Library(default_library_root()), secret=SECRET, workers=1
+    )
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        yield test_client
+    app.state.api.executor.shutdown(wait=True)
+
+
+def _finished(client: TestClient, url: str, limit: float = 600) -> dict[str, Any]:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = client.get(url).json()
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {url} did not finish in {limit} s")
+
+
+def test_check_answers_pricing_or_problems(client: TestClient) -> None:
+    ok = client.post("/v1/check", content=SAMPLE.read_bytes(), headers=YAML)
+    assert ok.status_code == 200
+    assert ok.json()["pricing"]["currency"] == "USD"
+    broken = SAMPLE.read_text(encoding="utf-8").replace("currency: USD", "currency: DOLLARS")
+    bad = client.post("/v1/check", content=broken.encode(), headers=YAML)
+    assert bad.status_code == 422
+    fields = [p["field"] for p in bad.json()["problems"]]
+    assert "document.currency" in fields
+
+
+def test_a_render_job_gives_the_clis_bytes_once_per_key(client: TestClient, tmp_path: Path) -> None:
+    body = SAMPLE.read_bytes()
+    headers = {**YAML, "Idempotency-Key": "deal-31-v1"}
+    first = client.post("/v1/renders", content=body, headers=headers)
+    assert first.status_code == 202
+    job = _finished(client, first.headers["Location"])
+    assert job["state"] == "done", job
+    again = client.post("/v1/renders", content=body, headers=headers)
+    assert again.json()["id"] == job["id"], "the same key and body never render twice"
+    assert again.status_code == 200
+    other = client.post("/v1/renders", content=body + b"\n# edited\n", headers=headers)
+    assert other.status_code == 409
+
+    cli = render(SAMPLE, tmp_path / "cli")
+    for name, path in cli.files.items():
+        if name.endswith(".provenance.json"):
+            continue  # names the posted file, not SAMPLE
+        served = client.get(job["files"][name]["url"])
+        assert served.status_code == 200
+        assert served.content == path.read_bytes(), name
+        assert job["files"][name]["sha256"] == hashlib.sha256(served.content).hexdigest()
+    objects = list((tmp_path / "store" / "objects").rglob("*"))
+    assert len([p for p in objects if p.is_file()]) == len(job["files"])
+
+
+def test_limits_and_refusals(client: TestClient) -> None:
+    big = client.post("/v1/renders", content=b"a: " + b"x" * (MAX_BODY + 1), headers=YAML)
+    assert big.status_code == 413
+    form = client.post("/v1/renders", content=b"a=1", headers={"Content-Type": "text/plain"})
+    assert form.status_code == 415
+    cross = client.post(
+        "/v1/check", content=SAMPLE.read_bytes(), headers={**YAML, "Sec-Fetch-Site": "cross-site"}
+    )
+    assert cross.status_code == 403
+    far = client.post(
+        "/v1/renders",
+        content=SAMPLE.read_bytes(),
+        headers={**YAML, "Propgen-Callback": "http://169.254.169.254/latest/meta-data"},
+    )
+    assert far.status_code == 422
+    assert client.get("/v1/renders/../../etc/passwd").status_code == 404
+    assert client.get("/v1/renders/nosuchjob").status_code == 404
+    assert client.get("/healthz").json() == {"ok": True}
+    assert client.get("/readyz").status_code == 200
+    assert "/v1/renders" in client.get("/v1/openapi.json").json()["paths"]
+
+
+def test_a_token_guards_every_route(tmp_path: Path) -> None:
+    app = create_api(tmp_path / "s", library=Library(default_library_root()), token="t0k")
+    with TestClient(app, base_url="http://127.0.0.1") as test_client:
+        assert test_client.post("/v1/check", content=b"x", headers=YAML).status_code == 401
+        ok = test_client.post(
+            "/v1/check",
+            content=SAMPLE.read_bytes(),
+            headers={**YAML, "Authorization": "Bearer t0k"},
+        )
+        assert ok.status_code == 200
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    calls: ClassVar[list[tuple[dict[str, str], bytes]]] = []
+    failures_left = 0
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).calls.append((dict(self.headers), body))
+        if type(self).failures_left > 0:
+            type(self).failures_left -= 1
+            self.send_response(503)
+        else:
+            self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _verify(header: str, body: bytes) -> bool:
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    expected = hmac.new(SECRET, parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+    return abs(time.time() - int(parts["t"])) <= 300 and hmac.compare_digest(expected, parts["v1"])
+
+
+def test_the_callback_is_signed_and_retried(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(webhooks, "FIRST_DELAY", 0.05)
+    _Receiver.calls, _Receiver.failures_left = [], 2
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/hook"
+        posted = client.post(
+            "/v1/renders",
+            content=SAMPLE.read_bytes(),
+            headers={**YAML, "Propgen-Callback": url},
+        )
+        assert posted.status_code == 202
+        job = _finished(client, posted.headers["Location"])
+        deadline = time.monotonic() + 30
+        while len(_Receiver.calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+    assert len(_Receiver.calls) == 3, "two 503s, then delivered"
+    for headers, body in _Receiver.calls:
+        assert _verify(headers[webhooks.HEADER], body)
+        assert json.loads(body)["id"] == job["id"]
+    assert not _verify(_Receiver.calls[0][0][webhooks.HEADER], _Receiver.calls[0][1] + b" ")
