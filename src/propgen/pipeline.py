@@ -55,7 +55,7 @@ def check(
         InvalidInput: with every problem found (exit code 2).
     """
     library = library or Library(default_library_root())
-    reading = read_needs(needs_path)
+    reading = read_needs(needs_path, library_profiles=library.snippets / "profiles")
     plan = _plan(reading, library, only=only, allow_draft=allow_draft)
     inputs = assembly_inputs(plan, library)
     priced = inputs.pricing
@@ -220,7 +220,20 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
 
     return {
         "propgen_version": __version__,
-        "needs": {"file": checked.needs.path.name, "sha256": checked.needs.sha256},
+        "needs": {
+            "file": checked.needs.path.name,
+            "sha256": checked.needs.sha256,
+            **(
+                {
+                    "profiles": [
+                        {"field": p.field, "id": p.id, "file": p.file, "sha256": p.sha256}
+                        for p in checked.needs.profiles
+                    ]
+                }
+                if checked.needs.profiles
+                else {}
+            ),
+        },
         "library": checked.library.identity(),
         "reference": plan.record.document.reference,
         "locale": plan.record.document.locale,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from propgen.errors import NeedsError, Problem
 from propgen.needs.checks import cross_field, placeholders
 from propgen.needs.models import NeedsRecord
+from propgen.needs.profiles import UsedProfile, expand_profiles
 from propgen.source import FieldPath, Source, SourceError, dotted, read_source
 from propgen.validation import validate_parts
 
@@ -19,6 +20,8 @@ class LoadedNeeds:
 
     record: NeedsRecord
     source: Source
+    profiles: tuple[UsedProfile, ...] = ()
+    """The customer and rep profiles the record used (see :mod:`propgen.needs.profiles`)."""
 
     @property
     def path(self) -> Path:
@@ -53,9 +56,13 @@ class Reading:
     valid_parts: frozenset[str]
 
 
-def read_needs(path: Path | str) -> Reading:
+def read_needs(path: Path | str, *, library_profiles: Path | None = None) -> Reading:
     """Parse and validate a needs record, collecting every problem rather than
     stopping at the first kind: field checks, placeholders and cross-field checks.
+
+    Args:
+        library_profiles: the library's ``profiles/`` folder, searched after the
+            one beside the record.
 
     Raises:
         NeedsError: the file cannot be read or parsed at all.
@@ -65,6 +72,9 @@ def read_needs(path: Path | str) -> Reading:
         source = read_source(path)
     except SourceError as err:
         raise NeedsError(problems=err.problems) from err
+    folders = [path.parent / "profiles", *([library_profiles] if library_profiles else [])]
+    expanded, used, profile_problems = expand_profiles(source, folders)
+    source = replace(source, data=expanded)
     whole, parts, complete, schema = validate_parts(source, NeedsRecord)
 
     def located(path_: FieldPath, message: str, hint: str) -> Problem:
@@ -79,7 +89,7 @@ def read_needs(path: Path | str) -> Reading:
     marked = [located(f.path, f.message, f.hint) for f in placeholders(source.data)]
     # A placeholder in a number or date field: say that, not "not a valid decimal".
     marked_fields = {p.field for p in marked}
-    problems = [p for p in schema if p.field not in marked_fields] + marked
+    problems = [p for p in schema if p.field not in marked_fields] + marked + profile_problems
     problems += [
         located(f.path, f.message, f.hint)
         for f in cross_field(parts)
@@ -88,7 +98,7 @@ def read_needs(path: Path | str) -> Reading:
     problems.sort(key=lambda p: p.line or 0)
     record = whole or NeedsRecord.model_construct(**{n: parts[n] for n in complete})
     return Reading(
-        needs=LoadedNeeds(record=record, source=source),
+        needs=LoadedNeeds(record=record, source=source, profiles=used),
         problems=tuple(problems),
         valid_parts=complete,
     )
