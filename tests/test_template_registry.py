@@ -28,7 +28,7 @@ def test_templates_see_exactly_the_declared_variables_and_helpers() -> None:
     plan = plan_documents(load_needs(SAMPLE), library)
     inputs = assembly_inputs(plan, library)
     fmt = Formatter(plan.record.document.locale, plan.record.document.currency)
-    context = render_context(inputs, fmt, label_function(inputs.labels), {"ref": lambda *_: ""}, {})
+    context = render_context(inputs, fmt, label_function(inputs.labels), {"ref": lambda *_: ""})
     helpers = context.pop(HELPERS)
     assert set(context) == set(VARIABLE_TYPES)
     assert set(helpers) == {*FILTER_NAMES, *FUNCTION_NAMES}
