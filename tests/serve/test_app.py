@@ -313,3 +313,24 @@ def test_every_form_field_has_a_label_in_both_languages() -> None:
             keys |= {f"{prefix}.{field.key}" for field in part.fields}
     for language, strings in STRINGS.items():
         assert keys - set(strings) == set(), language
+
+
+def test_a_pending_deviation_offers_its_approval_entry(client: Client, workspace: Path) -> None:
+    fields = set_field(client.page_form(SAAS), "pricing.discount_pct", "12")
+    preview = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
+    found = re.search(r'hx-post="(/deals/[^"]*action=approve[^"]*)"', preview)
+    assert found and "what=deal-discount" in found.group(1)
+    url = html_lib.unescape(found.group(1))
+    form = client.act(url, fields).text  # type: ignore[attr-defined]
+    assert 'name="approvals.1.what" value="deal-discount"' in form
+    assert 'name="approvals.1.role" value="sales-director"' in form
+    fields = [*fields, ("_n.approvals", "2")]
+    fields += [
+        ("approvals.1.what", "deal-discount"),
+        ("approvals.1.role", "sales-director"),
+        ("approvals.1.who", "Dana Lee"),
+        ("approvals.1.date", "2027-02-07"),
+    ]
+    fields = [(n, v) for n, v in fields if not (n == "_n.approvals" and v == "1")]
+    approved = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
+    assert "approved by Dana Lee (2027-02-07)" in approved and "action=approve" not in approved

@@ -367,3 +367,12 @@ def remove_row(data: dict[str, Any], rows: Rows, index: int) -> None:
     current = lookup(data, rows.path)
     if isinstance(current, list) and 0 <= index < len(current):
         del current[index]
+
+
+def add_approval(data: dict[str, Any], what: str, role: str) -> None:
+    """Append an approval entry for a deviation; who and date are left to fill in."""
+    approvals = data.get("approvals")
+    entries = approvals if isinstance(approvals, list) else []
+    if len(entries) < MAX_ITEMS:
+        entries.append({"what": what[:500], "role": role[:500]})
+    data["approvals"] = entries

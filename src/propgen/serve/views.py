@@ -301,9 +301,10 @@ async def preview_panel(request: Request) -> Response:
     found = await _deal_data(request)
     if found is None:
         return _not_found(request)
-    _deal_id, _deal, _posted, data = found
+    deal_id, _deal, _posted, data = found
     preview = await run_in_threadpool(check_data, data, state.library, state.scratch)
-    return _page(request, "preview.html", **_preview_context(state, data, preview))
+    context = _preview_context(state, data, preview)
+    return _page(request, "preview.html", deal_id=deal_id, **context)
 
 
 async def form_rows(request: Request) -> Response:
@@ -317,6 +318,10 @@ async def form_rows(request: Request) -> Response:
     action = request.query_params.get("action", "")
     if rows is not None and action == "add":
         deal_form.add_row(data, rows)
+    elif action == "approve":  # a pending deviation's approval entry, to be completed
+        subject = request.query_params.get("what", "")
+        role = request.query_params.get("role", "")
+        deal_form.add_approval(data, subject, role)
     elif rows is not None and action == "remove":
         index = request.query_params.get("index", "")
         if index.isdigit():
@@ -324,7 +329,6 @@ async def form_rows(request: Request) -> Response:
     version = str(posted.get("_version", ""))
     context = await run_in_threadpool(_editor, state, deal_id, data, version)
     response = _page(request, "form.html", **context)
-    response.headers["HX-Trigger-After-Settle"] = "form-replaced"
     return response
 
 
