@@ -171,6 +171,7 @@ def test_clause_positions_offer_the_role_each_needs(client: Client) -> None:
 def test_render_writes_what_the_cli_writes_byte_for_byte(
     client: Client, workspace: Path, tmp_path: Path
 ) -> None:
+    assert "status-current" not in client.get("/").text
     version = dict(client.page_form(SAAS))["_version"]
     rendered = client.act(f"/deals/{SAAS}/render", [("_version", version)])
     assert rendered.status_code == 200, rendered.text  # type: ignore[attr-defined]

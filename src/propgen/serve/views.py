@@ -125,18 +125,35 @@ def _not_found(request: Request) -> HTMLResponse:
 
 
 def _status(state: ServeState, deal_id: str) -> dict[str, Any]:
-    """One row of the deals list, cached per file version."""
+    """One row of the deals list. The check is cached per file version; whether the
+    outputs are current is looked up every time (a render changes it, not the file)."""
     deal = state.workspace.read(deal_id)
     key = (deal_id, deal.version)
-    cached = state.statuses.get(key)
-    if cached is not None:
-        return cached
-    row: dict[str, Any] = {"id": deal_id, "customer": "", "industry": "", "locale": "", "total": ""}
-    try:
-        data = _text_data(deal.path)
-    except SourceError:
-        row["status"] = "invalid"
+    row = state.statuses.get(key)
+    if row is None:
+        for old in [k for k in state.statuses if k[0] == deal_id]:
+            del state.statuses[old]  # an older version of the file
+        row = _checked_row(state, deal_id, deal.path)
         state.statuses[key] = row
+    status = row["status"]
+    if status == "valid" and _rendered_current(state, row["stem"], deal.raw):
+        status = "current"
+    return {**row, "status": status}
+
+
+def _checked_row(state: ServeState, deal_id: str, path: Path) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "id": deal_id,
+        "customer": "",
+        "industry": "",
+        "locale": "",
+        "total": "",
+        "stem": "",
+        "status": "invalid",
+    }
+    try:
+        data = _text_data(path)
+    except SourceError:
         return row
     customer = data.get("customer") if isinstance(data.get("customer"), dict) else {}
     document = data.get("document") if isinstance(data.get("document"), dict) else {}
@@ -147,25 +164,20 @@ def _status(state: ServeState, deal_id: str) -> dict[str, Any]:
         locale=str(document.get("locale", "")),
     )
     preview = check_data(data, state.library, state.scratch, html=False)
-    if preview.checked is None:
-        row["status"] = "invalid"
-    else:
+    if preview.checked is not None:
+        from propgen.output import safe_name
+
         row["total"] = _money(data)(preview.checked.pricing.total)
+        row["stem"] = safe_name(preview.checked.plan.record.document.reference)
         pending = [d for d in preview.checked.plan.deviations if not d.approved]
         row["status"] = "pending" if pending else "valid"
-        if not pending and _rendered_current(state, preview, deal.raw):
-            row["status"] = "current"
-    state.statuses[key] = row
     return row
 
 
-def _rendered_current(state: ServeState, preview: Preview, raw: bytes) -> bool:
+def _rendered_current(state: ServeState, stem: str, raw: bytes) -> bool:
+    """Whether ``out/`` holds outputs rendered from exactly these file bytes."""
     import json
 
-    from propgen.output import safe_name
-
-    assert preview.checked is not None
-    stem = safe_name(preview.checked.plan.record.document.reference)
     path = state.workspace.output(stem, f"{stem}.provenance.json")
     if path is None:
         return False
