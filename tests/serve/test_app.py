@@ -15,8 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 from propgen.cli import main
+from propgen.i18n import translate_text
 from propgen.pipeline import check
 from propgen.serve.i18n import STRINGS
+from propgen.source import read_source
 from serve.conftest import SAAS, Client, set_field
 
 
@@ -257,8 +259,16 @@ def test_create_a_deal_from_the_starter(client: Client, workspace: Path) -> None
     text = (workspace / "acme-2027.yaml").read_text(encoding="utf-8")
     assert "industry: retail" in text and "locale: zh-CN" in text
     assert client.get("/deals/acme-2027").status_code == 200
+    # The starter's placeholders are the form's hints, kept (and refused) until filled in.
+    page = client.get("/deals/acme-2027").text
+    assert 'placeholder="&lt;请填写' in page
+    assert '<span class="count">' in page  # the side panel lists them from the start
+    before = (workspace / "acme-2027.yaml").read_bytes()
+    unchanged = client.act("/deals/acme-2027/save", client.page_form("acme-2027"))
+    assert 'data-saved="ok"' in unchanged.text  # type: ignore[attr-defined]
+    assert (workspace / "acme-2027.yaml").read_bytes() == before
     row = re.search(r"acme-2027</a>.*?status-(\w+)", client.get("/").text, re.S)
-    assert row and row.group(1) == "valid"
+    assert row and row.group(1) == "invalid"
     second = client.post(
         "/deals",
         data={"id": "acme-2028", "industry": "saas", "locale": "en-US"},
@@ -266,10 +276,11 @@ def test_create_a_deal_from_the_starter(client: Client, workspace: Path) -> None
     )
     assert second.status_code == 201
     references = [
-        check(workspace / f"{name}.yaml").plan.record.document.reference
+        read_source(workspace / f"{name}.yaml").data["document"]["reference"]
         for name in ("acme-2027", "acme-2028")
     ]
     assert len(set(references)) == 2, "two new deals would overwrite each other's outputs"
+    assert all(re.fullmatch(r"PG-\d{4}-000[12]", r) for r in references)
     again = client.post(
         "/deals",
         data={"id": "acme-2027", "industry": "retail", "locale": "zh-CN"},
@@ -335,3 +346,18 @@ def test_a_pending_deviation_offers_its_approval_entry(client: Client, workspace
     fields = [(n, v) for n, v in fields if not (n == "_n.approvals" and v == "1")]
     approved = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
     assert "approved by Dana Lee (2027-02-07)" in approved and "action=approve" not in approved
+
+
+def test_problems_are_in_the_records_language(client: Client, workspace: Path) -> None:
+    deal = "saas.zh-CN"
+    fields = set_field(client.page_form(deal), "pricing.items.0.quantity", "-3")
+    data = _preview_data(client.act(f"/deals/{deal}/preview", fields).text)  # type: ignore[attr-defined]
+    shown = {p["field"]: p["message"] for p in data["problems"]}  # type: ignore[attr-defined]
+    bad = workspace / "bad.yaml"
+    text = (workspace / f"{deal}.yaml").read_text(encoding="utf-8")
+    bad.write_text(re.sub(r"quantity: \d+", "quantity: -3", text, count=1), encoding="utf-8")
+    with pytest.raises(Exception) as err:
+        check(bad)
+    expected = {p.field: translate_text(p.message, "zh-CN") for p in err.value.problems}  # type: ignore[attr-defined]
+    assert shown == expected
+    assert all(re.search(r"[\u4e00-\u9fff]", m) for m in shown.values()), shown

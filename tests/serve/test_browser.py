@@ -162,6 +162,17 @@ def test_a_rep_builds_renders_and_downloads_a_deal(
         _type(browser, f"pricing.items.{i}.periods", periods)
         _type(browser, f"pricing.items.{i}.unit_price", price)
         _type(browser, f"pricing.items.{i}.discount_pct", discount)
+    # The starter's other "<fill in: …>" hints, as a rep would fill them.
+    for field in browser.find_elements(By.CSS_SELECTOR, "#deal-form [placeholder]"):
+        name = field.get_attribute("name") or ""
+        if field.get_attribute("value"):
+            continue  # typed in above
+        if name.endswith("email"):
+            field.send_keys("dana.lee@acme.example")
+        elif name.endswith("phone"):
+            field.send_keys("+1 415 555 0199")
+        else:
+            field.send_keys(f"Acme detail for {name}")
     totals = [
         _money(Decimal(q) * Decimal(p) * Decimal(u) * (1 - Decimal(d or 0) / 100))
         for _, q, p, u, d in lines
@@ -170,6 +181,7 @@ def test_a_rep_builds_renders_and_downloads_a_deal(
     _wait(browser, lambda d: d.find_element(By.ID, "grand-total").text == total)
     line_1 = browser.find_element(By.CSS_SELECTOR, 'output[data-line-total="1"]')
     assert line_1.text == f"${totals[1]:,.2f}"
+    _wait(browser, lambda d: "No problems" in _text(d, ".problems-card"))
     shot("03-two-lines-total")
 
     # The preview shows the customer's name as typed, markup and all, as text.

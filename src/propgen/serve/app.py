@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from propgen.library import Library, default_library_root
+from propgen.needs.checks import PLACEHOLDER
 from propgen.serve import views
 from propgen.serve.form import Rows
 from propgen.serve.security import LOOPBACK, Guard, GuardMiddleware
@@ -34,6 +35,7 @@ def templates() -> Environment:
         lstrip_blocks=True,
     )
     env.tests["instanceof_rows"] = lambda value: isinstance(value, Rows)
+    env.tests["placeholder"] = lambda value: bool(PLACEHOLDER.fullmatch(str(value).strip()))
     return env
 
 

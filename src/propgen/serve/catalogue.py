@@ -17,9 +17,6 @@ from propgen.locales import LOCALES
 from propgen.needs.models import Customer, Solution, Terms, currencies
 from propgen.serve.preview import Preview
 
-SLA_TIERS = ("standard", "premium", "enterprise")
-"""The tiers the library's ``sla`` section describes in its table (any other id is
-accepted and printed as given); the library has no list of them as data."""
 CONTACT_ROLES = (
     "decision_maker",
     "champion",
@@ -110,7 +107,7 @@ class Catalogue:
                 "locales": LOCALES,
                 "industries": tuple(library.industry_ids()),
                 "currencies": tuple(sorted(currencies())),
-                "sla": SLA_TIERS,
+                "sla": tuple(_safe(lambda: library.choices.terms.get("sla", {}), {})),
                 "roles": CONTACT_ROLES,
                 "section_ids": sections,
                 "variants": tuple(sorted(variants)),

@@ -218,6 +218,9 @@ ROWS: dict[str, Rows] = {
 CLAUSE_PREFIX = "clauses."
 COUNT_PREFIX = "_n."
 CHECKBOX_PREFIX = "_cb."
+PLACEHOLDER_PREFIX = "_ph."
+"""Marks a field shown empty because the record holds a starter's placeholder there:
+left empty, the placeholder stays (and check keeps saying it must be filled in)."""
 
 
 def name_of(path: tuple[str | int, ...]) -> str:
@@ -271,6 +274,8 @@ def _apply_fields(
         if name not in form:
             continue
         value = _value(form[name], field.kind)
+        if value == "" and PLACEHOLDER_PREFIX + name in form:
+            continue
         if value == "" or (isinstance(value, str) and not value.strip()):
             target.pop(field.key, None)
         else:
@@ -303,6 +308,8 @@ def _apply_rows(data: dict[str, Any], rows: Rows, form: Mapping[str, str]) -> No
             text = _value(form.get(name, ""), "textarea")
             if isinstance(text, str) and text.strip():
                 new.append(text.strip())
+            elif PLACEHOLDER_PREFIX + name in form and index < len(old_rows):
+                new.append(old_rows[index])
             continue
         before = old_rows[index] if index < len(old_rows) else None
         row = dict(before) if isinstance(before, dict) else {}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from propgen.errors import InvalidInput, Problem
+from propgen.i18n import translate_text
 from propgen.library import Library
 from propgen.locales import LOCALES
 from propgen.needs.models import currencies
@@ -33,7 +34,10 @@ from propgen.serve.yamlsave import updated_yaml
 from propgen.source import SourceError, dotted, read_source
 
 LANGUAGE_COOKIE = "propgen_lang"
-_REFERENCE_LINE = re.compile(r"^(\s+reference:[ \t]*)PG-\d{4}-\d{4}\b", re.MULTILINE)
+_REFERENCE_LINE = re.compile(
+    r"^(\s+reference:[ \t]*)(\"<(?:fill in|请填写)[:：][^\"\n]*\"|PG-\d{4}-\d{4}\b)", re.MULTILINE
+)
+"""The starter's reference line, whose value (a placeholder) the workspace fills in."""
 
 
 @dataclass
@@ -262,6 +266,12 @@ def _preview_context(state: ServeState, data: dict[str, Any], preview: Preview) 
 
     money = _money(data)
     pricing = preview.pricing
+    # Problems in the record's language, as `propgen check` prints them for this record.
+    locale, _currency = _locale_and_currency(data)
+    problems = [
+        replace(p, message=translate_text(p.message, locale), hint=translate_text(p.hint, locale))
+        for p in preview.problems
+    ]
     lines = {str(i): money(line.total) for i, line in enumerate(pricing.lines)} if pricing else {}
     outputs: dict[str, Path] = {}
     if preview.checked is not None:
@@ -271,9 +281,11 @@ def _preview_context(state: ServeState, data: dict[str, Any], preview: Preview) 
         "pricing": pricing,
         "money": money,
         "running": running_sums(pricing) if pricing else [],
+        "problems": problems,
         "problem_data": [
-            {"field": p.field, "message": p.message, "hint": p.hint} for p in preview.problems
+            {"field": p.field, "message": p.message, "hint": p.hint} for p in problems
         ],
+        "in_record_language": lambda text: translate_text(text, locale),
         "line_totals": lines,
         "outputs": outputs,
         "Decimal": Decimal,
