@@ -92,6 +92,10 @@ FIELDS: dict[str, tuple[str, object]] = {
         "A title for the proposal cover instead of the default.",
         "Service desk proposal",
     ),
+    "DocumentInfo.signing_place": (
+        "Where the contract is signed (签订地点); the seller profile's place when omitted.",
+        "上海市浦东新区",
+    ),
     # --- people ----------------------------------------------------------------------
     "Seller.rep": (
         "The sales rep named on the cover and in the next steps.",
@@ -142,6 +146,24 @@ FIELDS: dict[str, tuple[str, object]] = {
     "Customer.address_form": (
         "How Chinese text addresses the customer (贵司, 贵行 …); the industry's default otherwise.",
         "贵司",
+    ),
+    "Customer.entity": (
+        "What kind of legal person the customer is, as the parties block says it.",
+        "a national banking association",
+    ),
+    "Customer.bank": (
+        "The account the customer pays from and refunds go to (zh-CN contracts).",
+        {
+            "bank": "中国工商银行上海分行",
+            "account_name": "上海示例科技有限公司",
+            "account_number": "1001 2345 6789 0123",
+        },
+    ),
+    "BankAccount.bank": ("The bank and branch.", "中国工商银行上海分行"),
+    "BankAccount.account_name": ("The account holder's name.", "上海示例科技有限公司"),
+    "BankAccount.account_number": (
+        "The account number, as it should be printed.",
+        "1001 2345 6789 0123",
     ),
     # --- discovery ---------------------------------------------------------------------
     "Discovery.situation": (
