@@ -248,7 +248,7 @@ def _no_ref(*_: object) -> str:
 def assemble_contract(inputs: Inputs) -> Document:
     """The contract draft: parties, recitals, numbered clauses, signatures, annex."""
     plan = inputs.plan
-    numbers = {clause.id: index for index, clause in enumerate(plan.clauses, start=1)}
+    numbers: dict[str, int] = {}  # filled once the clauses this deal needs are known
     chinese = is_chinese(plan.record.document.locale)
     labels = label_function(inputs.labels)
 
@@ -265,6 +265,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         return labels("subclause_ref", number=f"{n}.{sub}")
 
     asm = _Assembler(inputs, {"ref": ref})
+    clauses = [clause for clause in plan.clauses if asm.included(clause)]
+    numbers.update((clause.id, index) for index, clause in enumerate(clauses, start=1))
 
     def render(text: PlannedText) -> tuple[Block, ...]:
         rendering.append(text)
@@ -289,7 +291,7 @@ def assemble_contract(inputs: Inputs) -> Document:
                 ),
             )
         )
-    for clause in plan.clauses:
+    for clause in clauses:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
         content = _number_subclauses(render(clause), n)

@@ -431,6 +431,7 @@ def _plan_contract(
                 version=clause.version,
                 position=position,
                 status=clause.status,
+                when=clause.when,
             )
         )
     recitals = None

@@ -54,6 +54,10 @@ class PricedLine:
         return self.item.sku
 
     @property
+    def kind(self) -> str | None:
+        return self.item.kind
+
+    @property
     def unit(self) -> str | None:
         return self.item.unit
 

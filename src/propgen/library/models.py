@@ -110,6 +110,9 @@ class ClauseFile(LibraryModel):
     locked: bool = False
     title: PerLocale
     positions: dict[Identifier, PositionFile]
+    when: str | None = None
+    """A Jinja expression; the clause is left out of a contract where it is false
+    (e.g. the hardware clauses when no line item is hardware)."""
     requires_annexes: list[Identifier] = Field(default_factory=list)
     """Annexes the clause incorporates: a contract using it must attach them."""
 

@@ -419,6 +419,12 @@ class Solution(Model):
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
+ItemKind = Literal[
+    "subscription", "license-perpetual", "license-term", "hardware", "service", "support"
+]
+"""What a line item sells."""
+
+
 class LineItem(Model):
     sku: Line | None = None
     name: Line
@@ -429,6 +435,9 @@ class LineItem(Model):
     unit_price: Money
     discount_pct: Percent = Decimal(0)
     optional: Flag = False
+    kind: ItemKind | None = None
+    """What the line sells; it decides clauses (hardware brings delivery, 到货验收,
+    title and risk, hardware warranty). None: not said (treated as a service)."""
 
 
 class Instalment(Model):
