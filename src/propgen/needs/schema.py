@@ -252,6 +252,11 @@ FIELDS: dict[str, tuple[str, object]] = {
         10,
     ),
     "LineItem.optional": ("Shown with its price but counted in no total.", False),
+    "LineItem.kind": (
+        "What the line sells: subscription, license-perpetual, license-term, hardware, "
+        "service or support; hardware brings the hardware clause.",
+        "hardware",
+    ),
     "Instalment.milestone": ("When the instalment falls due.", "On signature"),
     "Instalment.percent": ("Share of the total, in percent.", 50),
     # --- terms ----------------------------------------------------------------------------
