@@ -17,7 +17,7 @@ for the locale, clause numbers resolved). Renderers only choose how it looks.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
 # --- inlines ---------------------------------------------------------------
 
@@ -237,12 +237,15 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
     """Plain text of some inlines (line breaks become spaces)."""
     parts: list[str] = []
     for inline in inlines:
-        if isinstance(inline, Text):
-            parts.append(inline.text)
-        elif isinstance(inline, Strong | Emph):
-            parts.append(inline_text(inline.children))
-        else:
-            parts.append(" ")
+        match inline:
+            case Text():
+                parts.append(inline.text)
+            case Strong() | Emph():
+                parts.append(inline_text(inline.children))
+            case LineBreak():
+                parts.append(" ")
+            case _:
+                assert_never(inline)
     return "".join(parts)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
-from typing import Any
+from typing import Any, assert_never
 
 from docxtpl import DocxTemplate
 from lxml import etree  # type: ignore[import-untyped]
@@ -113,28 +113,38 @@ def _texts(blocks: tuple[dm.Block, ...]) -> list[str]:
 
     def inlines(items: tuple[dm.Inline, ...]) -> None:
         for inline in items:
-            if isinstance(inline, dm.Text):
-                out.append(inline.text)
-            elif isinstance(inline, dm.Strong | dm.Emph):
-                inlines(inline.children)
+            match inline:
+                case dm.Text():
+                    out.append(inline.text)
+                case dm.Strong() | dm.Emph():
+                    inlines(inline.children)
+                case dm.LineBreak():
+                    pass
+                case _:
+                    assert_never(inline)
 
     for block in blocks:
-        if isinstance(block, dm.Heading | dm.Paragraph):
-            out.append(block.number)
-            inlines(block.inlines)
-        elif isinstance(block, dm.BulletList | dm.OrderedList):
-            for item in block.items:
-                out.extend(_texts(item.blocks))
-        elif isinstance(block, dm.Table):
-            out.append(block.caption)
-            for row in (block.header, *block.rows, *block.footer):
-                for cell in row.cells if row else ():
-                    inlines(cell.inlines)
-        elif isinstance(block, dm.Section):
-            out.extend(_texts(block.blocks))
-        elif isinstance(block, dm.SignatureBlock):
-            for person in block.signatories:
-                out += [person.heading, person.party, *person.lines]
-        elif isinstance(block, dm.TableOfContents):
-            out.append(block.title)
+        match block:
+            case dm.Heading() | dm.Paragraph():
+                out.append(block.number)
+                inlines(block.inlines)
+            case dm.BulletList() | dm.OrderedList():
+                for item in block.items:
+                    out.extend(_texts(item.blocks))
+            case dm.Table():
+                out.append(block.caption)
+                for row in (block.header, *block.rows, *block.footer):
+                    for cell in row.cells if row else ():
+                        inlines(cell.inlines)
+            case dm.Section():
+                out.extend(_texts(block.blocks))
+            case dm.SignatureBlock():
+                for person in block.signatories:
+                    out += [person.heading, person.party, *person.lines]
+            case dm.TableOfContents():
+                out.append(block.title)
+            case dm.PageBreak():
+                pass
+            case _:
+                assert_never(block)
     return out

@@ -18,6 +18,7 @@ import mimetypes
 import re
 from html import escape
 from pathlib import Path
+from typing import assert_never
 
 from propgen.document import (
     Block,
@@ -244,33 +245,40 @@ class _Writer:
 
     def _block(self, block: Block) -> None:
         w = self.out.append
-        if isinstance(block, Heading):
-            self._heading(block)
-        elif isinstance(block, Paragraph):
-            self._paragraph(block)
-        elif isinstance(block, BulletList | OrderedList):
-            if isinstance(block, OrderedList):
-                start = f' start="{block.start}"' if block.start != 1 else ""
-                w(f"<ol{start}>")
-            else:
-                w("<ul>")
-            for item in block.items:
-                w("<li>")
-                self._blocks(item.blocks)
-                w("</li>")
-            w("</ol>" if isinstance(block, OrderedList) else "</ul>")
-        elif isinstance(block, Table):
-            self._table(block)
-        elif isinstance(block, Section):
-            w(f'<section class="src" data-source="{_e(block.source_id)}">')
-            self._blocks(block.blocks)
-            w("</section>")
-        elif isinstance(block, SignatureBlock):
-            self._signatures(block)
-        elif isinstance(block, TableOfContents):
-            self._toc(block)
-        elif isinstance(block, PageBreak):
-            w('<div class="page-break"></div>')
+        match block:
+            case Heading():
+                self._heading(block)
+            case Paragraph():
+                self._paragraph(block)
+            case BulletList() | OrderedList():
+                self._list(block)
+            case Table():
+                self._table(block)
+            case Section():
+                w(f'<section class="src" data-source="{_e(block.source_id)}">')
+                self._blocks(block.blocks)
+                w("</section>")
+            case SignatureBlock():
+                self._signatures(block)
+            case TableOfContents():
+                self._toc(block)
+            case PageBreak():
+                w('<div class="page-break"></div>')
+            case _:
+                assert_never(block)
+
+    def _list(self, block: BulletList | OrderedList) -> None:
+        w = self.out.append
+        if isinstance(block, OrderedList):
+            start = f' start="{block.start}"' if block.start != 1 else ""
+            w(f"<ol{start}>")
+        else:
+            w("<ul>")
+        for item in block.items:
+            w("<li>")
+            self._blocks(item.blocks)
+            w("</li>")
+        w("</ol>" if isinstance(block, OrderedList) else "</ul>")
 
     def _heading(self, heading: Heading) -> None:
         anchor = self.anchors[self.heading_index]
@@ -293,14 +301,17 @@ class _Writer:
     def _inlines(self, inlines: tuple[Inline, ...]) -> str:
         parts: list[str] = []
         for inline in inlines:
-            if isinstance(inline, Text):
-                parts.append(_esc_text(inline.text))
-            elif isinstance(inline, Strong):
-                parts.append(f"<strong>{self._inlines(inline.children)}</strong>")
-            elif isinstance(inline, Emph):
-                parts.append(f"<em>{self._inlines(inline.children)}</em>")
-            elif isinstance(inline, LineBreak):
-                parts.append("<br>")
+            match inline:
+                case Text():
+                    parts.append(_esc_text(inline.text))
+                case Strong():
+                    parts.append(f"<strong>{self._inlines(inline.children)}</strong>")
+                case Emph():
+                    parts.append(f"<em>{self._inlines(inline.children)}</em>")
+                case LineBreak():
+                    parts.append("<br>")
+                case _:
+                    assert_never(inline)
         return "".join(parts)
 
     # --- tables ----------------------------------------------------------------
