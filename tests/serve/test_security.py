@@ -79,4 +79,16 @@ def test_the_cli_does_not_import_the_web_stack() -> None:
     assert "propgen.serve" not in loaded
 
 
-_ = BASE_URL
+def test_another_router_sits_beside_the_workspace_behind_the_same_guard(workspace: Path) -> None:
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Mount, Route
+
+    async def deals(request: Request) -> JSONResponse:
+        return JSONResponse(request.app.state.serve.workspace.ids())
+
+    app = create_app(workspace, routers=[Mount("/api", routes=[Route("/deals", deals)])])
+    with TestClient(app, base_url=BASE_URL) as api:
+        assert api.get("/api/deals").json() == ["saas.en-US", "saas.zh-CN"]
+        assert api.get("/api/deals", headers={"Host": "evil.example"}).status_code == 400
+        assert api.post("/api/deals").status_code == 403  # no CSRF header

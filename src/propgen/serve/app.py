@@ -1,14 +1,15 @@
 """The ASGI application: the workspace's routes behind the guard.
 
-``create_app`` assembles one Starlette app from routers — today the web
-workspace's (:func:`propgen.serve.views.routes`); an HTTP API can be mounted
-beside it (``Mount("/api", routes=...)``) and shares the guard, the workspace
-and the library on ``app.state``.
+``create_app`` assembles one Starlette app from routers — the web workspace's
+(:func:`propgen.serve.views.routes`) and any given in ``routers``: an HTTP API
+mounts beside it (``routers=[Mount("/api", routes=...)]``) and shares the guard,
+the workspace and the library (``app.state.serve``).
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -45,16 +46,21 @@ def create_app(
     library: Library | None = None,
     token: str | None = None,
     hosts: tuple[str, ...] = (),
+    routers: Sequence[BaseRoute] = (),
 ) -> GuardMiddleware:
     """The workspace app over the records in ``workspace``.
 
     Args:
         token: required on every request when given (always given off loopback).
         hosts: host names the app answers to besides the loopback ones.
+        routers: more routes served beside the workspace's, behind the same guard,
+            e.g. ``Mount("/api", routes=...)``; they reach the workspace and library
+            through ``request.app.state.serve``.
     """
     routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         *views.routes(),
+        *routers,
     ]
     app = Starlette(routes=routes)
     guard = Guard(hosts=frozenset(LOOPBACK | {h.lower() for h in hosts}), token=token or None)
