@@ -9,10 +9,11 @@ BIN     = $(VENV)/bin
 # (without it WeasyPrint falls back to a 5-8x slower subsetter on Chinese PDFs);
 # libreoffice-writer-nogui: the tests open every DOCX in a real office suite;
 # chromium, chromium-driver: the web workspace is tested in a real browser;
-# qpdf: the tests check every PDF profile's structure.
+# qpdf: the tests check every PDF profile's structure;
+# redis-server: the API's distributed mode is tested against a real Redis.
 APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
                libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils \
-               chromium chromium-driver qpdf
+               chromium chromium-driver qpdf redis-server
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system samples test lint bench clean

@@ -528,6 +528,7 @@ def serve(
     help="A host callbacks may go to (repeatable; default: loopback only).",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes per render's PDFs.")
+@click.option("--queue", help="redis://… : send jobs to `propgen worker` processes instead.")
 @library_option
 def api(
     store_dir: Path,
@@ -537,6 +538,7 @@ def api(
     webhook_secret: str,
     callback_hosts: tuple[str, ...],
     jobs: int | None,
+    queue: str | None,
     library_dir: Path | None,
 ) -> None:
     """Serve the HTTP render API (POST /v1/check, /v1/renders) for CRMs."""
@@ -569,9 +571,30 @@ def api(
         secret=webhook_secret.encode(),
         callback_hosts=callback_hosts,
         workers=jobs or parallel.available_cores(),
+        queue=queue,
     )
     click.echo(f"propgen api on http://{host}:{port}/ (store {store_dir.resolve()})")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+
+
+@cli.command()
+@click.option("--queue", required=True, help="The Redis URL `propgen api --queue` uses.")
+@click.option(
+    "--webhook-secret",
+    envvar="PROPGEN_WEBHOOK_SECRET",
+    default="",
+    help="HMAC-SHA256 key for callbacks' Propgen-Signature header.",
+)
+def worker(queue: str, webhook_secret: str) -> None:
+    """Take render jobs from a Redis queue (the API's distributed mode) until stopped."""
+    try:
+        from propgen.api.queue import work
+    except ImportError as err:
+        raise EnvironmentProblem(
+            message=f"propgen worker needs its extra ({err.name} is missing): "
+            "pip install 'propgen[serve]'"
+        ) from err
+    work(queue, webhook_secret.encode())
 
 
 @cli.group()

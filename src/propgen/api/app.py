@@ -53,6 +53,8 @@ class ApiState:
     secret: bytes
     callback_hosts: tuple[str, ...] = ()
     workers: int = 1
+    queue: str | None = None
+    """A Redis URL: jobs go to ``propgen worker`` processes instead of this process."""
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
     )
@@ -68,6 +70,7 @@ def create_api(
     secret: bytes = b"",
     callback_hosts: tuple[str, ...] = (),
     workers: int = 1,
+    queue: str | None = None,
 ) -> Starlette:
     app = Starlette(
         routes=[
@@ -87,6 +90,7 @@ def create_api(
         secret=secret,
         callback_hosts=callback_hosts,
         workers=workers,
+        queue=queue,
     )
     return app
 
@@ -164,7 +168,11 @@ async def post_render(request: Request) -> Response:
         job, new = state.store.create(body, request.headers["content-type"], key, callback)
     except Conflict:
         return _error(409, "this Idempotency-Key was used with another body")
-    if new:
+    if new and state.queue:
+        from propgen.api.queue import enqueue
+
+        enqueue(state.queue, state.store, job.id, str(request.base_url), state.library)
+    elif new:
         _start(state, job, str(request.base_url))
     status = 202 if job.state in ("queued", "running") else 200
     view = job_view(job, str(request.base_url))
@@ -181,9 +189,9 @@ def _start(state: ApiState, job: Job, base_url: str) -> None:
 
 def _run(state: ApiState, job: Job, base_url: str) -> None:
     log.info(json.dumps({"event": "render.start", "job": job.id}))
-    done = run_job(state.store, job, state.library, state.workers)
+    done, finished_here = run_job(state.store, job, state.library, state.workers)
     log.info(json.dumps({"event": "render.end", "job": job.id, "state": done.state}))
-    if done.callback:
+    if done.callback and finished_here:
         try:
             attempts = webhooks.deliver(done.callback, result_body(done, base_url), state.secret)
         except OSError as err:

@@ -63,11 +63,18 @@ def check_body(body: bytes, content_type: str, library: Library) -> dict[str, An
     }
 
 
-def run_job(store: Store, job: Job, library: Library, workers: int) -> Job:
-    """Render ``job``'s record and store its files; the job's final state is saved."""
+def run_job(store: Store, job: Job, library: Library, workers: int) -> tuple[Job, bool]:
+    """Render ``job``'s record and store its files, unless the job already finished
+    (a retry after a worker died mid-job renders again; a job finishes once).
+
+    Returns:
+        The job as stored, and whether this call finished it.
+    """
     from propgen.pipeline import check, output_files
 
-    job.state = "running"
+    if store.finished(job.id):
+        return store.job(job.id), False
+    job.state, job.attempts = "running", job.attempts + 1
     store.save(job)
     try:
         with tempfile.TemporaryDirectory(prefix="propgen-api-") as folder:
@@ -81,8 +88,8 @@ def run_job(store: Store, job: Job, library: Library, workers: int) -> Job:
         job.state, job.problems = "failed", problems_json(err.problems)
     except PropgenError as err:
         job.state, job.error = "failed", str(err)
-    store.save(job)
-    return job
+    finished = store.finish(job)
+    return store.job(job.id), finished
 
 
 def result_body(job: Job, base_url: str) -> bytes:

@@ -35,6 +35,8 @@ class Job:
     """Output name → SHA-256 of its bytes in the object store."""
     problems: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    attempts: int = 0
+    """How many times a worker started it (more than one after a worker died)."""
 
 
 class Conflict(Exception):
@@ -44,7 +46,7 @@ class Conflict(Exception):
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        for folder in ("objects", "jobs", "keys", "bodies"):
+        for folder in ("objects", "jobs", "keys", "bodies", "finished"):
             (root / folder).mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
@@ -103,6 +105,21 @@ class Store:
 
     def save(self, job: Job) -> None:
         _write(self._job(job.id), json.dumps(asdict(job), sort_keys=True).encode())
+
+    def finish(self, job: Job) -> bool:
+        """Record ``job``'s final state, once: whoever finishes a job first wins (a
+        marker file created exclusively), so a job retried after a worker died can
+        never complete twice. Returns whether this call finished it."""
+        marker = self.root / "finished" / job.id
+        try:
+            os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+        except FileExistsError:
+            return False
+        self.save(job)
+        return True
+
+    def finished(self, job_id: str) -> bool:
+        return (self.root / "finished" / job_id).exists()
 
     def job(self, job_id: str) -> Job:
         """Raises: KeyError: no such job."""
