@@ -91,3 +91,35 @@ def test_the_library_package_does_not_reach_the_pipeline() -> None:
     for module, targets in graph.items():
         if module.startswith("propgen.library"):
             assert not targets & stages, (module, targets & stages)
+
+
+def test_no_module_uses_another_modules_private_names() -> None:
+    """``from propgen.x import _y`` or ``x._y`` with ``x`` a propgen module: a private
+    name is the owner's to change; what others need is public."""
+    found = []
+    modules = _modules()
+    for name, tree in modules.items():
+        aliases = set()
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("propgen")
+            ):
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        found.append(f"{name}: from {node.module} import {alias.name}")
+                    if f"{node.module}.{alias.name}" in modules:
+                        aliases.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                aliases |= {a.asname for a in node.names if a.asname and a.name in modules}
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+            ):
+                found.append(f"{name}: {node.value.id}.{node.attr}")
+    assert found == []

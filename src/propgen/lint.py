@@ -98,7 +98,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
     for folder in folders:
         for kind, model in (("sections", SectionFile), ("clauses", ClauseFile)):
             for path in sorted((folder / kind).glob("*.yaml")):
-                item = guard(library._load, path, model)
+                item = guard(library.load, path, model)
                 if item is not None:
                     files.add(path)
                     errors.extend(_check_variables(item))

@@ -93,7 +93,13 @@ class Library:
 
     # --- reading ---------------------------------------------------------------
 
-    def _load(self, path: Path, model: type[M], *, named: bool = True) -> Loaded[M]:
+    def load(self, path: Path, model: type[M], *, named: bool = True) -> Loaded[M]:
+        """The library file at ``path`` validated as ``model`` (cached); its id must
+        match its file name unless ``named`` is False.
+
+        Raises:
+            LibraryError: the file cannot be read or does not validate.
+        """
         cached = self._cache.get(path)
         if cached is None:
             try:
@@ -125,7 +131,7 @@ class Library:
 
     @cached_property
     def info(self) -> LibraryInfo:
-        return self._load(self.templates / "library.yaml", LibraryInfo, named=False).value
+        return self.load(self.templates / "library.yaml", LibraryInfo, named=False).value
 
     def industry_ids(self) -> list[str]:
         folder = self.templates / "industry"
@@ -135,15 +141,15 @@ class Library:
         path = self.industry_dir(industry_id) / "manifest.yaml"
         if not path.is_file():
             raise KeyError(industry_id)
-        return self._load(path, Manifest)
+        return self.load(path, Manifest)
 
     def section(self, industry_id: str, section_id: str) -> Loaded[SectionFile]:
         """A section, from the industry folder if it has one, else from snippets/."""
-        return self._load(self._find(industry_id, "sections", section_id), SectionFile)
+        return self.load(self._find(industry_id, "sections", section_id), SectionFile)
 
     def clause(self, industry_id: str, clause_id: str) -> Loaded[ClauseFile]:
         """A clause, from the industry folder if it has one, else from snippets/."""
-        return self._load(self._find(industry_id, "clauses", clause_id), ClauseFile)
+        return self.load(self._find(industry_id, "clauses", clause_id), ClauseFile)
 
     def has(self, industry_id: str, kind: str, item_id: str) -> bool:
         try:
@@ -166,18 +172,18 @@ class Library:
 
     @cached_property
     def seller(self) -> SellerFile:
-        return self._load(self.snippets / "seller.yaml", SellerFile).value
+        return self.load(self.snippets / "seller.yaml", SellerFile).value
 
     @cached_property
     def policy(self) -> PolicyFile:
         path = self.snippets / "policy.yaml"
-        return self._load(path, PolicyFile).value if path.is_file() else PolicyFile()
+        return self.load(path, PolicyFile).value if path.is_file() else PolicyFile()
 
     @cached_property
     def choices(self) -> ChoicesFile:
         """The values offered for enumerated terms (``snippets/choices.yaml``)."""
         path = self.snippets / "choices.yaml"
-        return self._load(path, ChoicesFile, named=False).value if path.is_file() else ChoicesFile()
+        return self.load(path, ChoicesFile, named=False).value if path.is_file() else ChoicesFile()
 
     def labels(self, locale: str) -> dict[str, str]:
         path = self.templates / "labels" / f"{locale}.yaml"
