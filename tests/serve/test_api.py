@@ -171,3 +171,18 @@ def test_the_callback_is_signed_and_retried(
         assert _verify(headers[webhooks.HEADER], body)
         assert json.loads(body)["id"] == job["id"]
     assert not _verify(_Receiver.calls[0][0][webhooks.HEADER], _Receiver.calls[0][1] + b" ")
+
+
+def test_a_crm_export_goes_through_the_librarys_mapping(client: TestClient) -> None:
+    export = (ROOT / "samples" / "crm" / "hubspot-deal.json").read_bytes()
+    json_type = {"Content-Type": "application/json"}
+    checked = client.post("/v1/check?mapping=hubspot", content=export, headers=json_type)
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["reference"] == "PG-2027-0112"
+    assert checked.json()["pricing"]["total"] == "213740.00"
+    bad = client.post("/v1/check?mapping=hubspot", content=b'{"id": 1}', headers=json_type)
+    assert bad.status_code == 422
+    assert any("CRM field" in p["message"] for p in bad.json()["problems"])
+    for name in ("../../etc/passwd", "nosuch"):
+        escaped = client.post(f"/v1/check?mapping={name}", content=export, headers=json_type)
+        assert escaped.status_code == 404

@@ -10,6 +10,9 @@
   hashes; ``GET /v1/renders/{id}/files/{name}`` — one file.
 - ``GET /v1/openapi.json``, ``GET /healthz`` (alive), ``GET /readyz`` (store writable).
 
+``?mapping=NAME`` on either POST takes a CRM export instead of a record, converted
+with the library's CRM mapping of that name (as ``propgen import`` does).
+
 Every request needs ``Authorization: Bearer TOKEN`` when a token is configured
 (always, off loopback). Bodies above ``MAX_BODY`` are 413; more than ``MAX_QUEUED``
 waiting jobs are 429. Requests from browsers on other sites are refused, and a
@@ -21,6 +24,8 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -132,7 +137,10 @@ async def _body(request: Request) -> bytes | JSONResponse:
     return body
 
 
-async def post_check(request: Request) -> Response:
+async def _record(request: Request) -> tuple[bytes, str] | Response:
+    """The posted needs record and its content type, after every request check. With
+    ``?mapping=NAME`` the body is a CRM export, turned into a record by the library's
+    mapping of that name (``templates/crm/NAME.yaml``; a name, never a path)."""
     from starlette.concurrency import run_in_threadpool
 
     refused = _refused(request)
@@ -141,22 +149,48 @@ async def post_check(request: Request) -> Response:
     body = await _body(request)
     if isinstance(body, Response):
         return body
-    state = _state(request)
-    kind = request.headers["content-type"]
+    mapping = request.query_params.get("mapping")
+    if mapping is None:
+        return body, request.headers["content-type"]
+    if not re.fullmatch(r"[a-z0-9-]{1,40}", mapping):
+        return _error(404, "no such mapping")
+    path = _state(request).library.root / "templates" / "crm" / f"{mapping}.yaml"
+    if not path.is_file():
+        return _error(404, "no such mapping")
     try:
-        result = await run_in_threadpool(check_body, body, kind, state.library)
+        text = await run_in_threadpool(_import, path, body)
+    except InvalidInput as err:
+        return JSONResponse({"problems": problems_json(err.problems)}, status_code=422)
+    return text.encode(), "application/yaml"
+
+
+def _import(mapping: Path, export: bytes) -> str:
+    from propgen.crm import import_crm
+
+    with tempfile.TemporaryDirectory(prefix="propgen-api-") as folder:
+        path = Path(folder) / "export.json"
+        path.write_bytes(export)
+        return import_crm(mapping, path).yaml_text
+
+
+async def post_check(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    record = await _record(request)
+    if isinstance(record, Response):
+        return record
+    try:
+        result = await run_in_threadpool(check_body, *record, _state(request).library)
     except InvalidInput as err:
         return JSONResponse({"problems": problems_json(err.problems)}, status_code=422)
     return JSONResponse(result)
 
 
 async def post_render(request: Request) -> Response:
-    refused = _refused(request)
-    if refused:
-        return refused
-    body = await _body(request)
-    if isinstance(body, Response):
-        return body
+    record = await _record(request)
+    if isinstance(record, Response):
+        return record
+    body, kind = record
     state = _state(request)
     callback = request.headers.get("propgen-callback")
     if callback and not webhooks.allowed(callback, state.callback_hosts):
@@ -165,7 +199,7 @@ async def post_render(request: Request) -> Response:
         return _error(429, "too many jobs are waiting; try again later")
     key = request.headers.get("idempotency-key")
     try:
-        job, new = state.store.create(body, request.headers["content-type"], key, callback)
+        job, new = state.store.create(body, kind, key, callback)
     except Conflict:
         return _error(409, "this Idempotency-Key was used with another body")
     if new and state.queue:
@@ -285,6 +319,7 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [
                     {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
                     {"name": "Propgen-Callback", "in": "header", "schema": {"type": "string"}},
+                    {"name": "mapping", "in": "query", "schema": {"type": "string"}},
                 ],
                 "requestBody": _RECORD_BODY,
                 "responses": {
