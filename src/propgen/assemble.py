@@ -303,8 +303,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         Section(
             "signatures",
             (
-                *([Paragraph((Text(label("no_more_text")),))] if label("no_more_text") else []),
                 Paragraph((Text(label("signature_intro")),)),
+                *([Paragraph((Text(label("no_more_text")),))] if label("no_more_text") else []),
                 blocks.signature_block(
                     record.customer.legal, inputs.seller.legal_name, label, chinese
                 ),
@@ -408,10 +408,16 @@ def _contact(person: Person, chinese: bool) -> str:
         text = person.name + (f"（{person.title}）" if person.title else "")
         details = [
             f"电子邮箱：{person.email}" if person.email else "",
-            f"电话：{person.phone}" if person.phone else "",
+            f"电话：{_unbroken(person.phone)}" if person.phone else "",
         ]
         return "，".join([text, *filter(None, details)])
-    return ", ".join(filter(None, [person.name, person.title, person.email, person.phone]))
+    phone = _unbroken(person.phone) if person.phone else None
+    return ", ".join(filter(None, [person.name, person.title, person.email, phone]))
+
+
+def _unbroken(phone: str) -> str:
+    """A phone number that never breaks across lines (no-break spaces)."""
+    return phone.replace(" ", "\u00a0")
 
 
 def _bank(bank: str, name: str, number: str, label: Callable[..., str]) -> str:
