@@ -29,6 +29,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.guard import MAX_CHARACTERS, limits
 from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter
 from propgen.locales import is_chinese
@@ -101,8 +102,21 @@ class _Assembler:
             source = render_text(
                 self.env, source, self.context, file=text.file, first_line=text.line, field=text.id
             )
+        if len(source) > MAX_CHARACTERS:  # before parsing, which would take minutes
+            raise LibraryError(
+                problems=[
+                    Problem(
+                        message=f"produced {len(source):,} characters of text; a document may "
+                        f"have at most {MAX_CHARACTERS:,}",
+                        file=text.file,
+                        line=text.line,
+                        field=text.id,
+                    )
+                ]
+            )
         try:
-            return parse_markdown(source)
+            with limits(f"the Markdown of {text.file or 'section'} ({text.id})"):
+                return parse_markdown(source)
         except LibraryError as err:  # say which library text the Markdown came from
             problems = [
                 replace(

@@ -24,6 +24,7 @@ from propgen.frozen import data_fields
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.locales import LOCALES
+from propgen.render.frame_guard import FRAME, frame_problems
 from propgen.templating import FILTER_NAMES, FUNCTION_NAMES
 
 
@@ -59,6 +60,10 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 file=str(library.templates / "labels"),
             )
         )
+    errors.extend(library.file_problems())  # links leading out, FIFOs, oversized files
+    theme = guard(lambda: library.theme_dir)
+    if theme is not None and ((theme / FRAME).exists() or (theme / FRAME).is_symlink()):
+        errors.extend(frame_problems(theme / FRAME, theme))
     guard(lambda: library.seller)
     policy = guard(lambda: library.policy)
     roles = set(policy.roles) if policy is not None else set()

@@ -6,9 +6,12 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from propgen.confined import read_confined
 from propgen.errors import InvalidInput, Problem
 from propgen.library.store import Library
-from propgen.templating import sandbox
+from propgen.templating import render_text, sandbox
+
+MAX_STARTER_BYTES = 1024 * 1024
 
 
 def starter_needs(library: Library, industry_id: str, locale: str, today: dt.date) -> str:
@@ -40,19 +43,23 @@ def starter_needs(library: Library, industry_id: str, locale: str, today: dt.dat
             ]
         )
     path = library.templates / "starter" / f"{locale}.yaml"
-    source = path.read_text(encoding="utf-8")
+    source = read_confined(library.root, path, max_bytes=MAX_STARTER_BYTES)
     clauses = manifest.contract.clauses if manifest.contract else []
-    return (
-        sandbox(escape=Markup)
-        .from_string(source)
-        .render(
-            industry=industry_id,
-            industry_title=manifest.title.get(locale, industry_id),
-            reference=f"PG-{today:%Y}-0001",
-            today=today.isoformat(),
-            valid_until=(today + dt.timedelta(days=30)).isoformat(),
-            start_date=(today + dt.timedelta(days=30)).isoformat(),
-            sections=", ".join(manifest.proposal.sections),
-            clauses=", ".join(clauses),
-        )
+    context = {
+        "industry": industry_id,
+        "industry_title": manifest.title.get(locale, industry_id),
+        "reference": f"PG-{today:%Y}-0001",
+        "today": today.isoformat(),
+        "valid_until": (today + dt.timedelta(days=30)).isoformat(),
+        "start_date": (today + dt.timedelta(days=30)).isoformat(),
+        "sections": ", ".join(manifest.proposal.sections),
+        "clauses": ", ".join(clauses),
+    }
+    return render_text(  # in the sandbox, under the time and memory limits
+        sandbox(escape=Markup),
+        source.decode("utf-8", "replace"),
+        context,
+        file=str(path),
+        first_line=0,
+        field="starter",
     )

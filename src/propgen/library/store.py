@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from propgen.confined import check_confined, confined_folder, confined_path, read_confined
 from propgen.errors import LibraryError, Problem
 from propgen.library.models import (
     ChoicesFile,
@@ -86,7 +88,11 @@ class Library:
 
     @property
     def theme_dir(self) -> Path:
-        return self.templates / "theme"
+        """The theme folder; renderers keep their reads inside it, so it must itself
+        be inside the library."""
+        theme = self.templates / "theme"
+        confined_folder(self.root, theme)
+        return theme
 
     def industry_dir(self, industry_id: str) -> Path:
         return self.templates / "industry" / industry_id
@@ -102,15 +108,20 @@ class Library:
         """
         cached = self._cache.get(path)
         if cached is None:
-            try:
-                source = read_source(path)
-            except SourceError as err:
-                raise LibraryError(problems=err.problems) from err
+            source = self._read(path)
             cached = Loaded(value=validate(source, model, LibraryError), source=source)
             if named:
                 self._check_id(cached, path)
             self._cache[path] = cached
         return cached
+
+    def _read(self, path: Path) -> Source:
+        """A library YAML file, which must be a regular file inside the library."""
+        confined_path(self.root, path)
+        try:
+            return read_source(path)
+        except SourceError as err:
+            raise LibraryError(problems=err.problems) from err
 
     @staticmethod
     def _check_id(loaded: Loaded[Any], path: Path) -> None:
@@ -189,10 +200,7 @@ class Library:
         path = self.templates / "labels" / f"{locale}.yaml"
         cached = self._cache.get(path)
         if cached is None:
-            try:
-                source = read_source(path)
-            except SourceError as err:
-                raise LibraryError(problems=err.problems) from err
+            source = self._read(path)
             bad = [k for k, v in source.data.items() if not isinstance(v, str)]
             if bad:
                 raise LibraryError(
@@ -211,13 +219,42 @@ class Library:
         labels: dict[str, str] = cached.value
         return labels
 
+    def files(self) -> list[Path]:
+        """Every file of ``templates/`` and ``snippets/`` (and every link, which is
+        not followed), in a stable order."""
+        found: list[Path] = []
+        for top in (self.templates, self.snippets):
+            paths = []
+            for folder, dirs, names in os.walk(top):  # does not follow links to folders
+                base = Path(folder)
+                paths += [base / n for n in names]
+                paths += [base / d for d in dirs if (base / d).is_symlink()]
+            found += sorted(paths)
+        return found
+
+    def file_problems(self) -> list[Problem]:
+        """What is wrong with the library's files as files: links leading out, FIFOs
+        and other special files, files over the size cap (for ``library check``)."""
+        problems: list[Problem] = []
+        for path in self.files():
+            try:
+                if path.is_symlink() and path.is_dir():
+                    confined_folder(self.root, path)
+                else:
+                    check_confined(self.root, path)
+            except LibraryError as err:
+                problems.extend(err.problems)
+        return problems
+
     def identity(self) -> dict[str, str]:
         """What identifies this library's content, for provenance."""
         digest = hashlib.sha256()
-        for path in sorted(self.templates.rglob("*")) + sorted(self.snippets.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for path in self.files():
+            if path.is_symlink() and path.is_dir():  # its files are hashed where they are
+                confined_folder(self.root, path)
+                continue
+            digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(read_confined(self.root, path)).digest())
         identity = {
             "id": self.info.id,
             "version": self.info.version,
@@ -230,20 +267,44 @@ class Library:
 
 
 def _git_commit(root: Path) -> str:
-    """The commit of ``root`` when it is a git checkout, without running git."""
+    """The commit of ``root`` when it is a git checkout, without running git.
+
+    Only a commit id is ever returned: a hostile ``.git/HEAD`` (``ref: ../../x``)
+    cannot put another file's text into the provenance.
+    """
     for folder in (root, *root.parents):
         head = folder / ".git" / "HEAD"
         if head.is_file():
-            ref = head.read_text().strip()
+            ref = _small_text(head)
             if not ref.startswith("ref: "):
-                return ref
-            ref_path = folder / ".git" / ref[5:]
+                return _commit_id(ref)
+            name = ref[5:]
+            if not _REF_NAME.fullmatch(name) or ".." in name:
+                return ""
+            ref_path = folder / ".git" / name
             if ref_path.is_file():
-                return ref_path.read_text().strip()
+                return _commit_id(_small_text(ref_path))
             packed = folder / ".git" / "packed-refs"
             if packed.is_file():
-                for line in packed.read_text().splitlines():
-                    if line.endswith(" " + ref[5:]):
-                        return line.split()[0]
+                for line in _small_text(packed, 8 * 1024 * 1024).splitlines():
+                    if line.endswith(" " + name):
+                        return _commit_id(line.split()[0])
             return ""
     return ""
+
+
+_REF_NAME = re.compile(r"refs/[A-Za-z0-9._/-]+")
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _commit_id(text: str) -> str:
+    return text if _COMMIT_ID.fullmatch(text) else ""
+
+
+def _small_text(path: Path, limit: int = 4096) -> str:
+    """The start of a small text file (git's HEAD, a ref), never more than ``limit``."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit).decode("utf-8", "replace").strip()
+    except OSError:
+        return ""

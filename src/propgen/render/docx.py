@@ -38,6 +38,7 @@ from propgen.locale import paper
 from propgen.locales import is_chinese
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
+from propgen.render.frame_guard import load_frame
 from propgen.templating import sandbox
 
 FRAME = "frame.docx"
@@ -96,7 +97,7 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
         PropgenError: the rendered XML is malformed or lost text (never written).
     """
     frame = theme_dir / FRAME
-    if not frame.is_file():
+    if not (frame.exists() or frame.is_symlink()):
         raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
     meta = document.meta
     check_size(document)
@@ -105,7 +106,7 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
 
 
 def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
-    tpl = _StrictTemplate(str(frame))
+    tpl = _StrictTemplate(BytesIO(load_frame(frame, theme_dir)))  # checked: fetches nothing
     tpl.init_docx()
     _paper(tpl, document.meta.locale)
     have = {style.name for style in tpl.docx.styles}

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import base64
 import mimetypes
+import os
 import re
 from html import escape
 from pathlib import Path
 from typing import assert_never
 
+from propgen.confined import check_confined, read_confined
 from propgen.document import (
     Block,
     BulletList,
@@ -44,6 +46,7 @@ from propgen.document import (
     inline_text,
     iter_blocks,
 )
+from propgen.errors import LibraryError
 
 __all__ = ["build_html", "render_html"]
 
@@ -191,7 +194,9 @@ class _Writer:
 
     def _inline_css(self) -> str:
         path = self.theme_dir / STYLESHEET
-        css = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if not os.path.lexists(path):
+            return ""
+        css = read_confined(self.theme_dir, path).decode("utf-8", "replace")
         return css.replace("</", "<\\/")
 
     def logo_src(self) -> str:
@@ -200,15 +205,13 @@ class _Writer:
             return ""
         root = self.theme_dir.resolve()
         try:
-            path = (root / self.meta.logo).resolve(strict=True)
-        except (OSError, RuntimeError):
-            return ""
-        if not path.is_relative_to(root) or not path.is_file():
+            path = check_confined(root, root / self.meta.logo)
+        except LibraryError:
             return ""
         if not self.standalone:
             return path.relative_to(root).as_posix()
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        data = base64.b64encode(read_confined(root, path)).decode("ascii")
         return f"data:{mime};base64,{data}"
 
     def _cover(self) -> None:

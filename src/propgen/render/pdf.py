@@ -24,8 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import DataHandler, Request, url2pathname
 
+from propgen.confined import read_confined
 from propgen.document import Document
-from propgen.errors import EnvironmentProblem
+from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
 from propgen.locale import paper
 from propgen.render.html import STYLESHEET, build_html
@@ -183,7 +184,7 @@ def _stylesheet(root: Path, fetcher: Any) -> tuple[Any, bytes]:
     with _css_lock:
         cached = _css_cache.get(key)
         if cached is None:
-            text = path.read_text(encoding="utf-8")
+            text = read_confined(root, path).decode("utf-8", "replace")
             css = weasyprint.CSS(string=text, base_url=root.as_uri() + "/", url_fetcher=fetcher)
             cached = (css, hashlib.sha256(text.encode("utf-8")).digest())
             _css_cache[key] = cached
@@ -218,7 +219,11 @@ def _fetcher_class() -> Any:
             if scheme == "file":
                 path = self._local_path(url)
                 mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+                try:
+                    body = read_confined(self.root, path)
+                except LibraryError as exc:
+                    raise FetchRefused(f"propgen does not fetch {url!r}: {exc}") from None
+                return URLFetcherResponse(url, body, {"Content-Type": mime})
             raise FetchRefused(f"propgen does not fetch {url!r}: only theme files")
 
         def _local_path(self, url: str) -> Path:
