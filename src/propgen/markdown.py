@@ -34,6 +34,7 @@ from propgen.document import (
     Strong,
     Table,
     Text,
+    inline_text,
 )
 from propgen.errors import LibraryError, Problem
 
@@ -61,10 +62,33 @@ def parse_markdown(text: str, *, top_heading: int = 2) -> tuple[Block, ...]:
     Raises:
         LibraryError: the Markdown cannot be parsed without losing text.
     """
+    _check_table_widths(text)
     tokens = _parser().parse(text)
     _check_nothing_lost(tokens, text)
     tree = SyntaxTreeNode(tokens)
     return tuple(b for node in tree.children for b in _block(node, top_heading))
+
+
+MAX_TABLE_COLUMNS = 10
+"""The most columns a Markdown table may have: more do not fit a portrait page
+legibly (and Word's own limit is 63)."""
+_DELIMITER_ROW = re.compile(r"^[ \t>]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+def _check_table_widths(text: str) -> None:
+    """Refuse a table wider than :data:`MAX_TABLE_COLUMNS`, before parsing (which
+    slows down sharply with wide tables). A table's delimiter row (``|---|:-:|``)
+    has one cell per column."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "-" not in line or "|" not in line or not _DELIMITER_ROW.match(line):
+            continue
+        columns = line.strip(" \t>").strip("|").count("|") + 1
+        if columns > MAX_TABLE_COLUMNS:
+            raise _refuse(
+                f"the table on line {max(number - 1, 1)} has {columns} columns; at most "
+                f"{MAX_TABLE_COLUMNS} fit on a page legibly",
+                "split it into several tables, or turn it into a list",
+            )
 
 
 def _refuse(message: str, hint: str) -> LibraryError:
@@ -218,8 +242,39 @@ def _table(node: SyntaxTreeNode) -> Table:
         header=header,
         rows=tuple(rows),
         align=tuple(align) if align else tuple[Align, ...](["left"] * columns),
-        widths=(1,) * columns,
+        widths=_column_widths([r for r in (header, *rows) if r], columns, node),
     )
+
+
+MAX_TABLE_CHARACTERS = 80
+"""How many characters of figures a table row can hold across a portrait page."""
+_FIGURE = re.compile(r"\S*\d\S*")
+
+
+def _column_widths(rows: list[Row], columns: int, node: SyntaxTreeNode) -> tuple[int, ...]:
+    """Column weights from the content: each column is as wide as its longest figure
+    (an amount must never break mid-number) and, for text, up to 24 characters.
+
+    Raises:
+        LibraryError: the figures of one row cannot fit across the page together.
+    """
+    figures = [0] * columns
+    texts = [3] * columns
+    for row in rows:
+        for index, cell in enumerate(row.cells[:columns]):
+            text = inline_text(cell.inlines)
+            longest = max((len(m) for m in _FIGURE.findall(text) if len(m) <= 40), default=0)
+            figures[index] = max(figures[index], longest)
+            texts[index] = max(texts[index], min(len(text), 24))
+    needed = sum(f + 2 for f in figures if f)
+    if needed > MAX_TABLE_CHARACTERS:
+        line = (node.map or [0])[0] + 1
+        raise _refuse(
+            f"the table on line {line} has figures {needed} characters wide together; at "
+            f"most {MAX_TABLE_CHARACTERS} fit across a page without breaking a number",
+            "use fewer columns, or state large amounts in a list",
+        )
+    return tuple(max(f + 2, t) for f, t in zip(figures, texts, strict=True))
 
 
 def _align(style: object) -> Align:

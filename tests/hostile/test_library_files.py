@@ -416,3 +416,47 @@ def test_starter_template_runs_under_the_limits(
     )
     refused(result, starter, "took longer than 1 seconds")
     assert not (tmp_path / "new.yaml").exists()
+
+
+# --- item 15: tables wider than a page ----------------------------------------------------
+
+
+def _table(columns: int, cell: str, rows: int = 3) -> str:
+    head = "| " + " | ".join(f"h{i}" for i in range(columns)) + " |"
+    rule = "|" + "---|" * columns
+    body = ["| " + " | ".join([cell] * columns) + " |" for _ in range(rows)]
+    return "\n".join([head, rule, *body]) + "\n"
+
+
+def test_table_with_200_columns_is_refused_quickly(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = plant(library, text=_table(200, "x", rows=50))
+    started = time.monotonic()
+    result = render(run, library, tmp_path)
+    refused(result, path, "has 200 columns; at most 10 fit on a page")
+    assert time.monotonic() - started < 60
+
+
+def test_table_whose_amounts_cannot_fit_across_the_page_is_refused(
+    run, library: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    path = plant(library, text=_table(6, "$1,234,567,890.12"))
+    refused(render(run, library, tmp_path), path, "without breaking a number")
+
+
+def test_amounts_in_a_table_never_break_mid_number(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pdfplumber
+
+    amounts = ["$1,234,567,890.12", "¥98,765,432.10", "-$7,654,321.00", "12.345%"]
+    row = "| Implementation services, phased | " + " | ".join(amounts) + " | notes |"
+    head = "| Item | A | B | C | D | Remarks |\n|---|---|---|---|---|---|\n"
+    plant(library, text=head + "\n".join([row] * 3) + "\n")
+    out = tmp_path / "out"
+    result: Result = run(
+        "render", SAMPLE, "-o", out, "--library", library, "--only", "proposal", "--format", "pdf"
+    )
+    assert result.code == 0, result.err
+    (pdf,) = out.glob("*.pdf")
+    with pdfplumber.open(pdf) as document:
+        words = [w["text"] for page in document.pages for w in page.extract_words()]
+    for amount in amounts:
+        assert words.count(amount) == 3, (amount, [w for w in words if any(c.isdigit() for c in w)])

@@ -79,6 +79,22 @@ def _esc_text(text: str) -> str:
     return escape(text, quote=False)
 
 
+_NUMBER = re.compile(r"(?<!\S)(?=[^\s]*\d)\S{1,40}(?!\S)")
+"""A run without spaces holding a digit (``$1,234.00``, ``-12.5%``, ``¥1,542,431.92``),
+up to 40 characters: longer runs (an IBAN, a URL) may still wrap anywhere."""
+
+
+def _esc_numbers(text: str) -> str:
+    """Escaped text in which every number is kept on one line."""
+    out, last = [], 0
+    for match in _NUMBER.finditer(text):
+        out.append(_esc_text(text[last : match.start()]))
+        out.append(f'<span class="nobr">{_esc_text(match.group())}</span>')
+        last = match.end()
+    out.append(_esc_text(text[last:]))
+    return "".join(out)
+
+
 def _w3c_date(date_iso: str) -> str:
     """The date for ``dcterms.*`` if it is a W3C date (all WeasyPrint accepts), else ""."""
     date = date_iso.strip()
@@ -301,16 +317,20 @@ class _Writer:
             num = ""
         self.out.append(f'<p class="{_e(cls)}">{num}{self._inlines(para.inlines)}</p>')
 
-    def _inlines(self, inlines: tuple[Inline, ...]) -> str:
+    def _inlines(self, inlines: tuple[Inline, ...], *, whole_numbers: bool = False) -> str:
+        """Inline HTML; with ``whole_numbers`` (table cells) a number never breaks."""
         parts: list[str] = []
         for inline in inlines:
             match inline:
                 case Text():
-                    parts.append(_esc_text(inline.text))
+                    text = inline.text
+                    parts.append(_esc_numbers(text) if whole_numbers else _esc_text(text))
                 case Strong():
-                    parts.append(f"<strong>{self._inlines(inline.children)}</strong>")
+                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    parts.append(f"<strong>{inner}</strong>")
                 case Emph():
-                    parts.append(f"<em>{self._inlines(inline.children)}</em>")
+                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    parts.append(f"<em>{inner}</em>")
                 case LineBreak():
                     parts.append("<br>")
                 case _:
@@ -358,7 +378,8 @@ class _Writer:
 
     def _cell(self, table: Table, index: int, cell: Cell, tag: str) -> str:
         align = table.align[index] if index < len(table.align) else "left"
-        return f'<{tag} class="a-{_e(align)}">{self._inlines(cell.inlines)}</{tag}>'
+        body = self._inlines(cell.inlines, whole_numbers=True)
+        return f'<{tag} class="a-{_e(align)}">{body}</{tag}>'
 
     # --- signatures --------------------------------------------------------------
 

@@ -43,7 +43,10 @@ __all__ = [
 ]
 
 _CJK_LANGUAGES = ("zh", "ja", "ko")
-BASELINE_CSS = "html { overflow-wrap: anywhere }"
+BASELINE_CSS = (
+    "html { overflow-wrap: anywhere } "
+    ".nobr { white-space: nowrap; overflow-wrap: normal }"  # a number in a table cell
+)
 """Applied before the theme's stylesheet (which may override it element by element):
 a word longer than its line (a URL, an IBAN, a name without spaces) wraps instead
 of running off the page, where it would be neither seen nor extracted."""
