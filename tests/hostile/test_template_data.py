@@ -109,8 +109,7 @@ def _context(sample: Path) -> dict[str, Any]:
     inputs = assembly_inputs(plan, library)
     record = plan.record
     fmt = Formatter(record.document.locale, record.document.currency)
-    annexes = {annex.id: annex.id for annex in plan.annexes}
-    return render_context(inputs, fmt, label_function(inputs.labels), {"ref": str}, annexes)
+    return render_context(inputs, fmt, label_function(inputs.labels), {"ref": str})
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: f"{p.parent.name}/{p.name}")
