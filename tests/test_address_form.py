@@ -73,3 +73,14 @@ def test_library_check_refuses_a_fixed_form_of_address(tmp_path: Path) -> None:
         "customer.you" in p.message and p.file and p.file.endswith("next-steps.yaml")
         for p in report.errors
     ), report.errors
+
+
+def test_a_bank_gets_no_misfit_case_study_and_a_fitting_positioning() -> None:
+    checked = check(ROOT / "samples" / "financial-services.en-US.yaml")
+    text = "\n".join(document_paragraphs(checked.documents["proposal"]))
+    assert "Harborline Freight" not in text and "Kessler Drive" not in text
+    assert "physical goods" not in text
+    assert "banks, insurers" in text
+    assert checked.documents["proposal"].meta.title == "Proposal for Lakeshore Community Bank"
+    manufacturing = check(ROOT / "samples" / "manufacturing.en-US.yaml")
+    assert "Kessler Drive" in "\n".join(document_paragraphs(manufacturing.documents["proposal"]))

@@ -237,7 +237,7 @@ def assemble_proposal(inputs: Inputs) -> Document:
     asm = _Assembler(inputs, {"ref": _no_ref})
     label = asm.label
     industry_title = inputs.plan.industry.title.get(asm.record.document.locale, "")
-    title = asm.record.document.title or label("proposal")
+    title = asm.record.document.title or label("proposal_for", customer=asm.record.customer.name)
     body: list[Block] = [TableOfContents(label("toc")), PageBreak()]
     for text in inputs.plan.proposal:
         if not asm.included(text):
