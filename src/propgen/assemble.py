@@ -429,13 +429,13 @@ def _contact(person: Person, chinese: bool) -> str:
     return ", ".join(filter(None, [person.name, person.title, person.email, phone]))
 
 
-def _unbroken(phone: str) -> str:
-    """A phone number that never breaks across lines (no-break spaces)."""
-    return phone.replace(" ", "\u00a0")
+def _unbroken(number: str) -> str:
+    """A phone or account number that never breaks across lines (no-break spaces)."""
+    return number.replace(" ", "\u00a0")
 
 
 def _bank(bank: str, name: str, number: str, label: Callable[..., str]) -> str:
-    return label("bank_details", bank=bank, name=name, number=number)
+    return label("bank_details", bank=bank, name=name, number=_unbroken(number))
 
 
 @dataclass(frozen=True)
