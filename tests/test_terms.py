@@ -104,3 +104,14 @@ def test_notices_have_their_own_names_and_defaults() -> None:
         Terms.model_validate({"notice_days": 180, "non_renewal_notice_days": 30}).non_renewal_days
         == 30
     )
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
+def test_warranty_and_retention_survive_the_term(path: Path) -> None:
+    """A warranty (and a retention instalment) that outlives the term is stated to survive;
+    a contract without a warranty says nothing about it."""
+    checked = check(path)
+    contract = _text(checked, "contract")
+    zh = checked.plan.record.document.locale == "zh-CN"
+    survives = "质量保证义务持续至质量保证期届满" if zh else "survive expiry of the term"
+    assert (survives in contract) == bool(checked.plan.record.terms.warranty_months)
