@@ -118,7 +118,7 @@ def test_chinese_docx_sets_east_asian_font(rendered: dict[Path, Path]) -> None:
     styles = out / "PG-2026-0157-proposal.docx"
     document = docx.Document(str(styles))
     xml = document.styles.element.xml
-    assert "w:eastAsia=" in xml and "CJK" in xml
+    assert "w:eastAsia=" in xml and "DengXian" in xml
 
 
 def test_libreoffice_opens_every_docx(rendered: dict[Path, Path], tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from docx.enum.section import WD_SECTION
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Twips
+from lxml import etree  # type: ignore[import-untyped]
 
 THEME = Path(__file__).resolve().parents[1] / "templates" / "theme"
 
@@ -34,7 +35,10 @@ MUTED = "5B6777"
 RULE = "C9D2DE"
 TINT = "EEF2F7"
 WARN, WARN_FILL, WARN_TEXT = "B45309", "FFF6E5", "7A3E00"
-LATIN, CJK = "Noto Sans", "Noto Sans CJK SC"
+# Fonts every Word user has (docs/fonts.md): Arial ships with Windows and macOS,
+# DengXian (等线) with Windows 10+ and Office for Mac. The PDF keeps Noto (print.css).
+LATIN, CJK = "Arial", "DengXian"
+CLAUSE_NUM_ID = 3  # the clause list: "Clause Heading" is level 1, "Subclause" level 2
 
 PAGE_W, PAGE_H = 11906, 16838  # A4 in twips
 MARGIN_LR, MARGIN_T, MARGIN_B = 1247, 1474, 1361  # 2.2 cm, 2.6 cm, 2.4 cm
@@ -146,6 +150,8 @@ def styles_xml() -> list[str]:
         heading(1, 32, ACCENT, 360, 140, rule=True),
         heading(2, 25, ACCENT, 260, 80, rule=False),
         heading(3, 21, TEXT, 200, 60, rule=False),
+        # Headings the contents skip keep their outline level (navigation pane, ODT
+        # headings); the TOC field lists styles (\t), so it leaves these out.
         *(
             style(
                 "paragraph",
@@ -153,9 +159,23 @@ def styles_xml() -> list[str]:
                 f"Heading {n} Unlisted",
                 based=f"Heading{n}",
                 next_="Normal",
-                ppr='<w:outlineLvl w:val="9"/>',
             )
             for n in (1, 2, 3)
+        ),
+        style(
+            "paragraph",
+            "ClauseHeading",
+            "Clause Heading",  # a contract clause: level 1 of the clause list
+            based="Heading1",
+            next_="Normal",
+            ppr=f'<w:numPr><w:numId w:val="{CLAUSE_NUM_ID}"/></w:numPr>',
+        ),
+        style(
+            "paragraph",
+            "Subclause",
+            "Subclause",  # a numbered paragraph of a clause: level 2 of the clause list
+            ppr=f'<w:numPr><w:ilvl w:val="1"/><w:numId w:val="{CLAUSE_NUM_ID}"/></w:numPr>'
+            f'{spacing(0, 120, 288)}<w:ind w:left="680" w:hanging="680"/>',
         ),
         style(
             "paragraph",
@@ -209,7 +229,7 @@ def styles_xml() -> list[str]:
             "CoverLabel",
             "Cover Label",
             ppr=spacing(0, 0, 240),
-            rpr="<w:caps/>" + fonts(16, MUTED, bold=True),
+            rpr="<w:b/><w:bCs/><w:caps/>" + fonts(16, MUTED),  # schema order: b, caps, color
         ),
         style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 240), rpr=fonts(21)),
         style("paragraph", "Lead", "Lead", ppr=spacing(0, 200, 300), rpr=fonts(23, "33475B")),
@@ -346,9 +366,54 @@ def numbering_xml() -> list[str]:
         f'<w:abstractNum {ns} w:abstractNumId="1"><w:multiLevelType w:val="hybridMultilevel"/>'
         + "".join(level(i, f, t, 397 * (i + 1), 397, TEXT) for i, (f, t) in enumerate(number))
         + "</w:abstractNum>",
+        *clause_numbering(2, "en-US", "decimal", "%1."),
+        *clause_numbering(3, "zh-CN", "chineseCounting", "第%1条"),
         f'<w:num {ns} w:numId="1"><w:abstractNumId w:val="0"/></w:num>',
         f'<w:num {ns} w:numId="2"><w:abstractNumId w:val="1"/></w:num>',
+        # the renderer binds the clause list to the document's locale's abstractNum
+        f'<w:num {ns} w:numId="{CLAUSE_NUM_ID}"><w:abstractNumId w:val="2"/></w:num>',
     ]
+
+
+def clause_numbering(abstract_id: int, locale: str, fmt: str, text: str) -> list[str]:
+    """The contract clause list: level 1 ("1." / "第一条") on Clause Heading, level 2
+    ("1.1", Arabic under a Chinese level 1 too: isLgl) on Subclause."""
+    return [
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="multilevel"/>'
+        f'<w:name w:val="Clauses {locale}"/>'
+        f'<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        '<w:pStyle w:val="ClauseHeading"/><w:suff w:val="space"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:ind w:left="0" w:firstLine="0"/></w:pPr></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:pStyle w:val="Subclause"/><w:isLgl/>'
+        '<w:lvlText w:val="%1.%2"/><w:lvlJc w:val="left"/>'
+        '<w:pPr><w:tabs><w:tab w:val="num" w:pos="680"/></w:tabs>'
+        '<w:ind w:left="680" w:hanging="680"/></w:pPr>'
+        f'<w:rPr><w:color w:val="{TEXT}"/></w:rPr></w:lvl>'
+        "</w:abstractNum>"
+    ]
+
+
+def font_table(doc: Any) -> None:
+    """Declare the two fonts with Word's panose and charset, DengXian's Chinese name,
+    so Word (and LibreOffice) substitute sensibly where one is missing."""
+    part = next(
+        rel.target_part for rel in doc.part.rels.values() if rel.reltype.endswith("/fontTable")
+    )
+    root = parse_xml(part.blob)
+    for font in root.findall(qn("w:font")):
+        root.remove(font)
+    for xml in (
+        f'<w:font {nsdecls("w")} w:name="{LATIN}"><w:panose1 w:val="020B0604020202020204"/>'
+        '<w:charset w:val="00"/><w:family w:val="swiss"/><w:pitch w:val="variable"/></w:font>',
+        f'<w:font {nsdecls("w")} w:name="{CJK}"><w:altName w:val="等线"/>'
+        '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'
+        '<w:family w:val="auto"/><w:pitch w:val="variable"/></w:font>',
+    ):
+        root.append(parse_xml(xml))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def run_xml(text: str = "", rpr: str = "", inner: str = "") -> str:
@@ -424,9 +489,13 @@ def build() -> bytes:
     for xml in numbering_xml():
         numbering.append(parse_xml(xml))
 
+    font_table(doc)
+
     settings = doc.settings.element
     for compat in settings.xpath('w:compat/w:compatSetting[@w:name="compatibilityMode"]'):
         compat.set(qn("w:val"), "15")  # Word 2013+ layout: tables align with the margins
+    for zoom in settings.xpath("w:zoom"):
+        zoom.set(qn("w:percent"), "100")  # required by the schema, even with w:val
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:eastAsia"), "zh-CN")

@@ -270,7 +270,8 @@ def test_styles_headings_lists_and_toc() -> None:
     toc = [p.text for p in d.paragraphs if p.style.name.startswith("toc ")]
     assert toc[0] == "1. Executive summary" and "Level three" not in toc
     body = d.element.body
-    assert body.xpath('.//w:instrText[contains(., "TOC \\o")]')
+    instr = body.xpath('.//w:instrText[contains(., "TOC ")]')[0].text
+    assert '\\t "Heading 1,1,Heading 2,2,Clause Heading,1"' in instr
     assert len(body.xpath(".//w:numPr")) >= 6
     assert {b.get(f"{W}name") for b in body.xpath(".//w:bookmarkStart")} >= {
         "executive_summary",
@@ -353,7 +354,7 @@ def test_chinese_fonts_and_language() -> None:
     assert ZH["title"] in text and "第一条 执行摘要" in text and "甲方（盖章）" in text
     styles = d.styles.element
     fonts = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
-    assert fonts.get(f"{W}eastAsia") == "Noto Sans CJK SC"
+    assert fonts.get(f"{W}eastAsia") == "DengXian"  # Office's 等线 (docs/fonts.md)
     lang = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang")[0]
     assert lang.get(f"{W}eastAsia") == "zh-CN"
     marks = d.sections[-1].header._element.xpath('.//*[local-name()="textpath"][@string]')

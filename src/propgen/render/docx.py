@@ -23,7 +23,7 @@ from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls, nsmap, qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
@@ -45,8 +45,10 @@ FRAME = "frame.docx"
 REQUIRED_STYLES = (  # besides PARA_STYLES
     "Heading 1,Heading 2,Heading 3,Heading 1 Unlisted,Heading 2 Unlisted,Heading 3 Unlisted,"
     "toc 1,toc 2,toc 3,TOC Heading,List Bullet,List Number,List Continue,Caption,Table Text,"
-    "Table Header,Table Spacer,Signature Heading,Signature Party,Signature Line,Propgen Table"
+    "Table Header,Table Spacer,Signature Heading,Signature Party,Signature Line,Propgen Table,"
+    "Clause Heading,Subclause"
 )
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 CONTEXT_FIELDS = (  # Meta fields placed by the frame as they are
     "title subtitle notice header footer page_label of_label page_suffix reference kind locale "
     "seller_name customer_name"
@@ -62,6 +64,9 @@ _SETTINGS_AFTER_UPDATE = (  # schema order: w:updateFields precedes these
     "w:smartTagType sl:schemaLibrary w:shapeDefaults w:doNotEmbedSmartTags w:decimalSymbol "
     "w:listSeparator"
 )
+# The PDF's watermark is the accent colour at 7 % opacity (print.css); the same tint
+# as an opaque colour, since Word and LibreOffice honour a VML fill opacity unequally.
+WATERMARK_COLOR = "#EFF1F4"
 _VML = 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
 _WATERMARK = (  # Word's own watermark: a WordArt text path behind the page, in the header
     '<w:p {w} {vml}><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:rPr><w:noProof/></w:rPr>'
@@ -76,10 +81,10 @@ _WATERMARK = (  # Word's own watermark: a WordArt text path behind the page, in 
     '<v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" shapetype="t"/>'
     '</v:shapetype><v:shape id="PowerPlusWaterMarkObject{n}" o:spid="_x0000_s{spid}" '
     'type="#_x0000_t136" style="position:absolute;margin-left:0;margin-top:0;width:{width}pt;'
-    "height:{height}pt;rotation:315;z-index:-251654144;mso-position-horizontal:center;"
+    "height:{height}pt;rotation:322;z-index:-251654144;mso-position-horizontal:center;"
     "mso-position-horizontal-relative:margin;mso-position-vertical:center;"
-    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#B8C2CF" '
-    'stroked="f"><v:fill opacity=".45"/><v:textpath style="font-family:&quot;{font}&quot;;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="{color}" '
+    'stroked="f"><v:textpath style="font-family:&quot;{font}&quot;;'
     'font-size:1pt;font-weight:bold" string=""/></v:shape></w:pict></w:r></w:p>'
 )
 
@@ -146,12 +151,7 @@ def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale)
     stamp = _stamp(meta.date_iso)
-    props = tpl.docx.core_properties
-    props.title, props.author, props.subject = meta.title, meta.author, meta.subtitle
-    props.keywords, props.identifier = ", ".join(meta.keywords), meta.reference
-    props.category, props.language, props.comments = meta.kind, meta.locale, ""
-    props.last_modified_by, props.revision = "propgen", 1
-    props.created = props.modified = props.last_printed = stamp
+    _core_properties(tpl, meta, stamp)
     buf = BytesIO()
     tpl.save(buf)
     data = _pack(buf.getvalue(), stamp)
@@ -212,7 +212,7 @@ def _watermark(tpl: DocxTemplate, text: str) -> None:
     """A diagonal, semi-transparent text shape in every header, so on every page."""
     em = sum(1.25 if ord(ch) >= 0x2E80 else 0.75 for ch in text)
     width, height = min(em * 110, 460.0), 110 * min(1.0, 460 / (em * 110))
-    font = "Noto Sans CJK SC" if any(ord(ch) >= 0x2E80 for ch in text) else "Noto Sans"
+    font = "DengXian" if any(ord(ch) >= 0x2E80 for ch in text) else "Arial"
     parts = [rel.target_part for rel in tpl.docx.part.rels.values() if rel.reltype == RT.HEADER]
     for n, part in enumerate(parts, start=1):
         xml = _WATERMARK.format(
@@ -223,6 +223,7 @@ def _watermark(tpl: DocxTemplate, text: str) -> None:
             width=f"{width:.1f}",
             height=f"{height:.1f}",
             font=font,
+            color=WATERMARK_COLOR,
         )
         p = parse_xml(xml)
         list(p.iter("{urn:schemas-microsoft-com:vml}textpath"))[-1].set("string", text)
@@ -243,6 +244,23 @@ def _settings(tpl: DocxTemplate, locale: str) -> None:
                 lang = OxmlElement("w:lang")
                 rpr[0].append(lang)
             lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _core_properties(tpl: DocxTemplate, meta: dm.Meta, stamp: datetime) -> None:
+    """docProps/core.xml, in the core-properties namespace.
+
+    Importing docxtpl imports docxcompose, which rebinds python-docx's ``cp`` prefix to
+    the custom-properties namespace (docxcompose #101): python-docx would then write
+    keywords, category, lastModifiedBy, revision and lastPrinted where no reader looks
+    (and Word offers to repair the file). The binding is restored before they are set.
+    """
+    nsmap["cp"] = CORE_PROPERTIES_NS
+    props = tpl.docx.core_properties
+    props.title, props.author, props.subject = meta.title, meta.author, meta.subtitle
+    props.keywords, props.identifier = ", ".join(meta.keywords), meta.reference
+    props.category, props.language, props.comments = meta.kind, meta.locale, ""
+    props.last_modified_by, props.revision = "propgen", 1
+    props.created = props.modified = props.last_printed = stamp
 
 
 def _stamp(date_iso: str) -> datetime:

@@ -24,6 +24,9 @@ ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
 PARA_STYLES = dict(
     body="Normal", lead="Lead", note="Note", notice="Notice", recital="Recital", amount="Amount"
 )
+# The contents list these styles (as the PDF: headings of levels 1-2), not outline
+# levels, so "Heading 2 Unlisted" keeps its outline level for the navigation pane.
+TOC_STYLES = "Heading 1,1,Heading 2,2,Clause Heading,1"
 _TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
 
 
@@ -42,7 +45,7 @@ class Body:
         self.toc = [
             (b, n)
             for b, n in zip(marked, names, strict=True)
-            if isinstance(b, dm.Heading) and b.in_toc
+            if isinstance(b, dm.Heading) and b.in_toc and b.level <= 2
         ]
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
@@ -246,7 +249,7 @@ class Body:
             if i == 0:
                 _field_char(p, "begin")
                 instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
-                instr.text = ' TOC \\o "1-3" \\h \\z '
+                instr.text = f' TOC \\h \\z \\t "{TOC_STYLES}" '
                 p.add_run()._r.append(instr)
                 _field_char(p, "separate")
             if entry:
