@@ -10,10 +10,12 @@ BIN     = $(VENV)/bin
 # libreoffice-writer-nogui: the tests open every DOCX in a real office suite;
 # chromium, chromium-driver: the web workspace is tested in a real browser;
 # qpdf: the tests check every PDF profile's structure;
-# redis-server: the API's distributed mode is tested against a real Redis.
+# redis-server: the API's distributed mode is tested against a real Redis;
+# python3-uno: the renumbering test updates a DOCX's fields through LibreOffice
+# (tests/render/lo_update_fields.py).
 APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
                libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils \
-               chromium chromium-driver qpdf redis-server
+               chromium chromium-driver qpdf redis-server python3-uno
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system samples test lint bench clean

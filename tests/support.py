@@ -44,7 +44,10 @@ def docx_text(path: Path) -> str:
     """Every paragraph and table cell of the body, headers and footers."""
     document = docx.Document(str(path))
     parts: list[str] = []
-    parts += [p.text for p in document.paragraphs]
+    labels = list_labels(document)
+    parts += [
+        (labels[i] + " " if i in labels else "") + p.text for i, p in enumerate(document.paragraphs)
+    ]
     for table in document.tables:
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
@@ -100,3 +103,66 @@ def document_paragraphs(document: object) -> list[str]:
             rows = [*([block.header] if block.header else []), *block.rows, *block.footer]
             texts += [inline_text(cell.inlines) for row in rows for cell in row.cells]
     return texts
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN = "零一二三四五六七八九"
+
+
+def _chinese_counting(n: int) -> str:
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _CN[n]
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
+
+
+def list_labels(document: docx.document.Document) -> dict[int, str]:
+    """The numbers Word prints before the body paragraphs of the clause list (by index
+    in ``document.paragraphs``), computed from numbering.xml as Word does: decimal and
+    chineseCounting levels, ``%N`` placeholders, ``isLgl`` levels in Arabic figures."""
+    numbering = document.part.numbering_part.element
+    styles = {s.style_id: s.element for s in document.styles}
+    levels: dict[tuple[str, int], tuple[str, str, bool]] = {}
+    for num in numbering.findall(f"{_W}num"):
+        abstract_id = num.find(f"{_W}abstractNumId").get(f"{_W}val")
+        abstract = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
+        for lvl in abstract.findall(f"{_W}lvl"):
+            levels[(num.get(f"{_W}numId"), int(lvl.get(f"{_W}ilvl")))] = (
+                lvl.find(f"{_W}numFmt").get(f"{_W}val"),
+                lvl.find(f"{_W}lvlText").get(f"{_W}val"),
+                lvl.find(f"{_W}isLgl") is not None,
+            )
+    counters: dict[str, list[int]] = {}
+    labels: dict[int, str] = {}
+    for index, p in enumerate(document.paragraphs):
+        style = (
+            styles.get(p._p.pPr.pStyle.val)
+            if p._p.pPr is not None and p._p.pPr.pStyle is not None
+            else None
+        )
+        num_pr = style.find(f"{_W}pPr/{_W}numPr") if style is not None else None
+        if num_pr is None or num_pr.find(f"{_W}numId") is None:
+            continue
+        num_id = num_pr.find(f"{_W}numId").get(f"{_W}val")
+        ilvl_el = num_pr.find(f"{_W}ilvl")
+        ilvl = int(ilvl_el.get(f"{_W}val")) if ilvl_el is not None else 0
+        if (num_id, ilvl) not in levels or levels[(num_id, ilvl)][0] == "bullet":
+            continue
+        count = counters.setdefault(num_id, [0] * 9)
+        count[ilvl] += 1
+        count[ilvl + 1 :] = [0] * (8 - ilvl)
+        _fmt, text, legal = levels[(num_id, ilvl)]
+
+        shown = []
+        for placeholder in re.findall(r"%(\d)", text):
+            level = int(placeholder) - 1
+            fmt = levels.get((num_id, level), ("decimal", "", False))[0]
+            n = count[level]
+            shown.append(_chinese_counting(n) if fmt == "chineseCounting" and not legal else str(n))
+        pieces = re.split(r"%\d", text)
+        labels[index] = "".join(a + b for a, b in zip(pieces, [*shown, ""], strict=True))
+    return labels

@@ -112,3 +112,75 @@ def test_paper_follows_the_locale(rendered: Path) -> None:
                     width,
                     height,
                 ), (stem, kind)
+
+
+def test_libreoffice_pages_of_every_docx_are_within_one_of_the_pdf(
+    rendered: Path, tmp_path: Path
+) -> None:
+    """Word users see the document the PDF shows: LibreOffice's layout of each DOCX
+    (fonts substituted as on a machine without Office) is within one page of it."""
+    import shutil
+    import subprocess
+
+    from pypdf import PdfReader
+
+    if not shutil.which("soffice"):
+        pytest.fail("LibreOffice is needed: apt-get install libreoffice-writer-nogui")
+    docs = sorted(rendered.glob("*.docx"))
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            *map(str, docs),
+        ],
+        capture_output=True,
+        timeout=600,
+        check=True,
+    )
+    pages = {
+        path.name: (
+            len(PdfReader(str(path.with_suffix(".pdf"))).pages),
+            len(PdfReader(str(tmp_path / path.with_suffix(".pdf").name)).pages),
+        )
+        for path in docs
+    }
+    assert {name: p for name, p in pages.items() if abs(p[0] - p[1]) > 1} == {}, pages
+    _contents_carry_the_pdfs_page_numbers(docs, tmp_path)
+
+
+def _contents_carry_the_pdfs_page_numbers(docs: list[Path], converted: Path) -> None:
+    """The DOCX contents page is filled when written, with the PDF's page numbers, so
+    LibreOffice's conversion (no field update) prints entries and numbers."""
+    import docx as python_docx
+    from pypdf import PdfReader
+
+    from propgen.render.pdf_pages import contents_pages
+
+    for path in docs:
+        document = python_docx.Document(str(path))
+        entries = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+        if "contract" in path.name and len(entries) <= 1:
+            continue
+        assert entries, path.name
+        numbers = [int(e.rpartition("\t")[2]) for e in entries]
+        assert tuple(numbers) == contents_pages(path.with_suffix(".pdf").read_bytes()), path.name
+        assert (
+            document.settings.element.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}updateFields"
+            )
+            is None
+        ), path.name  # nothing to update: Word does not prompt
+        shown = PdfReader(str(converted / path.with_suffix(".pdf").name)).pages[1].extract_text()
+        lines = [re.sub(r"[\s.]+", "", line) for line in shown.splitlines()]
+        for entry, number in zip(entries, numbers, strict=True):
+            title = re.sub(r"[\s.]+", "", entry.rpartition("\t")[0])
+            assert any(line.startswith(title) and line.endswith(str(number)) for line in lines), (
+                path.name,
+                entry,
+                shown[:400],
+            )

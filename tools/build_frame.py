@@ -57,11 +57,23 @@ def border(side: str, sz: int, color: str, space: int = 4) -> str:
     return f'<w:{side} w:val="single" w:sz="{sz}" w:space="{space}" w:color="{color}"/>'
 
 
-def spacing(before: int = 0, after: int = 0, line: int = 0) -> str:
+def spacing(before: int = 0, after: int = 0, line: int = 0, pitch: float = 0) -> str:
+    """Paragraph spacing in twips; ``line`` is Word's auto multiple (240ths of the
+    font's own line height), ``pitch`` a line height of at least that many points.
+
+    Running text uses ``pitch``, the PDF's CSS line height (9.75 pt x 1.5), so the
+    page count does not depend on which font a reader's Word substitutes: an auto
+    multiple of Noto Sans' tall line (1.36 em) and of Arial's (1.15 em) differ by 18 %.
+    """
     attrs = f'w:before="{before}" w:after="{after}"'
-    if line:
+    if pitch:
+        attrs += f' w:line="{round(pitch * 20)}" w:lineRule="atLeast"'
+    elif line:
         attrs += f' w:line="{line}" w:lineRule="auto"'
     return f"<w:spacing {attrs}/>"
+
+
+BODY_PITCH = 9.75 * 1.5  # print.css: html { font-size: 9.75pt; line-height: 1.5 }
 
 
 def style(
@@ -115,6 +127,16 @@ def cell_margins(top: int, left: int, bottom: int, right: int) -> str:
     )
 
 
+# The PDF cover's accent bar down the left edge: a page-anchored rectangle behind the text.
+COVER_BAR = (
+    '<w:pict xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:o="urn:schemas-microsoft-com:office:office"><v:rect id="CoverBar" '
+    'o:allowincell="f" style="position:absolute;margin-left:0;margin-top:0;width:19.8pt;'
+    "height:841.9pt;z-index:-251657216;mso-position-horizontal-relative:page;"
+    f'mso-position-vertical-relative:page" fillcolor="#{ACCENT}" stroked="f"/></w:pict>'
+)
+
+
 def styles_xml() -> list[str]:
     toc_tab = f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_W}"/></w:tabs>'
     right_tab = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_W}"/></w:tabs>'
@@ -144,7 +166,7 @@ def styles_xml() -> list[str]:
             "Normal",
             based="",
             default=True,
-            ppr=f"<w:widowControl/>{spacing(0, 120, 288)}",
+            ppr=f"<w:widowControl/>{spacing(0, 120, pitch=BODY_PITCH)}",
             rpr=fonts(20, TEXT),
         ),
         heading(1, 32, ACCENT, 360, 140, rule=True),
@@ -175,7 +197,7 @@ def styles_xml() -> list[str]:
             "Subclause",
             "Subclause",  # a numbered paragraph of a clause: level 2 of the clause list
             ppr=f'<w:numPr><w:ilvl w:val="1"/><w:numId w:val="{CLAUSE_NUM_ID}"/></w:numPr>'
-            f'{spacing(0, 120, 288)}<w:ind w:left="680" w:hanging="680"/>',
+            f'{spacing(0, 120, pitch=BODY_PITCH)}<w:ind w:left="680" w:hanging="680"/>',
         ),
         style(
             "paragraph",
@@ -231,26 +253,48 @@ def styles_xml() -> list[str]:
             ppr=spacing(0, 0, 240),
             rpr="<w:b/><w:bCs/><w:caps/>" + fonts(16, MUTED),  # schema order: b, caps, color
         ),
+        style(
+            "paragraph",
+            "CoverRule",
+            "Cover Rule",
+            ppr=f"<w:pBdr>{border('bottom', 12, ACCENT, 1)}</w:pBdr>{spacing(0, 280, 240)}"
+            f'<w:ind w:right="{TEXT_W - 1300}"/>',
+            rpr=fonts(4),
+        ),
+        style(
+            "paragraph",
+            "CoverCustomer",
+            "Cover Customer",
+            ppr=spacing(0, 480, 240),
+            rpr=fonts(30, TEXT, bold=True),
+        ),
         style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 240), rpr=fonts(21)),
-        style("paragraph", "Lead", "Lead", ppr=spacing(0, 200, 300), rpr=fonts(23, "33475B")),
-        style("paragraph", "Note", "Note", ppr=spacing(0, 100, 260), rpr=fonts(17, MUTED)),
+        style(
+            "paragraph", "Lead", "Lead", ppr=spacing(0, 200, pitch=16.1), rpr=fonts(23, "33475B")
+        ),
+        style("paragraph", "Note", "Note", ppr=spacing(0, 100, pitch=12.75), rpr=fonts(17, MUTED)),
         style(
             "paragraph",
             "Notice",
             "Notice",
             ppr=f'<w:keepLines/><w:pBdr>{boxed}</w:pBdr><w:shd w:val="clear" w:color="auto" '
-            f'w:fill="{WARN_FILL}"/>{spacing(160, 280, 276)}<w:ind w:left="142" w:right="142"/>',
+            f'w:fill="{WARN_FILL}"/>{spacing(160, 280, pitch=BODY_PITCH)}'
+            '<w:ind w:left="142" w:right="142"/>',
             rpr=fonts(19, WARN_TEXT),
         ),
         style(
-            "paragraph", "Recital", "Recital", ppr=f'{spacing(0, 120, 288)}<w:ind w:left="340"/>'
+            "paragraph",
+            "Recital",
+            "Recital",
+            ppr=f'{spacing(0, 120, pitch=BODY_PITCH)}<w:ind w:left="340"/>',
         ),
         style(
             "paragraph",
             "Amount",
             "Amount",
             ppr=f"<w:pBdr>{border('left', 24, ACCENT, 8)}</w:pBdr>"
-            f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>{spacing(80, 240, 276)}'
+            f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>'
+            f"{spacing(80, 240, pitch=BODY_PITCH)}"
             '<w:ind w:left="170" w:right="142"/>',
             rpr=fonts(bold=True),
         ),
@@ -258,19 +302,19 @@ def styles_xml() -> list[str]:
             "paragraph",
             "ListBullet",
             "List Bullet",
-            ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, 276)}',
+            ppr=f'<w:numPr><w:numId w:val="1"/></w:numPr>{spacing(0, 60, pitch=BODY_PITCH)}',
         ),
         style(
             "paragraph",
             "ListNumber",
             "List Number",
-            ppr=f'<w:numPr><w:numId w:val="2"/></w:numPr>{spacing(0, 60, 276)}',
+            ppr=f'<w:numPr><w:numId w:val="2"/></w:numPr>{spacing(0, 60, pitch=BODY_PITCH)}',
         ),
         style(
             "paragraph",
             "ListContinue",
             "List Continue",
-            ppr=f'{spacing(0, 60, 276)}<w:ind w:left="397"/>',
+            ppr=f'{spacing(0, 60, pitch=BODY_PITCH)}<w:ind w:left="397"/>',
         ),
         style(
             "paragraph",
@@ -280,7 +324,9 @@ def styles_xml() -> list[str]:
             ppr=f"<w:keepNext/>{spacing(160, 60, 240)}",
             rpr=fonts(17, MUTED, bold=True),
         ),
-        style("paragraph", "TableText", "Table Text", ppr=spacing(0, 0, 252), rpr=fonts(18)),
+        style(  # print.css: table.t { font-size: 9pt; line-height: 1.4 }
+            "paragraph", "TableText", "Table Text", ppr=spacing(0, 0, pitch=12.6), rpr=fonts(18)
+        ),
         style(
             "paragraph",
             "TableHeader",
@@ -511,6 +557,9 @@ def build() -> bytes:
         para("Normal", run_xml("{{ logo }}"), spacing(0, 0, 240)),
         para("Title", run_xml("{{ title }}")),
         para("Subtitle", run_xml("{{ subtitle }}")),
+        # as the PDF's cover: a short accent rule, then the customer's name
+        para("CoverRule", ""),
+        para("CoverCustomer", run_xml("{{ customer_name }}")),
         para("Normal", run_xml("{%p if cover_lines %}")),  # Word refuses a table without rows
         cover_table(),
         para("Normal", run_xml("{%p endif %}")),
@@ -521,8 +570,17 @@ def build() -> bytes:
         body.sectPr.addprevious(parse_xml(xml))
     first.header.is_linked_to_previous = False
     first.footer.is_linked_to_previous = False
-    set_story(first.header._element, [para("Header", "")])
-    set_story(first.footer._element, [para("Footer", "")])
+    set_story(first.header._element, [para("Header", run_xml(inner=COVER_BAR))])
+    set_story(
+        first.footer._element,
+        [
+            para(
+                "Footer",
+                run_xml("{{ seller_name }}"),
+                f'<w:pBdr>{border("top", 4, RULE, 6)}</w:pBdr><w:jc w:val="left"/>',
+            )
+        ],
+    )
 
     # -- section 2: the body, with running header and footer --------------------
     second = doc.add_section(WD_SECTION.NEW_PAGE)
@@ -535,7 +593,7 @@ def build() -> bytes:
         [
             para(
                 "Header",
-                run_xml("{{ header_logo }}") + run_xml(inner="<w:tab/>") + run_xml("{{ header }}"),
+                run_xml("{{ header }}") + run_xml(inner="<w:tab/>") + run_xml("{{ header_logo }}"),
                 rule,
             )
         ],

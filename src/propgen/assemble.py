@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from propgen import blocks
 from propgen.context import Seller, label_function, template_context, template_filters
+from propgen.crossref import CrossReferences
 from propgen.document import (
     Block,
     CoverLine,
@@ -31,7 +32,7 @@ from propgen.document import (
 from propgen.errors import LibraryError, Problem
 from propgen.guard import MAX_CHARACTERS, limits
 from propgen.library.models import StructuredBlock
-from propgen.locale import Formatter
+from propgen.locale import Formatter, chinese_number
 from propgen.locales import is_chinese
 from propgen.markdown import parse_markdown
 from propgen.needs.models import Person
@@ -39,15 +40,9 @@ from propgen.plan import Plan, PlannedText
 from propgen.pricing import PriceBreakdown
 from propgen.templating import HELPERS, evaluate, markdown_environment, render_text
 
-_CN_NUMERALS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """``1`` → 一, ``12`` → 十二, ``21`` → 二十一 (clause numbers up to 99)."""
-    tens, ones = divmod(n, 10)
-    if n < 10:
-        return _CN_NUMERALS[n]
-    return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")
+CONTRACT_CONTENTS_MIN_CLAUSES = 12
+"""A contract with this many clauses or more (about eight pages and up) opens with a
+contents page; a short one goes straight to the parties."""
 
 
 def annex_citations(plan: Plan, label: Callable[..., str], chinese: bool) -> dict[str, str]:
@@ -86,8 +81,14 @@ def render_context(
 
 
 class _Assembler:
-    def __init__(self, inputs: Inputs, functions: Mapping[str, Callable[..., str]]) -> None:
+    def __init__(
+        self,
+        inputs: Inputs,
+        functions: Mapping[str, Callable[..., str]],
+        crossrefs: CrossReferences | None = None,
+    ) -> None:
         record = inputs.plan.record
+        self.crossrefs = crossrefs
         self.inputs = inputs
         self.record = record
         self.fmt = Formatter(record.document.locale, record.document.currency)
@@ -116,7 +117,7 @@ class _Assembler:
             )
         try:
             with limits(f"the Markdown of {text.file or 'section'} ({text.id})"):
-                return parse_markdown(source)
+                blocks = parse_markdown(source)
         except LibraryError as err:  # say which library text the Markdown came from
             problems = [
                 replace(
@@ -125,6 +126,7 @@ class _Assembler:
                 for p in err.problems
             ]
             raise LibraryError(problems=problems) from err
+        return self.crossrefs.resolve(blocks) if self.crossrefs else blocks
 
     def included(self, text: PlannedText) -> bool:
         if not text.when:
@@ -268,17 +270,21 @@ def assemble_contract(inputs: Inputs) -> Document:
 
     references: list[_SubclauseReference] = []
     rendering: list[PlannedText] = []  # the text whose template is being rendered
+    crossrefs = CrossReferences()
 
     def ref(clause_id: str, sub: int | None = None) -> str:
         if clause_id not in numbers:
             raise ValueError(f"ref({clause_id!r}): no such clause in this contract")
         n = numbers[clause_id]
         if sub is None:
-            return labels("clause_ref", number=chinese_number(n) if chinese else n)
+            clause_number = f"第{chinese_number(n)}条" if chinese else str(n)
+            text = labels("clause_ref", number=chinese_number(n) if chinese else n)
+            return crossrefs.marker(text, f"clause-{clause_id}", clause_number)
         references.append(_SubclauseReference(rendering[-1], clause_id, sub))
-        return labels("subclause_ref", number=f"{n}.{sub}")
+        text = labels("subclause_ref", number=f"{n}.{sub}")
+        return crossrefs.marker(text, f"clause-{clause_id}-{sub}", f"{n}.{sub}")
 
-    asm = _Assembler(inputs, {"ref": ref})
+    asm = _Assembler(inputs, {"ref": ref}, crossrefs)
     clauses = [clause for clause in plan.clauses if asm.included(clause)]
     numbers.update((clause.id, index) for index, clause in enumerate(clauses, start=1))
 
@@ -292,9 +298,10 @@ def assemble_contract(inputs: Inputs) -> Document:
     label = asm.label
     record = plan.record
     title = label("contract")
-    body: list[Block] = [
-        Section("parties", (_heading(1, label("parties"), "parties"), *_parties(asm)))
-    ]
+    body: list[Block] = []
+    if len(clauses) >= CONTRACT_CONTENTS_MIN_CLAUSES:
+        body += [TableOfContents(label("toc")), PageBreak()]
+    body.append(Section("parties", (_heading(1, label("parties"), "parties"), *_parties(asm))))
     if plan.recitals is not None:
         body.append(
             Section(
@@ -308,7 +315,7 @@ def assemble_contract(inputs: Inputs) -> Document:
     for clause in clauses:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
-        content = _number_subclauses(render(clause), n)
+        content = _number_subclauses(render(clause), n, clause.id)
         body.append(
             Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number), *content))
         )
@@ -471,8 +478,11 @@ def _check_subclause_references(references: list[_SubclauseReference], body: lis
         raise LibraryError(problems=list(dict.fromkeys(problems)))
 
 
-def _number_subclauses(content: tuple[Block, ...], clause: int) -> tuple[Block, ...]:
-    """Number each top-level paragraph ``N.k`` when a clause has more than one."""
+def _number_subclauses(
+    content: tuple[Block, ...], clause: int, clause_id: str
+) -> tuple[Block, ...]:
+    """Number each top-level paragraph ``N.k`` when a clause has more than one; its
+    anchor ``clause-ID-k`` is what ``ref(ID, k)`` points at."""
     paragraphs = [b for b in content if isinstance(b, Paragraph)]
     if len(paragraphs) < 2:
         return content
@@ -481,7 +491,14 @@ def _number_subclauses(content: tuple[Block, ...], clause: int) -> tuple[Block, 
     for block in content:
         if isinstance(block, Paragraph):
             k += 1
-            out.append(Paragraph(block.inlines, style=block.style, number=f"{clause}.{k}"))
+            out.append(
+                Paragraph(
+                    block.inlines,
+                    style=block.style,
+                    number=f"{clause}.{k}",
+                    anchor=f"clause-{clause_id}-{k}",
+                )
+            )
         else:
             out.append(block)
     return tuple(out)

@@ -8,7 +8,7 @@ re-parse text. The shape follows pandoc's ``Pandoc Meta [Block]``::
 
     Block   = Heading | Paragraph | BulletList | OrderedList | Table
             | Section | SignatureBlock | TableOfContents | PageBreak
-    Inline  = Text | Strong | Emph | LineBreak
+    Inline  = Text | Strong | Emph | LineBreak | Ref
 
 All values are frozen; text is already final (numbers, dates and money formatted
 for the locale, clause numbers resolved). Renderers only choose how it looks.
@@ -44,7 +44,22 @@ class LineBreak:
     """A hard line break inside a paragraph or cell."""
 
 
-Inline = Text | Strong | Emph | LineBreak
+@dataclass(frozen=True)
+class Ref:
+    """A cross-reference to a contract clause or sub-clause, already resolved.
+
+    ``text`` is what it says now ("clause 9", "第九条", "第9.2款"); ``target`` is the
+    ``anchor`` of the heading or paragraph it names; ``number`` is the part of ``text``
+    that is the target's own list number ("9", "第九条", "9.2"), which a Word REF field
+    recomputes when clauses move.
+    """
+
+    text: str
+    target: str
+    number: str = ""
+
+
+Inline = Text | Strong | Emph | LineBreak | Ref
 
 # --- blocks ----------------------------------------------------------------
 
@@ -76,6 +91,8 @@ class Paragraph:
     style: ParagraphStyle = "body"
     number: str = ""
     """A sub-clause label such as ``"9.2"``, shown hanging before the text."""
+    anchor: str = ""
+    """A stable id for cross-references to this paragraph (numbered sub-clauses)."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +255,7 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
     parts: list[str] = []
     for inline in inlines:
         match inline:
-            case Text():
+            case Text() | Ref():
                 parts.append(inline.text)
             case Strong() | Emph():
                 parts.append(inline_text(inline.children))

@@ -280,3 +280,14 @@ def _english_group(group: int) -> str:
     elif rest:
         words.append(_EN_ONES[rest])
     return " ".join(words)
+
+
+_CN_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """``1`` → 一, ``12`` → 十二, ``21`` → 二十一 (clause numbers up to 99)."""
+    tens, ones = divmod(n, 10)
+    if n < 10:
+        return _CN_NUMERALS[n]
+    return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")

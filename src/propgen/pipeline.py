@@ -116,6 +116,9 @@ def render_documents(
     theme_dir = checked.library.theme_dir
     pdf = pdf_options(checked, pdf_profile) if "pdf" in formats else None
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
+    # The DOCX follows its PDF when both are made: its contents page takes the PDF's
+    # page numbers (render_document's ``contents_from``).
+    after_pdf = [item for item in wanted if item[1] == "docx" and "pdf" in formats]
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
         tasks = [(checked.documents[kind], theme_dir, fmt, pdf) for kind, fmt in pdfs]
@@ -123,13 +126,18 @@ def render_documents(
         with parallel.pool(processes, parallel.RENDERERS) as pool:
             pending = pool.starmap_async(render_document, tasks, chunksize=1)
             for kind, fmt in wanted:
-                if fmt != "pdf":
+                if fmt != "pdf" and (kind, fmt) not in after_pdf:
                     rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
             outputs = parallel.results(pending, -(-len(pdfs) // processes))
             rendered.update(zip(pdfs, outputs, strict=True))
     else:
-        for kind, fmt in wanted:
-            rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt, pdf)
+        for kind, fmt in sorted(wanted, key=lambda item: item[1] != "pdf"):
+            if (kind, fmt) not in after_pdf:
+                rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt, pdf)
+    for kind, fmt in after_pdf:
+        rendered[kind, fmt] = render_document(
+            checked.documents[kind], theme_dir, fmt, contents_from=rendered[kind, "pdf"]
+        )
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -34,7 +35,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, PropgenError
 from propgen.render.docx import render_docx
-from support import require_tool
+from support import list_labels, require_tool
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -244,7 +245,7 @@ def all_text(d: docx.document.Document) -> str:
 def test_styles_headings_lists_and_toc() -> None:
     d = load(render_docx(sample(), THEME))
     styles = {p.style.name: p.text for p in d.paragraphs}
-    assert styles["Heading 1"].startswith("5. Acceptance")
+    assert styles["Clause Heading"] == "Acceptance"  # numbered 1.-5.: the clause list
     assert "Heading 2" in styles and "Heading 3 Unlisted" in styles
     for name in (
         "Lead",
@@ -259,7 +260,9 @@ def test_styles_headings_lists_and_toc() -> None:
         "toc 2",
     ):
         assert name in styles, name
-    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    labels = list_labels(d)
+    clauses = enumerate(d.paragraphs)
+    heads = [f"{labels[i]} {p.text}" for i, p in clauses if p.style.name == "Clause Heading"]
     assert heads == [
         "1. Executive summary",
         "2. Our understanding",
@@ -280,8 +283,8 @@ def test_styles_headings_lists_and_toc() -> None:
         "understanding_detail",
     }
     assert d.settings.element.find(f"{W}updateFields") is not None
-    clause = next(p for p in d.paragraphs if p.text.startswith("4.1\t"))
-    assert clause.paragraph_format.first_line_indent < 0
+    subs = [labels[i] for i, p in enumerate(d.paragraphs) if p.style.name == "Subclause"]
+    assert subs == ["4.1", "4.2"]
     assert body.xpath(".//w:pageBreakBefore")
 
 
@@ -351,7 +354,10 @@ def test_chinese_fonts_and_language() -> None:
     data = render_docx(sample("zh-CN"), THEME)
     d = load(data)
     text = all_text(d)
-    assert ZH["title"] in text and "第一条 执行摘要" in text and "甲方（盖章）" in text
+    assert ZH["title"] in text and "甲方（盖章）" in text
+    labels = list_labels(d)
+    first = next(i for i, p in enumerate(d.paragraphs) if p.text == "执行摘要")
+    assert labels[first] == "第一条" and d.paragraphs[first].style.name == "Clause Heading"
     styles = d.styles.element
     fonts = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
     assert fonts.get(f"{W}eastAsia") == "DengXian"  # Office's 等线 (docs/fonts.md)
@@ -433,3 +439,26 @@ def test_libreoffice_converts(tmp_path: Path, locale: str) -> None:
     assert result.returncode == 0, result.stderr
     pdf = src.with_suffix(".pdf")
     assert pdf.is_file() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_numbers_the_list_would_not_print_stay_typed() -> None:
+    """Headings numbered otherwise than 1., 2., ... keep their typed numbers."""
+    base = sample()
+    blocks = tuple(
+        Section(b.source_id, (replace(b.blocks[0], number="A."), *b.blocks[1:]))
+        if isinstance(b, Section)
+        and isinstance(b.blocks[0], Heading)
+        and b.blocks[0].number == "1."
+        else b
+        for b in base.blocks
+    )
+    d = load(render_docx(Document(base.meta, blocks), THEME))
+    assert not [p for p in d.paragraphs if p.style.name in ("Clause Heading", "Subclause")]
+    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert heads[:2] == ["A. Executive summary", "2. Our understanding"]
+    assert (
+        next(
+            p for p in d.paragraphs if p.text.startswith("4.1\t")
+        ).paragraph_format.first_line_indent
+        < 0
+    )

@@ -16,7 +16,12 @@ FORMATS: tuple[Format, ...] = get_args(Format)
 
 
 def render_document(
-    document: Document, theme_dir: Path, fmt: Format, pdf: PdfOptions | None = None
+    document: Document,
+    theme_dir: Path,
+    fmt: Format,
+    pdf: PdfOptions | None = None,
+    *,
+    contents_from: bytes | None = None,
 ) -> bytes:
     """One document in one format. Renderers are imported only when used, so a
     worker unpickling this task imports no more than the renderer it runs; after
@@ -24,12 +29,18 @@ def render_document(
 
     Args:
         pdf: the PDF profile and its embedded files (PDF only; default standard).
+        contents_from: the same document's PDF, whose outline gives the DOCX contents
+            page its page numbers (:mod:`propgen.render.pdf_pages`; DOCX only).
     """
     match fmt:
         case "docx":
             from propgen.render.docx import render_docx
 
-            return render_docx(document, theme_dir)
+            if contents_from is None:
+                return render_docx(document, theme_dir)
+            from propgen.render.pdf_pages import contents_pages
+
+            return render_docx(document, theme_dir, contents_pages(contents_from))
         case "pdf":
             from propgen.guard import release_memory
             from propgen.render.pdf import render_pdf

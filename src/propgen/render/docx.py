@@ -93,8 +93,14 @@ def _frame_error(frame: Path, message: str, hint: str = "") -> LibraryError:
     return LibraryError(problems=[Problem(message, file=str(frame), hint=hint)])
 
 
-def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
+def render_docx(
+    document: dm.Document, theme_dir: Path, contents_pages: tuple[int, ...] | None = None
+) -> bytes:
     """The document as DOCX bytes, rendered through theme_dir/'frame.docx'.
+
+    ``contents_pages`` (the page of each contents entry in the PDF of the same
+    document) fills in the contents page's numbers, so Word need not update fields
+    on open; without them the entries are there and Word is asked to update.
 
     Raises:
         LibraryError: the frame is missing, lacks styles or does not render.
@@ -107,10 +113,12 @@ def render_docx(document: dm.Document, theme_dir: Path) -> bytes:
     meta = document.meta
     check_size(document)
     with limits(f"the DOCX of {meta.reference} ({meta.kind})"):
-        return _render(document, theme_dir, frame)
+        return _render(document, theme_dir, frame, contents_pages)
 
 
-def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
+def _render(
+    document: dm.Document, theme_dir: Path, frame: Path, pages: tuple[int, ...] | None
+) -> bytes:
     tpl = _StrictTemplate(BytesIO(load_frame(frame, theme_dir)))  # checked: fetches nothing
     tpl.init_docx()
     _paper(tpl, document.meta.locale)
@@ -125,7 +133,8 @@ def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
         )
     meta = document.meta
     try:
-        body = Body(tpl, document).render()
+        builder = Body(tpl, document, pages)
+        body = builder.render()
     except ValueError as exc:  # lxml refuses control characters
         raise PropgenError(f"the document cannot be written as DOCX: {exc}") from exc
     logo = _logo_png(theme_dir, meta.logo)
@@ -149,7 +158,7 @@ def _render(document: dm.Document, theme_dir: Path, frame: Path) -> bytes:
         raise PropgenError(f"the Word frame rendered to malformed XML: {exc}") from exc
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
-    _settings(tpl, meta.locale)
+    _settings(tpl, meta.locale, update_fields=not builder.contents_complete)
     stamp = _stamp(meta.date_iso)
     _core_properties(tpl, meta, stamp)
     buf = BytesIO()
@@ -230,13 +239,15 @@ def _watermark(tpl: DocxTemplate, text: str) -> None:
         part.element.append(p)
 
 
-def _settings(tpl: DocxTemplate, locale: str) -> None:
-    """Ask Word to refresh fields (the TOC) on open; mark Chinese text as zh-CN."""
+def _settings(tpl: DocxTemplate, locale: str, update_fields: bool) -> None:
+    """Ask Word to refresh fields on open when the contents page lacks its page
+    numbers (Word then prompts); mark Chinese text as zh-CN."""
     settings = tpl.docx.settings.element
-    if settings.find(qn("w:updateFields")) is None:
+    if update_fields and settings.find(qn("w:updateFields")) is None:
         update = parse_xml(f'<w:updateFields {nsdecls("w")} w:val="true"/>')
         settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE.split())
     if is_chinese(locale):
+        _chinese_line_pitch(tpl)
         rpr = tpl.docx.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")
         if rpr:
             lang = rpr[0].find(qn("w:lang"))
@@ -261,6 +272,13 @@ def _core_properties(tpl: DocxTemplate, meta: dm.Meta, stamp: datetime) -> None:
     props.category, props.language, props.comments = meta.kind, meta.locale, ""
     props.last_modified_by, props.revision = "propgen", 1
     props.created = props.modified = props.last_printed = stamp
+
+
+def _chinese_line_pitch(tpl: DocxTemplate) -> None:
+    """Chinese text is set looser, as in the PDF (print.css: line-height 1.65 for zh
+    against 1.5): the frame's minimum line heights grow by that ratio."""
+    for spacing in tpl.docx.styles.element.xpath('//w:spacing[@w:lineRule="atLeast"]'):
+        spacing.set(qn("w:line"), str(round(int(spacing.get(qn("w:line"))) * 1.65 / 1.5)))
 
 
 def _stamp(date_iso: str) -> datetime:

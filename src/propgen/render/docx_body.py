@@ -19,6 +19,8 @@ from docx.shared import RGBColor, Twips
 from docxtpl import DocxTemplate
 
 from propgen import document as dm
+from propgen.locales import is_chinese
+from propgen.render import docx_numbering
 
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
 PARA_STYLES = dict(
@@ -33,7 +35,9 @@ _TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign
 class Body:
     """Builds the body as a docxtpl subdocument sharing the frame's styles."""
 
-    def __init__(self, tpl: DocxTemplate, document: dm.Document) -> None:
+    def __init__(
+        self, tpl: DocxTemplate, document: dm.Document, pages: tuple[int, ...] | None = None
+    ) -> None:
         self.sub = tpl.new_subdoc()
         section = tpl.docx.sections[-1]
         self.width = int((section.page_width - section.left_margin - section.right_margin) / 635)
@@ -47,6 +51,11 @@ class Body:
             for b, n in zip(marked, names, strict=True)
             if isinstance(b, dm.Heading) and b.in_toc and b.level <= 2
         ]
+        # the contents' page numbers, when the PDF's outline lists the same entries
+        self.pages = pages if pages is not None and len(pages) == len(self.toc) else None
+        self.contents_complete = self.pages is not None or not any(
+            isinstance(b, dm.TableOfContents) for b in dm.iter_blocks(document.blocks)
+        )
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
         self.next_num, self.next_mark = max(ids) + 1, 1
@@ -55,6 +64,15 @@ class Body:
         number_num = _style_num(styles["List Number"].element) or 2
         found = self.numbering.xpath(f'w:num[@w:numId="{number_num}"]/w:abstractNumId/@w:val')
         self.number_abstract = found[0] if found else "0"
+        # Contract clauses: a real Word list and REF fields to bookmarks (docx_numbering)
+        self.clause_list = docx_numbering.uses_clause_list(document)
+        if self.clause_list:
+            docx_numbering.bind_clause_list(self.numbering, document.meta.locale)
+        self.sub_marks = docx_numbering.subclause_bookmarks(document)
+        self.marks = {
+            b.anchor: n for b, n in zip(marked, names, strict=True) if isinstance(b, dm.Heading)
+        } | self.sub_marks
+        self.chinese = is_chinese(document.meta.locale)
         self.pending: list[str] = []
         self.break_next = False
         self.document = document
@@ -96,11 +114,19 @@ class Body:
         if isinstance(block, dm.Heading):
             level = min(max(block.level, 1), 3)
             self.pending.append(self.names.popleft())
-            p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
-            if block.number:
-                p.add_run(block.number + " ")
-            _inlines(p, block.inlines)
+            if block.number and self.clause_list:  # the list prints the number
+                p = self.para("Clause Heading")
+            else:
+                p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
+                if block.number:
+                    p.add_run(block.number + " ")
+            self.inlines(p, block.inlines)
         elif isinstance(block, dm.Paragraph):
+            if block.anchor in self.sub_marks:
+                self.pending.append(self.sub_marks[block.anchor])
+            if block.number and self.clause_list:
+                self.inlines(self.para("Subclause"), block.inlines)
+                return
             p = self.para(PARA_STYLES.get(block.style, "Normal"))
             if block.number:
                 hang = _hang(block.number)
@@ -109,7 +135,7 @@ class Body:
                 fmt.tab_stops.add_tab_stop(Twips(hang))
                 p.add_run(block.number)
                 p.add_run("\t")
-            _inlines(p, block.inlines)
+            self.inlines(p, block.inlines)
         elif isinstance(block, dm.BulletList | dm.OrderedList):
             self.add_list(block, depth)
         elif isinstance(block, dm.Table):
@@ -151,7 +177,7 @@ class Body:
                         p.paragraph_format.left_indent = Twips(397 * (level + 1))
                     if child.number:
                         p.add_run(child.number + " ")
-                    _inlines(p, child.inlines)
+                    self.inlines(p, child.inlines)
                     first = False
                 elif isinstance(child, dm.BulletList | dm.OrderedList):
                     self.add_list(child, depth + 1)
@@ -185,6 +211,7 @@ class Body:
         weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
         widths = [self.width * w // sum(weights) for w in weights[:cols]]
         widths[-1] += self.width - sum(widths)
+        widths = _fit_columns(widths, _column_needs(rows, cols))
         table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
         look = table._tbl.tblPr.find(qn("w:tblLook"))  # header-row styling only with a header
         look.getparent().replace(
@@ -210,8 +237,10 @@ class Body:
                     _cell_props(cell, top=(6, RULE))
                 inlines = row.cells[c].inlines if c < len(row.cells) else ()
                 bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
-                optional = kind == "optional"
-                _inlines(p, inlines, bold=bold, italic=optional, color=MUTED if optional else "")
+                # optional rows are italic, except Chinese text (no italic: Word slants it)
+                optional = kind == "optional" and not self.chinese
+                muted = kind == "optional"
+                self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
         self.sub.add_paragraph(style=self.style("Table Spacer"))
 
     def signatures(self, block: dm.SignatureBlock) -> None:
@@ -222,8 +251,10 @@ class Body:
         widths = [self.width // cols] * cols
         table = self.new_table(-(-len(people) // cols), widths, None, "")
         labels = [label for person in people for label in person.lines] or [""]
+        # the line starts after the widest label ("法定代表人或授权代表（签字）" is 2.5 cm)
+        # and keeps at least 2.5 cm before the cell's end
         label_w = min(
-            max(1134, *(_text_width(label, 8.5) + 170 for label in labels)), widths[0] // 2
+            max(1134, *(_text_width(label, 8.5) + 170 for label in labels)), widths[0] - 2100
         )
         for i, person in enumerate(people):
             cell = table.cell(i // cols, i % cols)
@@ -257,32 +288,59 @@ class Body:
                 link = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
                 text = dm.inline_text(heading.inlines)
                 link.append(p.add_run(f"{heading.number} {text}" if heading.number else text)._r)
+                if self.pages is not None:  # dot leader to the page, as Word writes it
+                    link.append(p.add_run("\t")._r)
+                    link.append(p.add_run(str(self.pages[i]))._r)
                 p._p.append(link)
             if i == len(entries) - 1:
                 _field_char(p, "end")
 
+    def inlines(
+        self,
+        p: Any,
+        inlines: tuple[dm.Inline, ...],
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        color: str = "",
+    ) -> None:
+        """Runs for the inlines; a cross-reference becomes a REF field."""
 
-def _inlines(
-    p: Any,
-    inlines: tuple[dm.Inline, ...],
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    color: str = "",
-) -> None:
-    for inline in inlines:
-        if isinstance(inline, dm.Text):
-            if inline.text:
-                run = p.add_run(inline.text)
-                run.bold, run.italic = bold or None, italic or None
-                if color:
-                    run.font.color.rgb = RGBColor.from_string(color)
-        elif isinstance(inline, dm.Strong):
-            _inlines(p, inline.children, bold=True, italic=italic, color=color)
-        elif isinstance(inline, dm.Emph):
-            _inlines(p, inline.children, bold=bold, italic=True, color=color)
-        elif isinstance(inline, dm.LineBreak):
-            p.add_run().add_break()
+        def text(value: str) -> None:
+            if value:
+                _styled(p.add_run(value), bold, italic, color)
+
+        for inline in inlines:
+            if isinstance(inline, dm.Text):
+                text(inline.text)
+            elif isinstance(inline, dm.Ref):
+                mark = self.marks.get(inline.target)
+                before, number, after = inline.text.partition(inline.number or "\0")
+                if not (mark and inline.number and number):
+                    text(inline.text)
+                    continue
+                text(before)
+                sub = inline.target in self.sub_marks
+                _field_char(p, "begin")
+                instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
+                instr.text = docx_numbering.ref_instruction(mark, sub)
+                p.add_run()._r.append(instr)
+                _field_char(p, "separate")
+                text(number)
+                _field_char(p, "end")
+                text(after)
+            elif isinstance(inline, dm.Strong):
+                self.inlines(p, inline.children, bold=True, italic=italic, color=color)
+            elif isinstance(inline, dm.Emph):
+                self.inlines(p, inline.children, bold=bold, italic=True, color=color)
+            elif isinstance(inline, dm.LineBreak):
+                p.add_run().add_break()
+
+
+def _styled(run: Any, bold: bool, italic: bool, color: str) -> None:
+    run.bold, run.italic = bold or None, italic or None
+    if color:
+        run.font.color.rgb = RGBColor.from_string(color)
 
 
 def _field_char(p: Any, kind: str) -> None:
@@ -314,6 +372,38 @@ def _style_num(style: Any) -> int | None:
 def _text_width(text: str, points: float) -> int:
     """A rough width in twips: CJK characters are one em, others 0.58 em."""
     return int(sum(1.0 if ord(ch) >= 0x2E80 else 0.58 for ch in text) * points * 20)
+
+
+_TOKEN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
+_CELL_PADDING = 260  # the table style's left and right cell margins, and some slack
+
+
+def _column_needs(rows: list[tuple[dm.Row, str]], cols: int) -> list[int]:
+    """Per column, the width (twips) of its longest word or amount, which Word would
+    otherwise break mid-token ("¥1,280,000.0/0", "Period/s") in a narrow column."""
+    needs = [0] * cols
+    for row, kind in rows:
+        points = 9.0 * (1.12 if kind in ("header", "total", "subtotal") else 1.0)  # bold
+        for c, cell in enumerate(row.cells[:cols]):
+            for token in _TOKEN.findall(dm.inline_text(cell.inlines)):
+                needs[c] = max(needs[c], _text_width(token, points) + _CELL_PADDING)
+    return needs
+
+
+def _fit_columns(widths: list[int], needs: list[int]) -> list[int]:
+    """Widen columns narrower than their longest token, taking the width from the
+    columns with the most room to spare (their own needs are kept)."""
+    out = list(widths)
+    for c, need in enumerate(needs):
+        while out[c] < need:
+            spare = [out[i] - max(needs[i], 567) if i != c else 0 for i in range(len(out))]
+            donor = max(range(len(out)), key=spare.__getitem__)
+            give = min(need - out[c], spare[donor])
+            if give <= 0:
+                break
+            out[c] += give
+            out[donor] -= give
+    return out
 
 
 def _hang(label: str) -> int:

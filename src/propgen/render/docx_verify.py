@@ -16,6 +16,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from propgen import document as dm
 from propgen.errors import PropgenError
 from propgen.render.docx_body import bookmark_names
+from propgen.render.docx_numbering import subclause_bookmarks, uses_clause_list
 
 STRICT_XML = etree.XMLParser(
     recover=False, resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False
@@ -86,9 +87,13 @@ def verify_docx(data: bytes, document: dm.Document, placed: set[str] | None = No
                 else f"heading {dm.inline_text(block.inlines)!r}"
             )
             raise PropgenError(f"the DOCX lost {what} (no bookmark {name!r})")
+    for anchor, name in subclause_bookmarks(document).items():
+        if name not in marks:
+            raise PropgenError(f"the DOCX lost the sub-clause {anchor!r} (no bookmark {name!r})")
     text = _squash(_part_text(body))
     position = 0
-    for piece in _texts(document.blocks):
+    # numbers the clause list prints are not text; the verifier does not look for them
+    for piece in _texts(document.blocks, numbers=not uses_clause_list(document)):
         wanted = _squash(piece)
         if not wanted:
             continue
@@ -107,14 +112,14 @@ def verify_docx(data: bytes, document: dm.Document, placed: set[str] | None = No
                 raise PropgenError(f"the DOCX lost the {field} {value[:80]!r}")
 
 
-def _texts(blocks: tuple[dm.Block, ...]) -> list[str]:
+def _texts(blocks: tuple[dm.Block, ...], numbers: bool = True) -> list[str]:
     """Every text of the body in reading order (table of contents entries aside)."""
     out: list[str] = []
 
     def inlines(items: tuple[dm.Inline, ...]) -> None:
         for inline in items:
             match inline:
-                case dm.Text():
+                case dm.Text() | dm.Ref():
                     out.append(inline.text)
                 case dm.Strong() | dm.Emph():
                     inlines(inline.children)
@@ -126,18 +131,18 @@ def _texts(blocks: tuple[dm.Block, ...]) -> list[str]:
     for block in blocks:
         match block:
             case dm.Heading() | dm.Paragraph():
-                out.append(block.number)
+                out.append(block.number if numbers else "")
                 inlines(block.inlines)
             case dm.BulletList() | dm.OrderedList():
                 for item in block.items:
-                    out.extend(_texts(item.blocks))
+                    out.extend(_texts(item.blocks, numbers))
             case dm.Table():
                 out.append(block.caption)
                 for row in (block.header, *block.rows, *block.footer):
                     for cell in row.cells if row else ():
                         inlines(cell.inlines)
             case dm.Section():
-                out.extend(_texts(block.blocks))
+                out.extend(_texts(block.blocks, numbers))
             case dm.SignatureBlock():
                 for person in block.signatories:
                     out += [person.heading, person.party, *person.lines]

@@ -35,6 +35,7 @@ from propgen.document import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Ref,
     Row,
     Section,
     Signatory,
@@ -322,7 +323,7 @@ class _Writer:
         parts: list[str] = []
         for inline in inlines:
             match inline:
-                case Text():
+                case Text() | Ref():  # a cross-reference reads as its text
                     text = inline.text
                     parts.append(_esc_numbers(text) if whole_numbers else _esc_text(text))
                 case Strong():

@@ -1,0 +1,77 @@
+"""Contract clauses as a real Word list, cross-references as REF fields.
+
+The frame's "Clause Heading" and "Subclause" styles are levels 1 and 2 of one
+multi-level list (numId 3): ``1.``/``1.1`` in English, ``第一条`` (Word's
+``chineseCounting``) and ``1.1`` (``isLgl``) in Chinese. Word computes those numbers,
+so a clause inserted in Word renumbers the ones after it, and ``REF`` fields to the
+clauses' bookmarks follow them.
+
+The list is only used when the numbers propgen assigned are exactly the ones the
+list produces (clauses counted from 1, sub-clauses from N.1); anything else keeps
+its typed numbers, so the DOCX never says other numbers than the PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from propgen import document as dm
+from propgen.locale import chinese_number
+from propgen.locales import is_chinese
+
+CLAUSE_NUM_ID = "3"
+"""The frame's clause list (``tools/build_frame.py``)."""
+
+
+def clause_label(n: int, chinese: bool) -> str:
+    """What the clause list prints for clause ``n``."""
+    return f"第{chinese_number(n)}条" if chinese else f"{n}."
+
+
+def uses_clause_list(document: dm.Document) -> bool:
+    """True when the document's clause and sub-clause numbers are the list's own."""
+    chinese = is_chinese(document.meta.locale)
+    clause = 0
+    found = False
+    for block in dm.iter_blocks(document.blocks):
+        if isinstance(block, dm.Heading) and block.number:
+            clause += 1
+            if block.level != 1 or block.number != clause_label(clause, chinese):
+                return False
+            sub, found = 0, True
+        elif isinstance(block, dm.Paragraph) and block.number:
+            sub += 1
+            if not clause or block.number != f"{clause}.{sub}" or block.style != "body":
+                return False
+    return found
+
+
+def bind_clause_list(numbering: Any, locale: str) -> None:
+    """Point the clause list at the frame's definition for the locale
+    (``w:abstractNum`` named "Clauses en-US" / "Clauses zh-CN")."""
+    wanted = "zh-CN" if is_chinese(locale) else "en-US"
+    found = numbering.xpath(f'w:abstractNum[w:name/@w:val="Clauses {wanted}"]/@w:abstractNumId')
+    nums = numbering.xpath(f'w:num[@w:numId="{CLAUSE_NUM_ID}"]/w:abstractNumId')
+    if found and nums:
+        nums[0].set(qn("w:val"), found[0])
+
+
+def subclause_bookmarks(document: dm.Document) -> dict[str, str]:
+    """Hidden Word bookmark names (``_Ref…``) for anchored paragraphs, by anchor."""
+    names: dict[str, str] = {}
+    for block in dm.iter_blocks(document.blocks):
+        if isinstance(block, dm.Paragraph) and block.anchor and block.anchor not in names:
+            names[block.anchor] = f"_RefSub{len(names) + 1:05d}"
+    return names
+
+
+def ref_instruction(bookmark: str, sub_clause: bool) -> str:
+    r"""A REF field's instruction: the target's paragraph number, as a link.
+    ``\w`` (full context) for sub-clauses, so "9.2" stays "9.2" referenced from 9.5."""
+    if not re.fullmatch(r"[A-Za-z_][0-9A-Za-z_]{0,39}", bookmark):
+        raise ValueError(f"not a Word bookmark name: {bookmark!r}")
+    switch = "\\w" if sub_clause else "\\r"
+    return f" REF {bookmark} {switch} \\h "
