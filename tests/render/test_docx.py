@@ -298,7 +298,8 @@ def test_tables_header_footer_and_signatures() -> None:
     assert pricing.rows[3].cells[0].paragraphs[0].runs[0].italic  # optional line
     assert pricing.cell(1, 3).paragraphs[0].alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.RIGHT
     widths = [int(g.get(f"{W}w")) for g in pricing._tbl.xpath("./w:tblGrid/w:gridCol")]
-    assert widths[0] == pytest.approx(sum(widths) / 2, abs=2) and widths[1] * 2 == widths[2]
+    assert widths[0] == pytest.approx(sum(widths) / 2, abs=2)
+    assert abs(widths[1] * 2 - widths[2]) <= 2  # integer twips of the page's text width
     sig = d.tables[-1]
     assert (
         "Acme Logistics, Inc." in sig.cell(0, 0).text and "Meridian Systems" in sig.cell(0, 1).text
