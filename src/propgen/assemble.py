@@ -178,6 +178,7 @@ class _Assembler:
                     ", ".join(p for p in (rep.name, rep.title, seller.name) if p),
                 ),
                 CoverLine(label("reference"), doc.reference),
+                CoverLine(label("version"), doc.version),
                 CoverLine(label("date"), self.fmt.date(doc.date)),
                 CoverLine(label("valid_until"), self.fmt.date(doc.valid_until)),
             ]

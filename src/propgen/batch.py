@@ -37,6 +37,7 @@ class Job:
     allow_draft: bool
     library_root: Path
     pdf_profile: PdfProfile = "standard"
+    force: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def run_job(job: Job) -> Outcome:
             only=job.only,
             allow_draft=job.allow_draft,
             pdf_profile=job.pdf_profile,
+            force=job.force,
         )
     except InvalidInput as err:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)

@@ -36,7 +36,19 @@ def _echo(text: str, *, err: bool = False, nl: bool = True) -> None:
 _chosen: dict[str, str] = {}
 """The ``--lang`` given, if any."""
 
-_WORDS = (N_("ok"), N_("changed"), N_("missing"), N_("proposal"), N_("contract"))
+_WORDS = (
+    N_("ok"),
+    N_("changed"),
+    N_("missing"),
+    N_("unlisted"),
+    N_("not a regular file"),
+    N_("interrupted"),
+    N_("same"),
+    N_("differs"),
+    N_("no differences"),
+    N_("proposal"),
+    N_("contract"),
+)
 """Words the CLI prints through ``_t(word)``, listed for the catalogue."""
 
 EXIT_PENDING_APPROVALS = 3
@@ -148,6 +160,11 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
     "tagged: PDF/UA-1 for assistive technology.",
 )
 @click.option(
+    "--force",
+    is_flag=True,
+    help="Replace outputs made from a different record or version.",
+)
+@click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
@@ -161,6 +178,7 @@ def render(
     only: str | None,
     allow_draft: bool,
     pdf_profile: PdfProfile,
+    force: bool,
     jobs: int | None,
     library_dir: Path | None,
 ) -> None:
@@ -194,12 +212,15 @@ def render(
             allow_draft=allow_draft,
             workers=workers,
             pdf_profile=pdf_profile,
+            force=force,
         )
         for written in result.files.values():
             _echo(str(written))
         return
     started = time.monotonic()
-    batch = [Job(f, out_dir, chosen, kind, allow_draft, library.root, pdf_profile) for f in files]
+    batch = [
+        Job(f, out_dir, chosen, kind, allow_draft, library.root, pdf_profile, force) for f in files
+    ]
     outcomes = run_batch(batch, workers, Progress())
     for outcome in outcomes:
         for name in outcome.written:
@@ -447,26 +468,29 @@ def industries(library_dir: Path | None) -> None:
 
 @cli.command()
 @click.argument("out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
-def verify(out_dir: Path) -> None:
-    """Check the files in OUT_DIR against the hashes in their provenance records."""
-    from propgen.output import verify as verify_dir
+@click.option(
+    "--rebuild",
+    "needs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also re-render this needs record and compare the files byte for byte.",
+)
+@library_option
+def verify(out_dir: Path, needs: Path | None, library_dir: Path | None) -> None:
+    """Check the files in OUT_DIR against their provenance records.
 
-    results = verify_dir(out_dir)
-    if not results:
-        raise InvalidInput(
-            problems=[
-                Problem(
-                    message="no provenance records (*.provenance.json) to verify",
-                    file=str(out_dir),
-                    hint="give the folder `propgen render` wrote to",
-                )
-            ]
-        )
-    bad = 0
-    for name, status in results:
-        _echo(f"{_t(status):8} {name}")
-        bad += status != "ok"
-    if bad:
+    Reports changed, missing and unlisted files (exit 1). With --rebuild, the record's files are
+    also compared with a fresh render, which editing the provenance cannot fool.
+    """
+    from propgen.verify import verify_folder, verify_rebuild
+
+    if needs is None:
+        findings = verify_folder(out_dir)
+    else:
+        findings = verify_rebuild(out_dir, needs, _library(library_dir))
+    for finding in findings:
+        detail = f"  ({finding.detail})" if finding.detail else ""
+        _echo(f"{_t(finding.status):8} {finding.name}{detail}")
+    if not all(finding.ok for finding in findings):
         raise click.exceptions.Exit(1)
 
 
@@ -595,6 +619,26 @@ def worker(queue: str, webhook_secret: str) -> None:
             "pip install 'propgen[serve]'"
         ) from err
     work(queue, webhook_secret.encode())
+
+
+@cli.command()
+@click.argument("old", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@library_option
+def diff(old: Path, new: Path, library_dir: Path | None) -> None:
+    """List what changed between two revisions.
+
+    OLD and NEW are provenance files or needs records. Lists version and dates, every
+    price, sections and clauses (positions, versions, text), deviations and approvals.
+    """
+    from propgen.changes import compare, load_revision
+
+    library = _library(library_dir)
+    changes = compare(load_revision(old, library), load_revision(new, library))
+    for change in changes:
+        _echo(change)
+    if not changes:
+        _echo(_t("no differences"))
 
 
 @cli.group()

@@ -1,4 +1,6 @@
-"""Writing outputs: safe file names, atomic writes, provenance, verification."""
+"""Output files: safe names, single-file atomic writes, provenance bytes.
+
+A record's files are committed together by :mod:`propgen.commit`."""
 
 from __future__ import annotations
 
@@ -11,8 +13,6 @@ import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from propgen.errors import InvalidInput, Problem
 
 MAX_NAME = 80
 """Most characters in a file-name stem."""
@@ -100,114 +100,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def write_all(out_dir: Path, files: Mapping[str, bytes]) -> None:
-    """Write a record's files together: all of them, or (on failure) none.
-
-    Every file is first written to a temporary file in ``out_dir`` and synced; only
-    when all are on disk are they renamed over the targets, so a failed or
-    interrupted run leaves the previous files intact and no temporary file behind.
-    Names must stay inside ``out_dir``. A provenance file already there for a
-    *different* reference is not overwritten (two references that differ only in
-    characters a file name cannot hold).
-
-    Raises:
-        InvalidInput: a name leaves the folder, the names collide with another
-            deal's outputs, or the folder cannot be written.
-    """
-    root = out_dir.resolve()
-    targets: list[tuple[Path, bytes]] = []
-    for name, data in files.items():
-        # Not resolved: a symlink at a target is replaced, never written through.
-        target = root / name
-        if name in ("", ".", "..") or "/" in name or "\\" in name or target.name != name:
-            raise InvalidInput(
-                problems=[
-                    Problem(
-                        message=f"output name {name!r} leaves the output folder", file=str(out_dir)
-                    )
-                ]
-            )
-        targets.append((target, data))
-    for target, data in targets:
-        if target.name.endswith(".provenance.json"):
-            _check_same_reference(target, data, out_dir)
-    written: list[tuple[Path, Path]] = []
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        for target, data in targets:
-            written.append((_write_temp(target, data), target))
-        for tmp, target in written:
-            os.replace(tmp, target)
-    except OSError as err:
-        raise InvalidInput(
-            problems=[
-                Problem(
-                    message=f"cannot write the output files: {err.strerror or err}",
-                    file=str(err.filename or out_dir),
-                    hint="choose an output folder you can write to (-o)",
-                )
-            ]
-        ) from err
-    finally:
-        for tmp, _target in written:
-            tmp.unlink(missing_ok=True)
-    _fsync_dir(root)
-
-
-def _check_same_reference(target: Path, data: bytes, out_dir: Path) -> None:
-    try:
-        old = json.loads(target.read_text(encoding="utf-8")).get("reference")
-        new = json.loads(data.decode("utf-8")).get("reference")
-    except (OSError, ValueError, AttributeError):
-        return
-    if isinstance(old, str) and isinstance(new, str) and old != new:
-        raise InvalidInput(
-            problems=[
-                Problem(
-                    message=f"{target.name} already holds the documents of {old!r}; "
-                    f"{new!r} would overwrite them (both make the file name "
-                    f"{target.name.removesuffix('.provenance.json')!r})",
-                    file=str(out_dir),
-                    hint="give one of them a distinct reference, or use another -o folder",
-                )
-            ]
-        )
-
-
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def provenance_bytes(provenance: Mapping[str, Any]) -> bytes:
     return (json.dumps(provenance, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
-
-
-def verify(out_dir: Path) -> list[tuple[str, str]]:
-    """Recompute the hashes recorded in every provenance file of ``out_dir``.
-
-    Returns:
-        ``(file, status)`` pairs where status is ``ok``, ``changed`` or ``missing``.
-    """
-    results: list[tuple[str, str]] = []
-    for record in sorted(out_dir.glob("*.provenance.json")):
-        try:
-            data = json.loads(record.read_text(encoding="utf-8"))
-            outputs = data["outputs"]
-            if not isinstance(outputs, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in outputs.items()
-            ):
-                raise TypeError("'outputs' must map file names to hashes")
-        except (OSError, ValueError, KeyError, TypeError) as err:
-            raise InvalidInput(
-                problems=[
-                    Problem(message=f"not a propgen provenance file: {err}", file=str(record))
-                ]
-            ) from err
-        for name, expected in outputs.items():
-            path = out_dir / Path(name).name  # never outside out_dir, whatever the name
-            if not Path(name).name or not path.is_file():
-                results.append((name, "missing"))
-            else:
-                status = "ok" if sha256(path.read_bytes()) == expected else "changed"
-                results.append((name, status))
-    return results

@@ -6,22 +6,25 @@ input or a failing template leaves the output folder as it was.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from propgen.assemble import Inputs, assemble_contract, assemble_proposal
+from propgen.commit import check_folder, commit, locked
 from propgen.context import seller_for
 from propgen.document import Document, DocumentKind
 from propgen.errors import NeedsError, PolicyError
 from propgen.library.store import Library, default_library_root
 from propgen.needs.loader import LoadedNeeds, Reading, read_needs
-from propgen.output import provenance_bytes, safe_name, sha256, write_all
+from propgen.output import provenance_bytes, safe_name, sha256
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
 from propgen.render import Format, render_document
 from propgen.render.pdf_profile import EmbeddedFile, PdfOptions, PdfProfile
+from propgen.revision import provenance_name, revise
 
 
 @dataclass(frozen=True)
@@ -175,18 +178,36 @@ def render(
     allow_draft: bool = False,
     workers: int = 1,
     pdf_profile: PdfProfile = "standard",
+    force: bool = False,
 ) -> Rendered:
     """Render a needs record's documents and their provenance into ``out_dir``.
+
+    The files are committed all together or not at all (:mod:`propgen.commit`).
 
     Args:
         workers: processes rendering the record's PDFs side by side; 1 renders
             everything in this process.
         pdf_profile: which kind of PDF (:mod:`propgen.render.pdf_profile`).
+        force: replace outputs of another revision (see :mod:`propgen.revision`).
     """
-    checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
-    files = output_files(checked, formats, workers=workers, pdf_profile=pdf_profile)
     out = Path(out_dir)
-    write_all(out, files)
+    checked = check(needs_path, library=library, only=only, allow_draft=allow_draft)
+    check_folder(out)
+    formats = tuple(formats)
+    stem = safe_name(checked.plan.record.document.reference)
+    files = output_files(checked, formats, workers=workers, pdf_profile=pdf_profile)
+    name = provenance_name(stem)
+    with locked(out) as folder:
+        revision = revise(folder, stem, json.loads(files[name]), force=force)
+        if revision.kept:  # the provenance covers the kept files too
+            if revision.kinds - set(checked.documents):
+                checked = check(needs_path, library=checked.library, allow_draft=allow_draft)
+            documents = {n: data for n, data in files.items() if n != name}
+            profile = revision.pdf_profile or (pdf_profile if "pdf" in formats else None)
+            record = provenance(checked, documents, profile)
+            record["outputs"] = dict(sorted((revision.kept | record["outputs"]).items()))
+            files[name] = provenance_bytes(record)
+        commit(folder, files, remove=revision.stale)
     return Rendered(checked=checked, files={name: out / name for name in files})
 
 
@@ -198,14 +219,22 @@ def output_files(
     pdf_profile: PdfProfile = "standard",
 ) -> dict[str, bytes]:
     """Every file a render writes, by name: the documents and their provenance."""
+    formats = tuple(formats)
     stem = safe_name(checked.plan.record.document.reference)
     files = render_documents(checked, formats, workers=workers, pdf_profile=pdf_profile)
-    files[f"{stem}.provenance.json"] = provenance_bytes(provenance(checked, files))
+    profile = pdf_profile if "pdf" in formats else None
+    files[provenance_name(stem)] = provenance_bytes(provenance(checked, files, profile))
     return files
 
 
-def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
-    """What went into the documents, precisely enough to re-create and verify them."""
+def provenance(
+    checked: Checked, outputs: dict[str, bytes], pdf_profile: str | None = None
+) -> dict[str, Any]:
+    """What went into the documents, precisely enough to re-create and verify them.
+
+    Args:
+        pdf_profile: the profile of the PDFs among the outputs (None: no PDF).
+    """
     from propgen import __version__
 
     plan, priced = checked.plan, checked.pricing
@@ -244,9 +273,13 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
         },
         "library": checked.library.identity(),
         "reference": plan.record.document.reference,
+        "version": plan.record.document.version,
+        "date": plan.record.document.date.isoformat(),
+        "valid_until": plan.record.document.valid_until.isoformat(),
         "locale": plan.record.document.locale,
         "industry": plan.industry.id,
         "documents": sorted(checked.documents),
+        "pdf_profile": pdf_profile,
         "sections": [used(t) for t in plan.proposal] if "proposal" in checked.documents else [],
         "recitals": used(plan.recitals)
         if plan.recitals and "contract" in checked.documents
@@ -263,6 +296,19 @@ def provenance(checked: Checked, outputs: dict[str, bytes]) -> dict[str, Any]:
             "net": str(priced.net),
             "tax": str(priced.tax),
             "total": str(priced.total),
+            "lines": [
+                {
+                    "name": line.name,
+                    "sku": line.sku,
+                    "quantity": str(line.quantity),
+                    "periods": str(line.periods),
+                    "unit_price": str(line.unit_price),
+                    "discount_pct": str(line.discount_pct),
+                    "total": str(line.total),
+                    "optional": line.optional,
+                }
+                for line in priced.lines
+            ],
             "instalments": [str(i.amount) for i in priced.instalments],
         },
         "deviations": [

@@ -9,9 +9,10 @@ import pytest
 from hostile_support import sample_record, write_record
 
 from conftest import Result
-from propgen import output
+from propgen import commit, output
+from propgen.commit import write_all
 from propgen.errors import InvalidInput
-from propgen.output import MAX_NAME, MAX_NAME_BYTES, safe_name, write_all, write_atomic
+from propgen.output import MAX_NAME, MAX_NAME_BYTES, safe_name, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_long_names_are_capped_in_characters_and_bytes(reference: str, tmp_path:
     stem = safe_name(reference)
     assert len(stem) <= MAX_NAME and len(stem.encode("utf-8")) <= MAX_NAME_BYTES
     write_all(tmp_path, {f"{stem}-proposal.docx": b"x", f"{stem}.provenance.json": b"{}"})
-    assert len(list(tmp_path.iterdir())) == 2
+    assert len(_listing(tmp_path)) == 2
 
 
 def test_names_that_leave_the_folder_are_refused(tmp_path: Path) -> None:
@@ -80,16 +81,20 @@ def test_failed_rename_leaves_previous_files_and_no_temp(
     out = tmp_path / "out"
     before = _previous(out)
     calls = []
+    real_replace = os.replace
 
     def failing_replace(src: str, dst: str) -> None:
+        """The second file's rename fails, after the first was replaced."""
         calls.append(dst)
-        raise OSError(28, "No space left on device", dst)
+        if str(src).endswith(".propgen-staged") and len(calls) == 2:
+            raise OSError(28, "No space left on device", dst)
+        real_replace(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", failing_replace)
+    monkeypatch.setattr(commit.os, "replace", failing_replace)
     new = {"r-proposal.docx": b"new docx", "r.provenance.json": b'{"reference": "r", "n": 2}\n'}
     with pytest.raises(InvalidInput, match="No space left on device"):
         write_all(out, new)
-    assert calls and _listing(out) == before
+    assert len(calls) > 2 and _listing(out) == before  # the first rename was rolled back
 
 
 def test_interrupted_write_leaves_previous_files_and_no_temp(
@@ -98,20 +103,19 @@ def test_interrupted_write_leaves_previous_files_and_no_temp(
     """Ctrl-C (or a crash) while the second file is being written: nothing changes."""
     out = tmp_path / "out"
     before = _previous(out)
-    real = output._write_temp
-    written: list[Path] = []
+    real = commit._write_staged
+    written: list[str] = []
 
-    def interrupted(path: Path, data: bytes) -> Path:
+    def interrupted(folder: Path, name: str, data: bytes) -> None:
         if written:
             raise KeyboardInterrupt
-        written.append(real(path, data))
-        return written[-1]
+        real(folder, name, data)
+        written.append(name)
 
-    monkeypatch.setattr(output, "_write_temp", interrupted)
+    monkeypatch.setattr(commit, "_write_staged", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_all(out, {"r-proposal.docx": b"new", "r.provenance.json": b'{"reference": "r"}'})
-    assert written and not written[0].exists()
-    assert _listing(out) == before
+    assert written and _listing(out) == before  # no staged file left either
 
 
 def test_write_atomic_failure_keeps_the_old_file(
@@ -173,11 +177,14 @@ def test_cli_failed_write_keeps_previous_outputs(
     out = tmp_path / "out"
     assert run("render", needs, "-o", out, "--format", "html").code == 0
     before = _listing(out)
+    real_replace = os.replace
 
     def failing_replace(src: str, dst: str) -> None:
-        raise PermissionError(13, "Permission denied", dst)
+        if str(src).endswith(".provenance.json.propgen-staged"):
+            raise PermissionError(13, "Permission denied", dst)
+        real_replace(src, dst)
 
-    monkeypatch.setattr(output.os, "replace", failing_replace)
+    monkeypatch.setattr(commit.os, "replace", failing_replace)
     result: Result = run("render", needs, "-o", out, "--format", "html")
     assert result.code == 2 and "Permission denied" in result.err
     assert "Traceback" not in result.err

@@ -33,8 +33,9 @@ from hostile_support import (
 from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
+from propgen.commit import write_all
 from propgen.errors import NeedsError
-from propgen.output import MAX_NAME, safe_name, write_all
+from propgen.output import MAX_NAME, safe_name
 from propgen.pipeline import check, render
 from propgen.render.docx import render_docx
 from propgen.render.pdf import render_pdf
