@@ -67,7 +67,7 @@ def verify_folder(out_dir: Path, *, require_provenance: bool = True) -> list[Fin
         raise InvalidInput(
             problems=[
                 Problem(
-                    message="no provenance file (*.provenance.json) here, so nothing to verify",
+                    message="no provenance records (*.provenance.json) here, so nothing to verify",
                     file=str(out_dir),
                     hint="`propgen render NEEDS -o DIR` writes {reference}.provenance.json "
                     "beside the documents; verify the folder it wrote",

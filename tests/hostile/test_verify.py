@@ -133,7 +133,7 @@ def test_a_symlink_loop_as_the_output_folder_is_refused_before_rendering(
 def test_verify_on_an_empty_folder_says_what_it_expected(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = run("verify", tmp_path)
     assert result.code == 2
-    assert "no provenance file (*.provenance.json) here" in result.err
+    assert "no provenance records (*.provenance.json) here" in result.err
     assert "propgen render NEEDS -o DIR" in result.err
 
 
