@@ -47,7 +47,7 @@ def test_the_starter_has_a_version(run: Run) -> None:
     for locale in ("en-US", "zh-CN"):
         result = run("new", "--industry", "saas", "--locale", locale)
         assert result.code == 0
-        assert yaml.safe_load(result.out)["document"]["version"] == 1
+        assert yaml.safe_load(result.out)["document"]["version"] == "1"
 
 
 def test_the_version_is_on_every_page(run: Run, tmp_path: Path) -> None:
