@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from propgen.discovery import Value, trace, value
 from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
@@ -51,6 +52,8 @@ VARIABLE_TYPES: dict[str, type | None] = {
     "approvals": None,
     "annexes": None,
     "pricing": PriceBreakdown,
+    "trace": None,
+    "value": Value,
     "industry": IndustryInfo,
     "locale": None,
 }
@@ -116,8 +119,8 @@ def template_context(
     record = plan.record
     locale = record.document.locale
     return {
-        name: freeze(value)
-        for name, value in {
+        name: freeze(data)
+        for name, data in {
             "document": record.document,
             "rep": record.seller.rep,
             "seller": seller,
@@ -134,6 +137,8 @@ def template_context(
             "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,
+            "trace": trace(record),
+            "value": value(record, pricing.tcv),
             "industry": IndustryInfo(
                 id=plan.industry.id, title=plan.industry.title.get(locale, "")
             ),
