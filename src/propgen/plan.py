@@ -154,7 +154,9 @@ def plan_documents(
         annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
-        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record)),
+        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record))
+        if {"discovery", "solution"} <= present
+        else (),
     )
 
 
