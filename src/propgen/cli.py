@@ -319,6 +319,8 @@ def _declared_locale(path: Path) -> str | None:
 
 def _summarise(path: Path, checked: Any) -> int:
     """Print ``check``'s summary of one valid record; returns the deviations pending."""
+    from dataclasses import replace
+
     from propgen.locale import Formatter
 
     record, priced = checked.plan.record, checked.pricing
@@ -394,7 +396,8 @@ def _summarise(path: Path, checked: Any) -> int:
     if not checked.plan.deviations:
         _echo(t("  no deviations: no approval needed"))
     for warning in checked.plan.warnings:
-        _echo(t("  warning: {warning}").format(warning=_translated(str(warning), language)))
+        shown = replace(warning, message=_translated(warning.message, language))
+        _echo(t("  warning: {warning}").format(warning=shown))
     if not checked.plan.warnings:
         _echo(t("  discovery: every problem is addressed, quantified and resolved"))
     return pending
