@@ -45,28 +45,6 @@ _EN_GROUPS = ("", " thousand", " million", " billion", " trillion")
 
 
 @dataclass(frozen=True)
-class Paper:
-    """A paper size: its CSS name and its size in millimetres."""
-
-    css: str
-    width_mm: Decimal
-    height_mm: Decimal
-
-
-PAPER = {
-    "en-US": Paper("letter", Decimal("215.9"), Decimal("279.4")),
-    "zh-CN": Paper("A4", Decimal(210), Decimal(297)),
-}
-"""The paper each locale's documents are printed on: US Letter in the United States,
-A4 in China (an en-GB locale would be A4)."""
-
-
-def paper(locale: str) -> Paper:
-    """The paper of ``locale``'s documents (A4 where none is declared)."""
-    return PAPER.get(locale, PAPER["zh-CN"])
-
-
-@dataclass(frozen=True)
 class Formatter:
     """Formats values for one locale (``en-US`` or ``zh-CN``) and currency."""
 

@@ -34,8 +34,7 @@ from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
-from propgen.locale import paper
-from propgen.locales import is_chinese
+from propgen.locales import is_chinese, paper
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
 from propgen.render.frame_guard import load_frame

@@ -28,7 +28,7 @@ from propgen.confined import read_confined
 from propgen.document import Document
 from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
-from propgen.locale import paper
+from propgen.locales import paper
 from propgen.render.html import STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.pdf_profile import PdfOptions
