@@ -357,10 +357,10 @@ def assemble_contract(inputs: Inputs) -> Document:
         body.append(
             Section(
                 attached.id,
-                # No PageBreak block: one landing at the top of a page that the
-                # previous annex filled would leave a blank page. The theme starts
-                # each annex on a new page (its heading's anchor begins "annex-").
-                (_heading(1, heading, f"annex-{attached.id}"), *asm.render(attached)),
+                (
+                    replace(_heading(1, heading, f"annex-{attached.id}"), new_page=True),
+                    *asm.render(attached),
+                ),
             )
         )
     drafts = plan.draft_clauses

@@ -75,7 +75,9 @@ class Heading:
 
     ``number`` is the label propgen assigned (``"3."``, ``"第三条"``), shown before
     the text; ``anchor`` is a stable id for cross-references and the table of
-    contents. ``in_toc`` is false for headings the table of contents skips.
+    contents. ``in_toc`` is false for headings the table of contents skips;
+    ``new_page`` starts a page with the heading (an annex) — unlike a
+    :class:`PageBreak` block, never a blank page when the page before is full.
     """
 
     level: int
@@ -83,6 +85,7 @@ class Heading:
     anchor: str = ""
     number: str = ""
     in_toc: bool = True
+    new_page: bool = False
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,8 @@ class Body:
                 p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
                 if block.number:
                     p.add_run(block.number + " ")
+            if block.new_page:
+                p.paragraph_format.page_break_before = True
             self.inlines(p, block.inlines)
         elif isinstance(block, dm.Paragraph):
             if block.anchor in self.sub_marks:

@@ -304,7 +304,12 @@ class _Writer:
         anchor = self.anchors[self.heading_index]
         self.heading_index += 1
         level = min(max(heading.level, 1), 3)
-        cls = "" if heading.in_toc else ' class="no-toc"'
+        classes = " ".join(
+            name
+            for name, wanted in (("no-toc", not heading.in_toc), ("new-page", heading.new_page))
+            if wanted
+        )
+        cls = f' class="{classes}"' if classes else ""
         num = f'<span class="num">{_esc_text(heading.number)}</span>' if heading.number else ""
         body = self._inlines(heading.inlines)
         self.out.append(f'<h{level} id="{_e(anchor)}"{cls}>{num}{body}</h{level}>')
