@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +12,6 @@ from conftest import Result
 from propgen.discovery import trace, value, weak_discovery
 from propgen.errors import NeedsError
 from propgen.needs.loader import load_needs
-from support import ROOT
 
 HERE = Path(__file__).parent / "discovery"
 STRONG = HERE / "strong.yaml"
@@ -131,20 +129,3 @@ def test_check_names_the_unaddressed_problem(run: Run) -> None:
     assert "warning" not in strong.out
     assert "discovery: every problem is addressed, quantified and resolved" in strong.out
     assert "one-off $12,000.00  annual recurring $32,400.00  TCV $44,400.00" in strong.out
-
-
-def test_strict_check_blocks_weak_discovery_when_the_policy_says_so(
-    run: Run, tmp_path: Path
-) -> None:
-    lib = tmp_path / "lib"
-    shutil.copytree(ROOT / "templates", lib / "templates")
-    shutil.copytree(ROOT / "snippets", lib / "snippets")
-    assert run("check", "--strict", "--library", lib, WEAK).code == 0  # policy: warn
-    policy = lib / "snippets" / "policy.yaml"
-    text = policy.read_text(encoding="utf-8")
-    policy.write_text(text.replace("weak_discovery: warn", "weak_discovery: block"), "utf-8")
-    assert run("check", "--library", lib, WEAK).code == 0  # warnings only without --strict
-    blocked = run("check", "--strict", "--library", lib, WEAK)
-    assert blocked.code == 3
-    assert "5 weak-discovery warning(s) and the policy blocks them" in blocked.err
-    assert run("check", "--strict", "--library", lib, STRONG).code == 0

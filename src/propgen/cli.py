@@ -319,8 +319,6 @@ def _declared_locale(path: Path) -> str | None:
 
 def _summarise(path: Path, checked: Any) -> int:
     """Print ``check``'s summary of one valid record; returns the deviations pending."""
-    from dataclasses import replace
-
     from propgen.locale import Formatter
 
     record, priced = checked.plan.record, checked.pricing
@@ -396,8 +394,7 @@ def _summarise(path: Path, checked: Any) -> int:
     if not checked.plan.deviations:
         _echo(t("  no deviations: no approval needed"))
     for warning in checked.plan.warnings:
-        shown = replace(warning, message=_translated(warning.message, language))
-        _echo(t("  warning: {warning}").format(warning=shown))
+        _echo(t("  warning: {warning}").format(warning=_translated(str(warning), language)))
     if not checked.plan.warnings:
         _echo(t("  discovery: every problem is addressed, quantified and resolved"))
     return pending
