@@ -118,7 +118,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
             (
                 label("periods"),
                 "right",
-                10 if show_billing else 8,
+                8,
                 lambda line: "" if line.ramped else fmt.number(line.periods),
             )
         )

@@ -154,9 +154,7 @@ def plan_documents(
         annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
-        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record))
-        if {"discovery", "solution"} <= present
-        else (),
+        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record)),
     )
 
 
