@@ -21,90 +21,53 @@ Label = Callable[..., str]
 
 
 def tier_tables(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> list[Block]:
-    """For each tiered line: its bands, the units charged in each and their amounts
-    (with the line's periods and discount, so each band multiplies out)."""
+    """For each tiered line: its bands, the units charged in each and their amounts."""
     price_fmt = replace(fmt, currency=pricing.price_currency)
-    price_header = (
+    header = row(
+        label("tier_band"),
         label("unit_price_in", currency=pricing.price_currency)
         if pricing.conversion
-        else label("unit_price")
+        else label("unit_price"),
+        label("tier_units"),
+        label("line_total"),
     )
     tables: list[Block] = []
     for line in pricing.lines:
         if not line.tiered:
             continue
-        show_periods, show_discount = line.periods != 1, bool(line.discount_pct)
 
         def band(tier: PricedTier, line: PricedLine = line) -> str:
-            """``over 5 up to 10`` / ``5台以上至10台`` (the unit where the locale says it)."""
-            low, unit = fmt.number(tier.after), line.unit or ""
+            low = fmt.number(tier.after)
+            unit = f" {line.unit}" if line.unit else ""
             if tier.up_to is None:
-                return label("tier_above", low=low, unit=unit)
-            high = fmt.number(tier.up_to)
-            if tier.after == 0:
-                return label("tier_up_to", high=high, unit=unit)
-            return label("tier_from_to", low=low, high=high, unit=unit)
+                return label("tier_above", low=low) + unit
+            return label("tier_from_to", low=low, high=fmt.number(tier.up_to)) + unit
 
-        def cells(
-            first: str,
-            units: str,
-            periods: str,
-            price: str,
-            discount: str,
-            amount: str,
-            show_periods: bool = show_periods,
-            show_discount: bool = show_discount,
-        ) -> list[str]:
-            return [
-                first,
-                units,
-                *([periods] if show_periods else []),
-                price,
-                *([discount] if show_discount else []),
-                amount,
-            ]
-
-        header = cells(
-            label("tier_band"),
-            label("tier_units"),
-            label("periods"),
-            price_header,
-            label("line_discount"),
-            label("line_total"),
-        )
         rows = tuple(
             row(
-                *cells(
-                    band(tier),
-                    fmt.number(tier.quantity) if tier.applies else "",
-                    fmt.number(line.periods) if tier.applies else "",
-                    price_fmt.unit_price(tier.unit_price),
-                    fmt.percent(line.discount_pct) if tier.applies else "",
-                    fmt.money(tier.amount) if tier.applies else "",
-                ),
+                band(tier),
+                price_fmt.unit_price(tier.unit_price),
+                fmt.number(tier.quantity) if tier.applies else "",
+                fmt.money(tier.amount) if tier.applies else "",
                 style="body" if tier.applies else "optional",
             )
             for tier in line.tiers
         )
-        footer = row(
-            *cells(line.name, fmt.number(line.quantity), "", "", "", fmt.money(line.total)),
-            style="total",
-        )
-        width = len(header)
         tables.append(
             Table(
-                header=row(*header),
+                header=header,
                 rows=rows,
-                footer=(footer,),
-                align=("left", *(["right"] * (width - 1))),  # type: ignore[arg-type]
-                widths=(
-                    30,
-                    16,
-                    *([10] if show_periods else []),
-                    18,
-                    *([8] if show_discount else []),
-                    20,
+                footer=(
+                    row(
+                        line.name,
+                        "",
+                        fmt.number(line.quantity),
+                        fmt.money(line.total),
+                        style="total",
+                    ),
                 ),
+                align=("left", "right", "right", "right"),
+                widths=(34, 22, 20, 24),
                 role="pricing",
                 caption=label(
                     "tiers_caption",

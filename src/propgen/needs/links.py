@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from propgen.i18n import N_
-from propgen.needs.models import MONTHS, NeedsRecord
+from propgen.needs.models import NeedsRecord
 from propgen.source import FieldPath
 
 
@@ -67,17 +67,3 @@ def link_problems(record: NeedsRecord) -> Iterator[tuple[FieldPath, str]]:
                 "in (other than the document's {quoted})"
             ).format(quoted=quoted_in),
         )
-    term = record.terms.term_months
-    for index, item in enumerate(pricing.items):
-        if term is None or item.recurring is None:
-            continue
-        months = item.period_count * MONTHS[item.recurring]
-        if months > term:
-            field = "ramp" if item.ramp and item.periods is None else "periods"
-            yield (
-                ("pricing", "items", index, field),
-                N_(
-                    "{item!r} runs {months} months but terms.term_months is {term}: a "
-                    "recurring line cannot be charged beyond the contract's term"
-                ).format(item=item.name, months=months, term=term),
-            )

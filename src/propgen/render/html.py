@@ -354,11 +354,9 @@ class _Writer:
         total = sum(table.widths)
         fixed = len(table.widths) == ncols and total > 0 and min(table.widths) >= 0
         # Known widths: fixed layout, which also spares measuring every cell.
-        # A short captioned table never leaves its caption behind: it moves whole.
-        keep = bool(table.caption) and len(table.rows) <= 12
-        if keep:
-            w('<div class="keep">')
-        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
+        # A captioned table keeps its caption: short ones move whole to the next page.
+        captioned = " captioned" if table.caption and len(table.rows) <= 12 else ""
+        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}{captioned}">')
         if table.caption:
             w(f"<caption>{_esc_text(table.caption)}</caption>")
         if fixed:
@@ -380,7 +378,7 @@ class _Writer:
             for row in table.footer:
                 self._row(table, row, "td")
             w("</tbody>")
-        w("</table></div>" if keep else "</table>")
+        w("</table>")
 
     def _row(self, table: Table, row: Row, tag: str) -> None:
         cells = "".join(self._cell(table, i, cell, tag) for i, cell in enumerate(row.cells))
