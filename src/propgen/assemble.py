@@ -13,7 +13,7 @@ from typing import Any, assert_never
 
 from jinja2 import Environment
 
-from propgen import blocks, pricing_tables
+from propgen import blocks
 from propgen.context import Seller, label_function, template_context, template_filters
 from propgen.crossref import CrossReferences
 from propgen.document import (
@@ -154,14 +154,6 @@ class _Assembler:
                 built = blocks.modules_table(record, label)
             case "contacts-table":
                 built = blocks.contacts_table(record, label)
-            case "tier-table":
-                built = pricing_tables.tier_tables(pricing, fmt, label)
-            case "year-tables":
-                built = pricing_tables.year_tables(pricing, fmt, label)
-            case "contract-value":
-                built = pricing_tables.contract_value(pricing, fmt, label)
-            case "traceability-table":
-                built = blocks.traceability_table(record, fmt, label)
             case "signature":
                 built = blocks.signature_block(
                     record.customer.legal, self.inputs.seller.legal_name, label, fmt.is_chinese
@@ -346,9 +338,6 @@ def assemble_contract(inputs: Inputs) -> Document:
         _heading(1, label("annex"), "annex"),
         asm.structured("pricing-table")[0],
         *asm.structured("amount-in-words"),
-        *asm.structured("tier-table"),
-        *asm.structured("contract-value"),
-        *asm.structured("year-tables"),
     ]
     annex.extend(asm.structured("payment-schedule"))
     body.append(Section("annex", tuple(annex)))

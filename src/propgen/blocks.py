@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from propgen.discovery import trace
 from propgen.document import (
     Align,
     Block,
     Cell,
     Emph,
-    Inline,
     LineBreak,
     Paragraph,
     Row,
@@ -27,8 +25,8 @@ from propgen.document import (
     inline_text,
 )
 from propgen.locale import Formatter
-from propgen.needs.models import Implication, NeedsRecord
-from propgen.pricing import PriceBreakdown, PricedInstalment, PricedLine
+from propgen.needs.models import NeedsRecord
+from propgen.pricing import PriceBreakdown, PricedLine
 
 Label = Callable[..., str]
 
@@ -72,57 +70,22 @@ def without_empty_columns(table: Table) -> Table:
 
 
 def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
-    """Line items with quantities, prices and discounts, then the totals.
-
-    Unit prices are in the currency they are written in (``pricing.currency`` of the
-    record, stated in the header when it is not the quote's); amounts are in the quote's.
-    """
+    """Line items with quantities, prices and discounts, then the totals."""
     show_periods = any(line.periods != 1 for line in pricing.lines)
     show_discount = any(line.discount_pct for line in pricing.lines)
-    show_billing = any(line.recurring for line in pricing.lines)
-    price_fmt = replace(fmt, currency=pricing.price_currency)
-    price_header = (
-        label("unit_price_in", currency=pricing.price_currency)
-        if pricing.conversion
-        else label("unit_price")
-    )
-
-    def quantity(line: PricedLine) -> str:
-        if line.ramped:
-            return label("by_year")
-        return fmt.number(line.quantity) + (f" {line.unit}" if line.unit else "")
-
-    def unit_price(line: PricedLine) -> str:
-        if line.ramped:
-            return label("by_year")
-        if line.unit_price is None:
-            return label("tiered")
-        return price_fmt.unit_price(line.unit_price)
-
     # (header, alignment, relative width, cell text); optional columns only when used.
     columns: list[tuple[str, Align, int, Callable[[PricedLine], str]]] = [
-        (label("item"), "left", 28 if show_billing else 32, lambda line: line.name),  # _item_cell
+        (label("item"), "left", 32, lambda line: line.name),  # drawn by _item_cell
+        (
+            label("quantity"),
+            "right",
+            17,
+            lambda line: fmt.number(line.quantity) + (f" {line.unit}" if line.unit else ""),
+        ),
     ]
-    if show_billing:
-        columns.append(
-            (
-                label("billing"),
-                "left",
-                12,
-                lambda line: label(f"billing_{line.recurring or 'one-off'}"),
-            )
-        )
-    columns.append((label("quantity"), "right", 17, quantity))
     if show_periods:
-        columns.append(
-            (
-                label("periods"),
-                "right",
-                8,
-                lambda line: "" if line.ramped else fmt.number(line.periods),
-            )
-        )
-    columns.append((price_header, "right", 14, unit_price))
+        columns.append((label("periods"), "right", 8, lambda line: fmt.number(line.periods)))
+    columns.append((label("unit_price"), "right", 14, lambda line: fmt.unit_price(line.unit_price)))
     if show_discount:
         columns.append(
             (
@@ -144,23 +107,23 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
         for line in pricing.lines
     ]
 
-    def totalrow(text: str, amount: str, style: str = "body") -> Row:
+    def total_row(text: str, amount: str, style: str = "body") -> Row:
         return row(text, *[""] * (len(columns) - 2), amount, style=style)
 
-    footer = [totalrow(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
+    footer = [total_row(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
     if pricing.discount:
         footer.append(
-            totalrow(
+            total_row(
                 label("deal_discount", percent=fmt.percent(pricing.discount_pct)),
                 "−" + fmt.money(pricing.discount),
             )
         )
-        footer.append(totalrow(label("net"), fmt.money(pricing.net)))
+        footer.append(total_row(label("net"), fmt.money(pricing.net)))
     if pricing.tax_pct:
         footer.append(
-            totalrow(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
+            total_row(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
         )
-    footer.append(totalrow(label("total"), fmt.money(pricing.total), "total"))
+    footer.append(total_row(label("total"), fmt.money(pricing.total), "total"))
     return Table(
         header=row(*header),
         rows=tuple(rows),
@@ -187,25 +150,8 @@ def amount_in_words(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> li
 
 
 def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
-    """Instalments by milestone (with their share) or by contract year (amounts only)."""
-    by_year = any(step.year is not None for step in pricing.instalments)
-
-    def milestone(step: PricedInstalment) -> str:
-        return label("instalment_year", year=step.year) if step.year else step.milestone
-
-    if by_year:
-        return Table(
-            header=row(label("milestone"), label("amount")),
-            rows=tuple(
-                row(milestone(step), fmt.money(step.amount)) for step in pricing.instalments
-            ),
-            footer=(row(label("total"), fmt.money(pricing.total), style="total"),),
-            align=("left", "right"),
-            widths=(70, 30),
-            role="schedule",
-        )
     rows = tuple(
-        row(milestone(step), fmt.percent(step.percent or 0), fmt.money(step.amount))
+        row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
         for step in pricing.instalments
     )
     return Table(
@@ -215,63 +161,6 @@ def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> T
         align=("left", "right", "right"),
         widths=(60, 15, 25),
         role="schedule",
-    )
-
-
-def _per(label: Label, per: str | None, amount: str) -> str:
-    return label(f"impact_per_{per}", amount=amount) if per else label("impact_once", amount=amount)
-
-
-def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table | None:
-    """Problem → impact → how we solve it → outcome, one row per discovery problem."""
-    rows = trace(record)
-    if not rows:
-        return None
-
-    def impact(item: Implication) -> tuple[str, str]:
-        figures = []
-        if item.cost is not None:
-            money = replace(fmt, currency=item.cost.currency or fmt.currency).money(
-                item.cost.amount
-            )
-            figures.append(_per(label, item.cost.per, money))
-        if item.hours is not None:
-            hours = label("hours", amount=fmt.number(item.hours.amount))
-            figures.append(_per(label, item.hours.per, hours))
-        return (item.id, f"{item.text} ({'; '.join(figures)})" if figures else item.text)
-
-    def lines(texts: list[tuple[str, str]]) -> Cell:
-        """One line per (id, text); the id in bold."""
-        inlines: list[Inline] = []
-        for k, (ident, text) in enumerate(texts):
-            if k:
-                inlines.append(LineBreak())
-            if ident:
-                inlines.extend((Strong((Text(ident),)), Text(" ")))
-            inlines.append(Text(text))
-        return Cell(tuple(inlines))
-
-    body = tuple(
-        Row(
-            (
-                lines([(row.problem.id, row.problem.text)]),
-                lines([impact(i) for i in row.implications]),
-                lines([("", name) for name in row.solutions]),
-                lines([(n.id, n.text) for n in row.payoffs]),
-            )
-        )
-        for row in rows
-    )
-    return Table(
-        header=row(
-            label("traceability_problem"),
-            label("traceability_impact"),
-            label("traceability_solution"),
-            label("traceability_outcome"),
-        ),
-        rows=body,
-        align=("left", "left", "left", "left"),
-        widths=(25, 27, 22, 26),
     )
 
 

@@ -267,13 +267,12 @@ def check(
     """Validate NEEDS files as render would, write nothing, and summarise each deal.
 
     Exit codes: 0 valid; 2 invalid input; with --strict, 3 when every record is
-    valid but a deviation still needs approval, or its discovery is weak and the
-    library's policy says ``weak_discovery: block``.
+    valid but a deviation still needs approval.
     """
     from propgen.pipeline import check as check_one
 
     library = _library(library_dir)
-    failed = pending = weak = 0
+    failed = pending = 0
     for path in _expand(needs):
         try:
             checked = check_one(path, library=library, allow_draft=allow_draft)
@@ -282,19 +281,8 @@ def check(
             _report(err, language=_language(_declared_locale(path)))
             continue
         pending += _summarise(path, checked)
-        if library.policy.weak_discovery == "block":
-            weak += len(checked.plan.warnings)
     if failed:
         raise click.exceptions.Exit(2)
-    if strict and weak:
-        _echo(
-            _t(
-                "{count} weak-discovery warning(s) and the policy blocks them "
-                "(--strict: exit {code})"
-            ).format(count=weak, code=EXIT_PENDING_APPROVALS),
-            err=True,
-        )
-        raise click.exceptions.Exit(EXIT_PENDING_APPROVALS)
     if strict and pending:
         _echo(
             _t("{count} deviation(s) still need approval (--strict: exit {code})").format(
@@ -346,32 +334,12 @@ def _summarise(path: Path, checked: Any) -> int:
             total=fmt.money(priced.total),
         )
     )
-    if priced.has_recurring:
-        _echo(
-            t(
-                "  one-off {one_off}  annual recurring {annual}  TCV {tcv} over {years} year(s)"
-            ).format(
-                one_off=fmt.money(priced.one_off_total),
-                annual=fmt.money(priced.annual_recurring),
-                tcv=fmt.money(priced.tcv),
-                years=len(priced.years),
-            )
-        )
-    if priced.conversion:
-        fx = priced.conversion
-        _echo(
-            t("  priced in {source} at {rate} {currency} as of {date}").format(
-                source=fx.source_currency, rate=fx.rate, currency=priced.currency, date=fx.as_of
-            )
-        )
     for step in priced.instalments:
-        share = fmt.percent(step.percent) if step.percent is not None else ""
-        milestone = step.milestone or t("contract year {year}").format(year=step.year)
         _echo(
             t("  instalment {percent} {amount}  {milestone}").format(
-                percent=f"{share:>5}",
+                percent=f"{fmt.percent(step.percent):>5}",
                 amount=fmt.money(step.amount),
-                milestone=milestone,
+                milestone=step.milestone,
             )
         )
     pending = 0
@@ -393,10 +361,6 @@ def _summarise(path: Path, checked: Any) -> int:
         _echo(t("    to approve, add under approvals: {entry}").format(entry=dev.approval_entry()))
     if not checked.plan.deviations:
         _echo(t("  no deviations: no approval needed"))
-    for warning in checked.plan.warnings:
-        _echo(t("  warning: {warning}").format(warning=_translated(str(warning), language)))
-    if not checked.plan.warnings:
-        _echo(t("  discovery: every problem is addressed, quantified and resolved"))
     return pending
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from propgen.discovery import Value, trace, value
 from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
@@ -52,8 +51,6 @@ VARIABLE_TYPES: dict[str, type | None] = {
     "approvals": None,
     "annexes": None,
     "pricing": PriceBreakdown,
-    "trace": None,
-    "value": Value,
     "industry": IndustryInfo,
     "locale": None,
 }
@@ -119,8 +116,8 @@ def template_context(
     record = plan.record
     locale = record.document.locale
     return {
-        name: freeze(data)
-        for name, data in {
+        name: freeze(value)
+        for name, value in {
             "document": record.document,
             "rep": record.seller.rep,
             "seller": seller,
@@ -137,8 +134,6 @@ def template_context(
             "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,
-            "trace": trace(record),
-            "value": value(record, pricing.tcv),
             "industry": IndustryInfo(
                 id=plan.industry.id, title=plan.industry.title.get(locale, "")
             ),

@@ -12,7 +12,6 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from propgen.discovery import weak_discovery
 from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
 from propgen.governance import Deviation, approval_problems, find_deviations
@@ -61,8 +60,6 @@ class Plan:
     """Sections attached to the contract after the pricing annex."""
     deviations: tuple[Deviation, ...] = field(default=())
     draft_clauses: tuple[str, ...] = ()
-    warnings: tuple[Problem, ...] = ()
-    """Weak discovery (a problem nothing addresses …), each at its field and line."""
 
 
 def plan_documents(
@@ -154,7 +151,6 @@ def plan_documents(
         annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
-        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record)),
     )
 
 

@@ -354,9 +354,7 @@ class _Writer:
         total = sum(table.widths)
         fixed = len(table.widths) == ncols and total > 0 and min(table.widths) >= 0
         # Known widths: fixed layout, which also spares measuring every cell.
-        # A captioned table keeps its caption: short ones move whole to the next page.
-        captioned = " captioned" if table.caption and len(table.rows) <= 12 else ""
-        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}{captioned}">')
+        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
         if table.caption:
             w(f"<caption>{_esc_text(table.caption)}</caption>")
         if fixed:
