@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from propgen.needs.loader import load_needs
@@ -111,6 +111,7 @@ def schedules(draw: st.DrawFn) -> list[Decimal]:
     return [D(b - a) for a, b in itertools.pairwise(bounds)]
 
 
+@settings(deadline=None)  # a loaded CI machine is no reason to fail exact arithmetic
 @given(
     items=st.lists(
         st.tuples(st.integers(0, 500), money, percent, st.booleans()), min_size=1, max_size=8
