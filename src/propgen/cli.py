@@ -570,7 +570,7 @@ def api(
         import uvicorn
 
         from propgen.api.app import create_api
-        from propgen.serve.server import is_loopback
+        from propgen.serve.server import require_token
     except ImportError as err:
         raise EnvironmentProblem(
             message=f"propgen api needs its extra ({err.name} is missing): "
@@ -578,16 +578,7 @@ def api(
         ) from err
     from propgen import parallel
 
-    if not is_loopback(host) and not token:
-        raise InvalidInput(
-            problems=[
-                Problem(
-                    message=f"listening on {host} needs a token",
-                    field="--host",
-                    hint="pass --token or set PROPGEN_API_TOKEN",
-                )
-            ]
-        )
+    require_token(host, token, "PROPGEN_API_TOKEN")
     app = create_api(
         store_dir,
         library=_library(library_dir),

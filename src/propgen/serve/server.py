@@ -21,6 +21,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def require_token(host: str, token: str | None, env: str) -> None:
+    """Listening anywhere but loopback needs a token (the workspace's and the API's rule).
+
+    Raises:
+        InvalidInput: a non-loopback host without a token.
+    """
+    if not is_loopback(host) and not token:
+        raise InvalidInput(
+            problems=[
+                Problem(
+                    message=f"listening on {host} needs a token",
+                    field="--host",
+                    hint=f"pass --token or set {env}; on this machine only, use 127.0.0.1",
+                )
+            ]
+        )
+
+
 def serve(
     workspace: Path, host: str, port: int, token: str | None, library: Library | None
 ) -> None:
@@ -33,16 +51,7 @@ def serve(
 
     from propgen.serve.app import create_app
 
-    if not is_loopback(host) and not token:
-        raise InvalidInput(
-            problems=[
-                Problem(
-                    message=f"listening on {host} needs a token",
-                    field="--host",
-                    hint=f"pass --token or set {TOKEN_ENV}; on this machine only, use 127.0.0.1",
-                )
-            ]
-        )
+    require_token(host, token, TOKEN_ENV)
     app = create_app(workspace, library=library, token=token, hosts=(host,))
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
