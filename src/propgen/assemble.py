@@ -63,6 +63,14 @@ class Inputs:
     seller: Seller
     labels: Mapping[str, str]
     logo: str = ""
+    drafting: str = ""
+    """The locale whose conventions the contract follows where they differ (signature
+    boxes with seals, the place of signing): a bilingual contract's primary language
+    for both columns; empty: the record's own locale."""
+
+    @property
+    def drafts_chinese(self) -> bool:
+        return is_chinese(self.drafting or self.plan.record.document.locale)
 
 
 def render_context(
@@ -156,7 +164,10 @@ class _Assembler:
                 built = blocks.contacts_table(record, label)
             case "signature":
                 built = blocks.signature_block(
-                    record.customer.legal, self.inputs.seller.legal_name, label, fmt.is_chinese
+                    record.customer.legal,
+                    self.inputs.seller.legal_name,
+                    label,
+                    self.inputs.drafts_chinese,
                 )
             case _:
                 assert_never(name)
@@ -328,7 +339,7 @@ def assemble_contract(inputs: Inputs) -> Document:
                 Paragraph((Text(label("signature_intro")),)),
                 *([Paragraph((Text(label("no_more_text")),))] if label("no_more_text") else []),
                 blocks.signature_block(
-                    record.customer.legal, inputs.seller.legal_name, label, chinese
+                    record.customer.legal, inputs.seller.legal_name, label, inputs.drafts_chinese
                 ),
             ),
         )
@@ -422,7 +433,7 @@ def _parties(asm: _Assembler) -> list[Block]:
         ),
     ]
     place = record.document.signing_place or seller.signing_place
-    if asm.fmt.is_chinese and place:
+    if asm.inputs.drafts_chinese and place:
         out.append(Paragraph((Text(label("signing_place", place=place)),)))
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -67,7 +68,18 @@ def localize(value: Localizable | None, locale: str) -> str | None:
     return text if text is not None else next(iter(value.values()), None)
 
 
-def seller_for(profile: SellerFile, locale: str) -> Seller:
+def seller_for(profile: SellerFile, locale: str, entity: str = "") -> Seller:
+    """The seller as documents in ``locale`` state it. ``entity``: the locale whose
+    company contracts (a bilingual contract's primary language), worded in ``locale``
+    from the profile's ``translated`` entry; empty: ``locale``'s own company."""
+    if entity and entity != locale:
+        own = seller_for(profile, entity)
+        words = profile.translated.get(locale)  # type: ignore[call-overload]
+        if words is None:
+            return own
+        given = words.model_dump(exclude_none=True, exclude={"bank"})
+        bank = {**own.bank, **words.bank}
+        return dataclasses.replace(own, **given, bank=bank)
     return Seller(
         name=localize(profile.name, locale) or "",
         legal_name=localize(profile.legal_name, locale) or "",

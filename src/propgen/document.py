@@ -7,7 +7,7 @@ re-parse text. The shape follows pandoc's ``Pandoc Meta [Block]``::
     Document(meta: Meta, blocks: tuple[Block, ...])
 
     Block   = Heading | Paragraph | BulletList | OrderedList | Table
-            | Section | SignatureBlock | TableOfContents | PageBreak
+            | Section | SignatureBlock | TableOfContents | PageBreak | Parallel
     Inline  = Text | Strong | Emph | LineBreak | Ref
 
 All values are frozen; text is already final (numbers, dates and money formatted
@@ -191,6 +191,23 @@ class Section:
     blocks: tuple[Block, ...]
 
 
+@dataclass(frozen=True)
+class Column:
+    """One language's side of a :class:`Parallel` row: its locale and its blocks."""
+
+    locale: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """One passage in two languages side by side: a row of a bilingual (中英对照)
+    contract. The columns say the same thing; the first is the primary language.
+    Consecutive rows of one :class:`Section` form one two-column table."""
+
+    columns: tuple[Column, Column]
+
+
 Block = (
     Heading
     | Paragraph
@@ -201,6 +218,7 @@ Block = (
     | SignatureBlock
     | TableOfContents
     | PageBreak
+    | Parallel
 )
 
 # --- the document -----------------------------------------------------------
@@ -279,4 +297,7 @@ def iter_blocks(blocks: tuple[Block, ...]) -> list[Block]:
         elif isinstance(block, BulletList | OrderedList):
             for item in block.items:
                 out.extend(iter_blocks(item.blocks))
+        elif isinstance(block, Parallel):
+            for column in block.columns:
+                out.extend(iter_blocks(column.blocks))
     return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from propgen.assemble import Inputs, assemble_contract, assemble_proposal
+from propgen.bilingual import plan_in, zip_documents
 from propgen.commit import check_folder, commit, locked
 from propgen.context import seller_for
 from propgen.document import Document, DocumentKind
@@ -64,9 +65,12 @@ def check(
     priced = inputs.pricing
     documents: dict[DocumentKind, Document] = {}
     for kind in plan.produce:
-        documents[kind] = (
-            assemble_proposal(inputs) if kind == "proposal" else assemble_contract(inputs)
-        )
+        if kind == "proposal":
+            documents[kind] = assemble_proposal(inputs)
+        elif plan.record.document.languages:
+            documents[kind] = bilingual_contract(plan, library)
+        else:
+            documents[kind] = assemble_contract(inputs)
     return Checked(
         needs=reading.needs, library=library, plan=plan, pricing=priced, documents=documents
     )
@@ -88,15 +92,32 @@ def _plan(
     raise NeedsError(problems=problems)
 
 
-def assembly_inputs(plan: Plan, library: Library) -> Inputs:
-    """Everything assembly needs for a planned record: its prices, the seller, labels."""
+def assembly_inputs(plan: Plan, library: Library, *, drafting: str = "") -> Inputs:
+    """Everything assembly needs for a planned record: its prices, the seller, labels.
+
+    ``drafting``: a bilingual contract's primary language, whose conventions both
+    columns follow; the other column takes its translated labels.
+    """
     priced = price(plan.record.pricing, plan.record.document.currency)
     locale = plan.record.document.locale
-    seller = seller_for(library.seller, locale)
+    seller = seller_for(library.seller, locale, drafting)
     logo = seller.logo if seller.logo and (library.theme_dir / seller.logo).is_file() else ""
+    labels = library.labels(locale, translated=bool(drafting) and drafting != locale)
     return Inputs(
-        plan=plan, pricing=priced, seller=seller, labels=library.labels(locale), logo=logo
+        plan=plan, pricing=priced, seller=seller, labels=labels, logo=logo, drafting=drafting
     )
+
+
+def bilingual_contract(plan: Plan, library: Library) -> Document:
+    """The contract in ``document.languages``, side by side (:mod:`propgen.bilingual`)."""
+    languages = plan.record.document.languages or [plan.record.document.locale]
+    assembled = [
+        assemble_contract(
+            assembly_inputs(plan_in(plan, library, locale), library, drafting=languages[0])
+        )
+        for locale in languages
+    ]
+    return zip_documents(assembled[0], assembled[1])
 
 
 def render_documents(

@@ -91,12 +91,31 @@ class SectionFile(LibraryModel):
     text: PerLocale = Field(default_factory=dict)
     blocks: list[StructuredBlock] = Field(default_factory=list)
     variants: dict[Identifier, PerLocale] = Field(default_factory=dict)
+    translation: TranslationFile | None = None
+    """The translation of ``text`` for bilingual contracts (see :class:`TranslationFile`)."""
+
+
+class TranslationFile(LibraryModel):
+    """A text's translation for bilingual (中英对照) contracts.
+
+    ``text`` holds, per locale, that locale's rendering of the *other* locale's
+    ``text`` (the library has two locales): ``en-US`` is the English of the Chinese
+    text. ``version`` is the version of the clause or section it was approved at; a
+    translation older than its text is refused, so the two columns of a contract are
+    always the same approved version. ``title`` optionally words the title for the
+    translated column (else the file's own title in that locale is used).
+    """
+
+    version: str
+    text: PerLocale
+    title: PerLocale = Field(default_factory=dict)
 
 
 class PositionFile(LibraryModel):
     approval: str | None = None
     summary: PerLocale = Field(default_factory=dict)
     text: PerLocale
+    translation: TranslationFile | None = None
 
 
 class ClauseFile(LibraryModel):
@@ -174,6 +193,19 @@ class ChoicesFile(LibraryModel):
 Localizable = str | PerLocale
 
 
+class SellerTranslation(LibraryModel):
+    """The seller entity of one locale, worded in the other locale, for the translated
+    column of a bilingual contract (the Shanghai subsidiary's details in English)."""
+
+    name: str | None = None
+    legal_name: str | None = None
+    address: str | None = None
+    registration_id: str | None = None
+    representative: str | None = None
+    bank: dict[str, str] = Field(default_factory=dict)
+    signing_place: str | None = None
+
+
 class SellerFile(LibraryModel):
     name: Localizable
     legal_name: Localizable
@@ -187,3 +219,6 @@ class SellerFile(LibraryModel):
     logo: str | None = None
     signing_place: Localizable | None = None
     """Where contracts are signed unless the record says otherwise (签订地点)."""
+    translated: dict[Locale, SellerTranslation] = Field(default_factory=dict)
+    """Per locale: the *other* locale's entity worded in this locale (``en-US``: the
+    Chinese entity in English), used by bilingual contracts, where one entity signs."""

@@ -196,8 +196,17 @@ class Library:
         path = self.snippets / "choices.yaml"
         return self.load(path, ChoicesFile, named=False).value if path.is_file() else ChoicesFile()
 
-    def labels(self, locale: str) -> dict[str, str]:
-        path = self.templates / "labels" / f"{locale}.yaml"
+    def labels(self, locale: str, *, translated: bool = False) -> dict[str, str]:
+        """The fixed words of ``locale``; ``translated``: as the translated column of a
+        bilingual contract words them (``labels/translated/<locale>.yaml`` over the
+        locale's own, e.g. "Party A" where an English contract says "Customer")."""
+        labels = self._labels(self.templates / "labels" / f"{locale}.yaml")
+        overlay = self.templates / "labels" / "translated" / f"{locale}.yaml"
+        if translated and overlay.is_file():
+            return {**labels, **self._labels(overlay)}
+        return labels
+
+    def _labels(self, path: Path) -> dict[str, str]:
         cached = self._cache.get(path)
         if cached is None:
             source = self._read(path)

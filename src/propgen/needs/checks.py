@@ -76,6 +76,8 @@ def cross_field(parts: Mapping[str, Any]) -> list[Finding]:
         found += _validity(document)
     if _has(document, "locale", "currency"):
         found += _currency(document)
+    if _has(document, "locale", "languages"):
+        found += _languages(document, parts.get("translations"))
     if _has(pricing, "payment_schedule"):
         found += _schedule(pricing)
     if _has(document, "locale") and _has(customer, "registration_id"):
@@ -119,6 +121,55 @@ def _currency(document: Any) -> list[Finding]:
                 N_("write this deal in en-US, or in a currency with at most two decimal places"),
             )
         )
+    return found
+
+
+def _languages(document: Any, translations: Any) -> list[Finding]:
+    """A bilingual contract names exactly two different languages, the record's among
+    them; translations are given only for the other one."""
+    languages = document.languages
+    if languages is None:
+        if translations:
+            return [
+                Finding(
+                    ("translations",),
+                    N_("translations are for a bilingual contract, and there is none"),
+                    N_("set document.languages, or remove translations"),
+                )
+            ]
+        return []
+    if len(languages) != 2 or languages[0] == languages[1]:
+        return [
+            Finding(
+                ("document", "languages"),
+                N_(
+                    "a bilingual contract needs exactly two different languages, not {given}"
+                ).format(given=", ".join(languages) or "none"),
+                N_("for example [zh-CN, en-US]: the first one is the primary language"),
+            )
+        ]
+    if document.locale not in languages:
+        return [
+            Finding(
+                ("document", "languages"),
+                N_("the record's locale {locale} is not one of the languages {languages}").format(
+                    locale=document.locale, languages=", ".join(languages)
+                ),
+                N_("list {locale} as one of the two languages").format(locale=document.locale),
+            )
+        ]
+    found = []
+    for locale in translations or {}:
+        if locale not in languages or locale == document.locale:
+            found.append(
+                Finding(
+                    ("translations", locale),
+                    N_(
+                        "a translation into {locale}, which is not the contract's other language"
+                    ).format(locale=locale),
+                    N_("translate into the language of document.languages that is not the locale"),
+                )
+            )
     return found
 
 

@@ -334,6 +334,10 @@ class DocumentInfo(Model):
     title: Line | None = None
     signing_place: Line | None = None
     """Where the contract is signed (签订地点); none: the seller profile's."""
+    languages: list[Locale] | None = None
+    """A bilingual (中英对照) contract in these two languages, side by side; the first
+    is the primary one, which prevails unless the ``language`` clause says otherwise.
+    The record's ``locale`` must be one of them. None: one language, ``locale``."""
 
 
 class Person(Model):
@@ -534,6 +538,34 @@ class Approval(Model):
     """The deviation approved, e.g. ``clause:limitation-of-liability`` or ``discount``."""
 
 
+class TranslatedDocument(Model):
+    title: Line | None = None
+    signing_place: Line | None = None
+
+
+class TranslatedCustomer(Model):
+    name: Line | None = None
+    legal_name: Line | None = None
+    entity: Line | None = None
+    address: Paragraphs | None = None
+    representative: Line | None = None
+
+
+class TranslatedTerms(Model):
+    governing_law: Line | None = None
+    dispute_resolution: Line | None = None
+
+
+class Translation(Model):
+    """The record's own words in a bilingual contract's other language: the customer's
+    name and address, the governing law ... as that language's column states them.
+    Anything not given prints as the record has it."""
+
+    document: TranslatedDocument = Field(default_factory=TranslatedDocument)
+    customer: TranslatedCustomer = Field(default_factory=TranslatedCustomer)
+    terms: TranslatedTerms = Field(default_factory=TranslatedTerms)
+
+
 class NeedsRecord(Model):
     """One deal: everything propgen needs to write its proposal and contract."""
 
@@ -547,3 +579,6 @@ class NeedsRecord(Model):
     sections: list[SectionOverride] = Field(default_factory=list, max_length=MAX_ITEMS)
     clauses: dict[Identifier, Identifier] = Field(default_factory=dict)
     approvals: list[Approval] = Field(default_factory=list, max_length=MAX_ITEMS)
+    translations: dict[Locale, Translation] = Field(default_factory=dict)
+    """Per language of ``document.languages`` other than ``locale``: the record's words
+    in that language (see :class:`Translation`)."""

@@ -96,6 +96,11 @@ FIELDS: dict[str, tuple[str, object]] = {
         "Where the contract is signed (签订地点); the seller profile's place when omitted.",
         "上海市浦东新区",
     ),
+    "DocumentInfo.languages": (
+        "A bilingual (中英对照) contract: two languages side by side, the first the primary "
+        "one (it prevails unless the language clause says otherwise); locale is one of them.",
+        ["zh-CN", "en-US"],
+    ),
     # --- people ----------------------------------------------------------------------
     "Seller.rep": (
         "The sales rep named on the cover and in the next steps.",
@@ -342,6 +347,50 @@ FIELDS: dict[str, tuple[str, object]] = {
     "Approval.what": (
         "The deviation approved: deal-discount, line-discount:<sku>, payment-terms, liability-cap or clause:<id>.",
         "deal-discount",
+    ),
+    # --- bilingual contracts -----------------------------------------------------------
+    "NeedsRecord.translations": (
+        "For a bilingual contract: the record's own words in the other language, by locale.",
+        {"en-US": {"customer": {"legal_name": "Clausen Precision (Suzhou) Co., Ltd."}}},
+    ),
+    "Translation.document": (
+        "The document's title and place of signing in this language.",
+        {"signing_place": "Suzhou Industrial Park"},
+    ),
+    "Translation.customer": (
+        "The customer's names, address and representative in this language.",
+        {"legal_name": "Clausen Precision (Suzhou) Co., Ltd."},
+    ),
+    "Translation.terms": (
+        "The governing law and dispute resolution in this language.",
+        {"governing_law": "the laws of the People's Republic of China"},
+    ),
+    "TranslatedDocument.title": ("The document title in this language.", "Supply contract"),
+    "TranslatedDocument.signing_place": (
+        "The place of signing in this language.",
+        "Suzhou Industrial Park",
+    ),
+    "TranslatedCustomer.name": ("The customer's short name in this language.", "Clausen"),
+    "TranslatedCustomer.legal_name": (
+        "The customer's registered name in this language.",
+        "Clausen Precision (Suzhou) Co., Ltd.",
+    ),
+    "TranslatedCustomer.entity": ("The kind of legal person, in this language.", "a WFOE"),
+    "TranslatedCustomer.address": (
+        "The customer's address in this language.",
+        "88 Xinglong Street, Suzhou Industrial Park",
+    ),
+    "TranslatedCustomer.representative": (
+        "The customer's legal representative in this language.",
+        "Matthias Krause",
+    ),
+    "TranslatedTerms.governing_law": (
+        "The governing law in this language.",
+        "the laws of the People's Republic of China",
+    ),
+    "TranslatedTerms.dispute_resolution": (
+        "The dispute resolution forum in this language.",
+        "Shanghai International Arbitration Center",
     ),
 }
 

@@ -75,6 +75,7 @@ class Body:
         self.chinese = is_chinese(document.meta.locale)
         self.pending: list[str] = []
         self.break_next = False
+        self.target: Any = self.sub  # where paragraphs and tables go: the body or a cell
         self.document = document
         # python-docx finds a style by name with a scan of every style on each use;
         # resolving each name once makes the body several times faster to build.
@@ -95,7 +96,7 @@ class Body:
 
     def para(self, style: str) -> Any:
         """A new body paragraph, carrying a pending page break and bookmarks."""
-        p = self.sub.add_paragraph(style=self.style(style))
+        p = self.target.add_paragraph(style=self.style(style))
         if self.break_next:
             p.paragraph_format.page_break_before, self.break_next = True, False
         for name in self.pending:
@@ -107,8 +108,55 @@ class Body:
         return p
 
     def blocks(self, blocks: tuple[dm.Block, ...], depth: int) -> None:
+        rows: list[dm.Parallel] = []  # consecutive bilingual rows make one table
         for block in blocks:
+            if isinstance(block, dm.Parallel):
+                rows.append(block)
+                continue
+            if rows:
+                self.parallel(rows)
+                rows = []
             self.block(block, depth)
+        if rows:
+            self.parallel(rows)
+
+    def parallel(self, rows: list[dm.Parallel]) -> None:
+        """Bilingual rows as one two-column table (a clause per table): each cell holds
+        its language's paragraphs in the frame's styles; a clause's heading row repeats
+        at the top of each page the clause runs onto, and body rows may break across
+        pages so a long sub-clause never leaves a page blank."""
+        half = self.width // 2
+        table = self.new_table(len(rows), [half, self.width - half], None, "")
+        tbl_pr = table._tbl.tblPr
+        tbl_pr.append(
+            parse_xml(
+                f'<w:tblBorders {nsdecls("w")}><w:insideV w:val="single" w:sz="4" w:space="0" '
+                f'w:color="{RULE}"/></w:tblBorders>'
+            )
+        )
+        tbl_pr.append(
+            parse_xml(
+                f'<w:tblCellMar {nsdecls("w")}><w:left w:w="113" w:type="dxa"/>'
+                '<w:right w:w="170" w:type="dxa"/></w:tblCellMar>'
+            )
+        )
+        outer = self.target
+        for row, tr in zip(rows, table.rows, strict=True):
+            heading = any(isinstance(b, dm.Heading) for c in row.columns for b in c.blocks)
+            tr_pr = tr._tr.get_or_add_trPr()
+            if heading and tr is table.rows[0]:
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            elif not heading:
+                for cant in tr_pr.findall(qn("w:cantSplit")):
+                    tr_pr.remove(cant)
+            for column, cell in zip(row.columns, tr.cells, strict=True):
+                self.target = cell
+                blank = cell.paragraphs[0]._p
+                self.blocks(column.blocks, 0)
+                if len(cell._tc) > 2:  # the cell's own empty paragraph, once it has others
+                    cell._tc.remove(blank)
+        self.target = outer
+        self.target.add_paragraph(style=self.style("Table Spacer"))
 
     def block(self, block: dm.Block, depth: int) -> None:
         if isinstance(block, dm.Heading):
@@ -151,6 +199,8 @@ class Body:
             self.table_of_contents(block)
         elif isinstance(block, dm.PageBreak):
             self.break_next = True
+        elif isinstance(block, dm.Parallel):
+            self.parallel([block])
 
     def add_list(self, block: dm.BulletList | dm.OrderedList, depth: int) -> None:
         level = min(depth, 2)
@@ -189,7 +239,10 @@ class Body:
     def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
         if caption or self.break_next or self.pending:
             self.para("Caption" if caption else "Table Spacer").add_run(caption)
-        table = self.sub.add_table(rows=rows, cols=len(widths))
+        if self.target is self.sub:
+            table = self.sub.add_table(rows=rows, cols=len(widths))
+        else:  # a table in a cell of a bilingual row
+            table = self.target.add_table(rows, len(widths))
         table.style, table.autofit, table.alignment = style, False, WD_TABLE_ALIGNMENT.LEFT
         tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
         tbl_w.set(qn("w:type"), "dxa")
@@ -243,7 +296,7 @@ class Body:
                 optional = kind == "optional" and not self.chinese
                 muted = kind == "optional"
                 self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
-        self.sub.add_paragraph(style=self.style("Table Spacer"))
+        self.target.add_paragraph(style=self.style("Table Spacer"))
 
     def signatures(self, block: dm.SignatureBlock) -> None:
         people = block.signatories
@@ -270,7 +323,7 @@ class Body:
                 line.paragraph_format.tab_stops.add_tab_stop(Twips(widths[0] - 670))
                 line.add_run(label + "\t")
                 line.add_run("\t").underline = True
-        self.sub.add_paragraph(style=self.style("Table Spacer"))
+        self.target.add_paragraph(style=self.style("Table Spacer"))
 
     def table_of_contents(self, block: dm.TableOfContents) -> None:
         self.para("TOC Heading").add_run(block.title)

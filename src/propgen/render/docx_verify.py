@@ -150,6 +150,9 @@ def _texts(blocks: tuple[dm.Block, ...], numbers: bool = True) -> list[str]:
                 out.append(block.title)
             case dm.PageBreak():
                 pass
+            case dm.Parallel():
+                for column in block.columns:
+                    out.extend(_texts(column.blocks, numbers))
             case _:
                 assert_never(block)
     return out

@@ -35,6 +35,7 @@ from propgen.document import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Parallel,
     Ref,
     Row,
     Section,
@@ -260,8 +261,32 @@ class _Writer:
     # --- blocks ----------------------------------------------------------------
 
     def _blocks(self, blocks: tuple[Block, ...]) -> None:
+        rows: list[Parallel] = []  # consecutive bilingual rows make one table
         for block in blocks:
+            if isinstance(block, Parallel):
+                rows.append(block)
+                continue
+            if rows:
+                self._parallel(rows)
+                rows = []
             self._block(block)
+        if rows:
+            self._parallel(rows)
+
+    def _parallel(self, rows: list[Parallel]) -> None:
+        """Bilingual rows as one two-column table: each column in its own language
+        (``lang`` picks its fonts), a row's two sides always level with each other."""
+        w = self.out.append
+        w('<table class="parallel"><colgroup><col><col></colgroup><tbody>')
+        for row in rows:
+            heading = any(isinstance(b, Heading) for c in row.columns for b in c.blocks)
+            w(f'<tr class="{"pr-heading" if heading else "pr-body"}">')
+            for column in row.columns:
+                w(f'<td lang="{_e(column.locale)}">')
+                self._blocks(column.blocks)
+                w("</td>")
+            w("</tr>")
+        w("</tbody></table>")
 
     def _block(self, block: Block) -> None:
         w = self.out.append
@@ -284,6 +309,8 @@ class _Writer:
                 self._toc(block)
             case PageBreak():
                 w('<div class="page-break"></div>')
+            case Parallel():
+                self._parallel([block])
             case _:
                 assert_never(block)
 
