@@ -25,14 +25,20 @@ OLD_WORDINGS = re.compile(
 )
 
 
+DURATION = r"[\d,]+ ?(?:hours?|days?|months?|个月|小时|日)"
+"""A ``count`` as labels print it ("30 days", "1 month", "12个月")."""
+
+
 def _statements(checked: Checked) -> TermStatements:
     record = checked.plan.record
     locale = record.document.locale
+    fmt = Formatter(locale, record.document.currency)
     return state_terms(
         record.terms,
         label_function(checked.library.labels(locale)),
         cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
-        contract_total=Formatter(locale, record.document.currency).money(checked.pricing.total),
+        contract_total=fmt.money(checked.pricing.total),
+        count=fmt.count,
     )
 
 
@@ -86,7 +92,8 @@ def test_no_other_wording_of_a_term(path: Path) -> None:
     }
     for name, keys in families.items():
         for key in keys:
-            pattern = re.sub(r"\\\{\w+\\\}", r"\\d+", re.escape(labels[key]))
+            pattern = re.escape(labels[key]).replace(re.escape("{duration}"), DURATION)
+            pattern = re.sub(r"\\\{\w+\\\}", r"\\d+", pattern)
             pattern = pattern.replace(re.escape("{invoice}"), "(?:.+?)")
             for found in re.findall(pattern, text):
                 assert found == stated[name], (name, found, stated[name])

@@ -80,7 +80,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
             label("quantity"),
             "right",
             17,
-            lambda line: fmt.number(line.quantity) + (f" {line.unit}" if line.unit else ""),
+            lambda line: fmt.quantity(line.quantity, line.unit),
         ),
     ]
     if show_periods:

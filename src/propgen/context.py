@@ -127,6 +127,7 @@ def template_context(
     read-only data (:func:`~propgen.frozen.freeze`), never the program's objects."""
     record = plan.record
     locale = record.document.locale
+    fmt = Formatter(locale, record.document.currency)
     return {
         name: freeze(value)
         for name, value in {
@@ -141,7 +142,8 @@ def template_context(
                 record.terms,
                 label,
                 cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
-                contract_total=Formatter(locale, record.document.currency).money(pricing.total),
+                contract_total=fmt.money(pricing.total),
+                count=fmt.count,
             ),
             "annexes": dict(annexes),
             "approvals": record.approvals,
@@ -160,6 +162,7 @@ def template_filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
         "date": fmt.date,
         "number": fmt.number,
         "percent": fmt.percent,
+        "count": fmt.count,
         "words": fmt.words,
         "join_list": fmt.join_list,
         "currency_name": fmt.currency_name,

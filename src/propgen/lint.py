@@ -226,6 +226,9 @@ def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
                 yield ("positions", name, "text", locale), text
 
 
+_BARE_UNIT = re.compile(r"\}\}\s?(?:hour|day|Business Day|business day|week|month|year)s?\b")
+"""A number printed before a fixed English unit ("{{ n }} days" reads "1 days")."""
+
 _FIXED_ADDRESS = re.compile("贵(?:司|公司|行|单位|院|校|局|集团)")
 """A form of address written into library text instead of ``{{ customer.you }}``."""
 
@@ -248,7 +251,17 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
                 message=message, file=str(item.source.path), line=at, field=".".join(field)
             )
 
+        english = field[-1].startswith("en")
         for number, line_text in enumerate(text.splitlines()):
+            bare = _BARE_UNIT.search(line_text) if english else None
+            if bare:
+                problems.append(
+                    problem(
+                        f"'{bare.group()}' does not agree in number (\"1 days\"); write "
+                        '{{ n | count("day") }} ("1 day", "140 days")',
+                        number,
+                    )
+                )
             fixed = _FIXED_ADDRESS.search(line_text)
             if fixed:
                 problems.append(

@@ -8,6 +8,7 @@ numerals for amounts (人民币大写) and cheque-style English amounts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,6 +43,36 @@ _EN_ONES = [
 ]
 _EN_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _EN_GROUPS = ("", " thousand", " million", " billion", " trillion")
+
+
+UNITS: dict[str, tuple[str, str, str]] = {
+    "hour": ("hour", "hours", "小时"),
+    "day": ("day", "days", "日"),
+    "business-day": ("Business Day", "Business Days", "个工作日"),
+    "week": ("week", "weeks", "周"),
+    "month": ("month", "months", "个月"),
+    "year": ("year", "years", "年"),
+}
+"""The units :meth:`Formatter.count` writes: English singular, English plural,
+Chinese (which has no plural)."""
+
+
+_IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women"}
+
+
+def english_plural(unit: str) -> str:
+    """The plural of an English unit noun (the last word of ``user-month``, ``seat
+    licence``); a unit already plural (``users``) or not a word (``TB``) as written."""
+    head, last = re.match(r"(.*?)([A-Za-z]+)?$", unit).groups()  # type: ignore[union-attr]
+    if not last or not last.islower() or (last.endswith("s") and not last.endswith("ss")):
+        return unit
+    if last in _IRREGULAR:
+        return head + _IRREGULAR[last]
+    if re.search(r"(ss|sh|ch|x|z)$", last):
+        return f"{head}{last}es"
+    if re.search(r"[^aeiou]y$", last):
+        return f"{head}{last[:-1]}ies"
+    return f"{head}{last}s"
 
 
 @dataclass(frozen=True)
@@ -99,6 +130,39 @@ class Formatter:
     def percent(self, value: Decimal | int) -> str:
         """``Decimal("12.5")`` → ``12.5%``."""
         return f"{self.number(value)}%"
+
+    def count(self, value: Decimal | int, unit: str) -> str:
+        """A quantity with its unit, agreeing in number: ``1, "day"`` → ``1 day``,
+        ``140, "day"`` → ``140 days`` (the locale's plural rule, from Babel);
+        ``12, "month"`` → ``12个月`` in Chinese. Units: :data:`UNITS`.
+
+        Raises:
+            ValueError: an unknown unit.
+        """
+        if unit not in UNITS:
+            raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
+        number = self.number(value)
+        if self.is_chinese:
+            return f"{number}{UNITS[unit][2]}"
+        singular, many, _ = UNITS[unit]
+        return f"{number} {singular if self._singular(value) else many}"
+
+    def quantity(self, value: Decimal | int, unit: str | None) -> str:
+        """A priced quantity with the record's own unit, agreeing in number in English:
+        ``140, "day"`` → ``140 days``, ``1, "lane"`` → ``1 lane``, ``12, "user-month"`` →
+        ``12 user-months``; Chinese units as written (``140 人天``)."""
+        number = self.number(value)
+        if not unit:
+            return number
+        if self.is_chinese or self._singular(value):
+            return f"{number} {unit}"
+        return f"{number} {english_plural(unit)}"
+
+    def _singular(self, value: Decimal | int) -> bool:
+        """Whether the locale's plural rule (Babel/CLDR) calls ``value`` singular."""
+        from babel import Locale
+
+        return bool(Locale.parse(self.babel_locale).plural_form(Decimal(value)) == "one")
 
     def date(self, value: dt.date) -> str:
         """``2026-11-27`` → ``November 27, 2026`` / ``2026年11月27日``."""

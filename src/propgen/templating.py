@@ -206,7 +206,16 @@ HELPERS = "propgen:helpers"
 """The context entry holding a document's filters and functions by name; not a
 name a template can write, so templates reach the helpers only as filters and
 functions."""
-FILTER_NAMES = ("money", "date", "number", "percent", "words", "join_list", "currency_name")
+FILTER_NAMES = (
+    "money",
+    "date",
+    "number",
+    "percent",
+    "count",
+    "words",
+    "join_list",
+    "currency_name",
+)
 FUNCTION_NAMES = ("ref", "label")
 
 

@@ -42,7 +42,12 @@ LIABILITY_CLAUSE = "limitation-of-liability"
 
 
 def state_terms(
-    terms: Terms, label: Callable[..., str], *, cap_position: str, contract_total: str
+    terms: Terms,
+    label: Callable[..., str],
+    *,
+    cap_position: str,
+    contract_total: str,
+    count: Callable[[int, str], str],
 ) -> TermStatements:
     """Word every commercial term of ``terms`` with the locale's ``label`` function.
 
@@ -52,36 +57,68 @@ def state_terms(
         cap_position: the position chosen for the limitation-of-liability clause;
             its ``term_liability_cap_<position>`` label states the cap.
         contract_total: the contract's total, formatted, for caps that refer to it.
+        count: the locale's ``count(n, unit)`` ("30 days", "1 month", "30日"); labels
+            print it as ``{duration}`` (the bare number stays ``{days}``, ``{months}``
+            …, for libraries whose labels still write the unit themselves).
     """
     invoice = label(f"term_invoice_{terms.invoice_type}")
     days = terms.payment_terms_days
     payment = (
-        label(f"term_payment_{terms.payment_due_from}", days=days, invoice=invoice)
+        label(
+            f"term_payment_{terms.payment_due_from}",
+            days=days,
+            duration=count(days, "day"),
+            invoice=invoice,
+        )
         if days
         else label(f"term_payment_now_{terms.payment_due_from}", invoice=invoice)
     )
     return TermStatements(
         invoice=invoice,
         payment=payment,
-        liability_cap=_liability_cap(terms, label, cap_position, contract_total),
-        incident_notice=label("term_incident_notice", hours=terms.incident_notice_hours),
-        non_renewal_notice=label("term_non_renewal_notice", days=terms.non_renewal_days),
-        renewal=label("term_renewal", months=terms.renewal_term_months),
+        liability_cap=_liability_cap(terms, label, cap_position, contract_total, count),
+        incident_notice=label(
+            "term_incident_notice",
+            hours=terms.incident_notice_hours,
+            duration=count(terms.incident_notice_hours, "hour"),
+        ),
+        non_renewal_notice=label(
+            "term_non_renewal_notice",
+            days=terms.non_renewal_days,
+            duration=count(terms.non_renewal_days, "day"),
+        ),
+        renewal=label(
+            "term_renewal",
+            months=terms.renewal_term_months,
+            duration=count(terms.renewal_term_months, "month"),
+        ),
         termination_notice=(
-            label("term_termination_notice", days=terms.termination_notice_days)
+            label(
+                "term_termination_notice",
+                days=terms.termination_notice_days,
+                duration=count(terms.termination_notice_days, "day"),
+            )
             if terms.termination_notice_days
             else None
         ),
         address_change_notice=label(
-            "term_address_change_notice", days=terms.address_change_notice_days
+            "term_address_change_notice",
+            days=terms.address_change_notice_days,
+            duration=count(terms.address_change_notice_days, "day"),
         ),
     )
 
 
 def _liability_cap(
-    terms: Terms, label: Callable[..., str], position: str, contract_total: str
+    terms: Terms,
+    label: Callable[..., str],
+    position: str,
+    contract_total: str,
+    count: Callable[[int, str], str],
 ) -> str:
-    basis = label("term_liability_basis", months=terms.cap_months)
+    basis = label(
+        "term_liability_basis", months=terms.cap_months, duration=count(terms.cap_months, "month")
+    )
     try:
         return label(f"term_liability_cap_{position}", basis=basis, total=contract_total)
     except KeyError:  # a library's own position without a label: its basis is the cap

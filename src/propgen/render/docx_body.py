@@ -29,6 +29,17 @@ PARA_STYLES = dict(
 # The contents list these styles (as the PDF: headings of levels 1-2), not outline
 # levels, so "Heading 2 Unlisted" keeps its outline level for the navigation pane.
 TOC_STYLES = "Heading 1,1,Heading 2,2,Clause Heading,1"
+LEAD_IN_PARAGRAPHS = 3
+"""At most this many paragraphs before a signature block move with it."""
+# CT_PPrBase's children after keepNext/keepLines, in schema order
+_PPR_AFTER_KEEP = (
+    "w:pageBreakBefore w:framePr w:widowControl w:numPr w:suppressLineNumbers w:pBdr "
+    "w:shd w:tabs w:suppressAutoHyphens w:kinsoku w:wordWrap w:overflowPunct "
+    "w:topLinePunct w:autoSpaceDE w:autoSpaceDN w:bidi w:adjustRightInd w:snapToGrid "
+    "w:spacing w:ind w:contextualSpacing w:mirrorIndents w:suppressOverlap w:jc "
+    "w:textDirection w:textAlignment w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle "
+    "w:rPr w:sectPr w:pPrChange"
+)
 _TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
 
 
@@ -194,6 +205,7 @@ class Body:
             self.pending.append(self.names.popleft())
             self.blocks(block.blocks, depth)
         elif isinstance(block, dm.SignatureBlock):
+            self.keep_lead_in()
             self.signatures(block)
         elif isinstance(block, dm.TableOfContents):
             self.table_of_contents(block)
@@ -268,6 +280,9 @@ class Body:
         widths[-1] += self.width - sum(widths)
         widths = _fit_columns(widths, _column_needs(rows, cols))
         table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
+        keep = rows_kept_with_next(
+            len(rows), header=block.header is not None, footer=len(block.footer)
+        )
         look = table._tbl.tblPr.find(qn("w:tblLook"))  # header-row styling only with a header
         look.getparent().replace(
             look,
@@ -296,7 +311,27 @@ class Body:
                 optional = kind == "optional" and not self.chinese
                 muted = kind == "optional"
                 self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
+                if r in keep:
+                    p.paragraph_format.keep_with_next = True
         self.target.add_paragraph(style=self.style("Table Spacer"))
+
+    def keep_lead_in(self) -> None:
+        """Keep the paragraphs leading into a signature block on its page: Word moves
+        them with the block (keep with next, each kept whole) rather than leaving the
+        block alone at the top of a page."""
+        lead_in: list[Any] = []
+        container = self.sub.element.body if self.target is self.sub else self.target._tc
+        for element in reversed(container):
+            if element.tag in (qn("w:sectPr"), qn("w:tcPr")):
+                continue
+            if element.tag != qn("w:p") or len(lead_in) == LEAD_IN_PARAGRAPHS:
+                break  # a table before: the lead-in ends there
+            lead_in.append(element)
+        for element in lead_in:
+            p_pr = element.get_or_add_pPr()
+            for tag in ("w:keepNext", "w:keepLines"):
+                if p_pr.find(qn(tag)) is None:
+                    p_pr.insert_element_before(OxmlElement(tag), *_PPR_AFTER_KEEP.split())
 
     def signatures(self, block: dm.SignatureBlock) -> None:
         people = block.signatories
@@ -390,6 +425,21 @@ class Body:
                 self.inlines(p, inline.children, bold=bold, italic=True, color=color)
             elif isinstance(inline, dm.LineBreak):
                 p.add_run().add_break()
+
+
+def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:
+    """Rows (indexes into header + body + footer) whose paragraphs keep with the next
+    row, as the PDF's stylesheet does: the header with the first three body rows, the
+    last three body rows together and with the totals, the totals together. A page
+    then never starts or ends a table with one or two rows (rows never split:
+    ``cantSplit``; the header repeats: ``tblHeader``)."""
+    first = 1 if header else 0
+    body = count - first - footer
+    keep = set(range(min(first + 2, count - 1)))  # header, body rows 1 and 2
+    keep |= set(range(max(first, first + body - 3), first + body - 1))  # last three
+    if footer:
+        keep |= set(range(first + body - 1, count - 1))  # last body row + totals
+    return {i for i in keep if 0 <= i < count - 1}
 
 
 def _styled(run: Any, bold: bool, italic: bool, color: str) -> None:
