@@ -20,7 +20,7 @@ from typing import Any
 from propgen.errors import Problem
 from propgen.source import FieldPath, Source, SourceError, dotted, read_source
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 # Where a profile may be referenced: the field path and the profiles' folder.
 PLACES: tuple[tuple[FieldPath, str], ...] = (
     (("customer",), "customers"),
@@ -70,7 +70,7 @@ def expand_profiles(
             )
 
         profile_id = here["profile"]
-        if not isinstance(profile_id, str) or not _ID.fullmatch(profile_id):
+        if not isinstance(profile_id, str) or not PROFILE_ID.fullmatch(profile_id):
             problems.append(
                 problem(
                     f"{profile_id!r} is not a profile id",

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from propgen.needs.profiles import PLACES, PROFILE_ID
+from propgen.source import FieldPath
+
 FIELDS: dict[str, tuple[str, object]] = {
     # --- the record --------------------------------------------------------------
     "NeedsRecord.document": (
@@ -409,7 +412,41 @@ def needs_schema() -> dict[str, Any]:
             if doc is not None:
                 prop["description"], example = doc
                 prop["examples"] = [example]
+    for path, _folder in PLACES:
+        _allow_profile(schema, path)
     return schema
+
+
+def _allow_profile(schema: dict[str, Any], path: FieldPath) -> None:
+    """Let the field at ``path`` be written as ``{profile: id}`` plus overrides.
+
+    The field keeps its own schema as the first choice; the second is the same
+    properties, none required, with ``profile`` required.
+    """
+    models = {"NeedsRecord": schema, **schema["$defs"]}
+    owner = schema
+    for part in path[:-1]:
+        owner = models[owner["properties"][part]["$ref"].rsplit("/", 1)[-1]]
+    prop = owner["properties"][path[-1]]
+    target = models[prop["$ref"].rsplit("/", 1)[-1]]
+    by_profile = {
+        "type": "object",
+        "properties": {
+            "profile": {
+                "type": "string",
+                "pattern": f"^{PROFILE_ID.pattern}$",
+                "description": "A profile's id: its fields are filled in from "
+                "profiles/<kind>/<id>.yaml beside the record or in the library; "
+                "fields written here override them.",
+                "examples": ["acme"],
+            },
+            **{k: v for k, v in target["properties"].items() if k != "profile"},
+        },
+        "required": ["profile"],
+        "additionalProperties": False,
+    }
+    ref = prop.pop("$ref")
+    prop["anyOf"] = [{"$ref": ref}, by_profile]
 
 
 def undocumented() -> list[str]:
