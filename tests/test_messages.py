@@ -254,3 +254,27 @@ def test_library_show_lists_what_presales_and_legal_need(run: Run) -> None:
     assert run("library", "show", "mining").code == 2
     both = run("library", "show", "retail").out
     assert "retail [en-US]" in both and "retail [zh-CN]: 零售" in both
+
+
+def test_a_chinese_record_hears_the_models_own_checks_in_chinese(run: Run, tmp_path: Path) -> None:
+    """Currency, id, reference and hidden-character checks speak the record's language."""
+    text = (ROOT / "templates" / "industry" / "retail" / "sample.zh-CN.yaml").read_text(
+        encoding="utf-8"
+    )
+    path = tmp_path / "deal.yaml"
+    path.write_text(
+        text.replace("currency: CNY", "currency: CNYY")
+        .replace("industry: retail", "industry: Retail")
+        .replace("reference: ", "reference: Р", 1)
+        .replace("legal_name: ", "legal_name: \u202e", 1),
+        encoding="utf-8",
+    )
+    result = run("check", path)
+    assert result.code == 2
+    assert "'CNYY' 不是现行的 ISO 4217 货币代码" in result.err
+    assert (
+        "'Retail' 不是有效的标识：请使用小写字母、数字和连字符；是否应为 'retail'？" in result.err
+    )
+    assert "混用了 Cyrillic and Latin 字母" in result.err
+    assert "文档无法容纳该字符" in result.err
+    assert "is not" not in result.err and "contains" not in result.err

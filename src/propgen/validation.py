@@ -173,13 +173,8 @@ PYDANTIC_MESSAGES = (
     N_("Decimal input should have no more than {count} digits in total"),
     N_("Decimal input should have no more than {count} digits before the decimal point"),
     N_("Input should be a valid date or datetime, {reason}"),
-    N_("must be a date written YYYY-MM-DD"),
-    N_("must be true or false"),
-    N_("must be a whole number"),
-    N_("must be a single line"),
-    N_("has no visible character (only spaces, zero-width or blank characters)"),
 )
-"""pydantic's and the models' own messages, listed so the catalogue translates them."""
+"""pydantic's own messages, listed so the catalogue translates them."""
 
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 

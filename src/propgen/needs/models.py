@@ -28,6 +28,7 @@ from pydantic import (
 )
 
 from propgen.document import DocumentKind
+from propgen.i18n import N_
 from propgen.locales import Locale
 
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("proposal", "contract")
@@ -114,10 +115,12 @@ def _characters(multiline: bool) -> Callable[[object], object]:
                 text = text.replace("\r\n", "\n")
             bad = forbidden_character(text, multiline=True)
             if bad:
-                raise ValueError(f"contains {bad}, which a document cannot hold")
+                raise ValueError(
+                    N_("contains {character}, which a document cannot hold").format(character=bad)
+                )
             if text and not any(_visible(ch) for ch in text):
                 raise ValueError(
-                    "has no visible character (only spaces, zero-width or blank characters)"
+                    N_("has no visible character (only spaces, zero-width or blank characters)")
                 )
             run = _combining_run(text)
             if run:
@@ -139,10 +142,10 @@ def _combining_run(text: str) -> str:
     for index, ch in enumerate(text):
         run = run + 1 if unicodedata.combining(ch) or unicodedata.category(ch) == "Me" else 0
         if run > MAX_COMBINING_RUN:
-            return (
-                f"has more than {MAX_COMBINING_RUN} combining marks in a row at character "
-                f"{index + 1}; they would be drawn over the text around them"
-            )
+            return N_(
+                "has more than {count} combining marks in a row at character {position}; "
+                "they would be drawn over the text around them"
+            ).format(count=MAX_COMBINING_RUN, position=index + 1)
     return ""
 
 
@@ -164,16 +167,21 @@ def _one_script(value: str) -> str:
     if len(mixed) > 1:
         odd = next(ch for ch in letters if script(ch) in mixed and script(ch) != "LATIN")
         raise ValueError(
-            f"mixes {' and '.join(s.title() for s in mixed)} letters "
-            f"({odd!r} is U+{ord(odd):04X} {unicodedata.name(odd, '')}), so its files would "
-            "look like another deal's"
+            N_(
+                "mixes {scripts} letters ({letter!r} is {code}), so its files would "
+                "look like another deal's"
+            ).format(
+                scripts=" and ".join(s.title() for s in mixed),
+                letter=odd,
+                code=f"U+{ord(odd):04X} {unicodedata.name(odd, '')}",
+            )
         )
     return value
 
 
 def _check_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
+        raise ValueError(N_("must be a single line"))
     return value
 
 
@@ -207,13 +215,13 @@ def _one_or_many(value: object) -> object:
 
 def _strict_bool(value: object) -> object:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise ValueError(N_("must be true or false"))
     return value
 
 
 def _strict_int(value: object) -> object:
     if isinstance(value, bool):
-        raise ValueError("must be a whole number")
+        raise ValueError(N_("must be a whole number"))
     return value
 
 
@@ -227,7 +235,7 @@ def _iso_date(value: object) -> object:
         return value
     if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
         return value.strip()
-    raise ValueError("must be a date written YYYY-MM-DD")
+    raise ValueError(N_("must be a date written YYYY-MM-DD"))
 
 
 def _no_negative_zero(value: Decimal) -> Decimal:
@@ -259,8 +267,15 @@ def _currency(value: object) -> object:
             if len(same_country) == 1
             else difflib.get_close_matches(upper, same_country or known, n=1, cutoff=0.6)
         )
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"{value!r} is not a current ISO 4217 currency code{hint}")
+        if close:
+            raise ValueError(
+                N_(
+                    "{value!r} is not a current ISO 4217 currency code; did you mean {option!r}?"
+                ).format(value=value, option=close[0])
+            )
+        raise ValueError(
+            N_("{value!r} is not a current ISO 4217 currency code").format(value=value)
+        )
     return value
 
 
@@ -270,8 +285,18 @@ _IDENTIFIER = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 def _identifier(value: object) -> object:
     if isinstance(value, str) and not _IDENTIFIER.fullmatch(value):
         close = re.sub(r"[^a-z0-9]+", "-", value.strip().lower()).strip("-")[:64]
-        hint = f"; did you mean {close!r}?" if _IDENTIFIER.fullmatch(close) else ""
-        raise ValueError(f"{value!r} is not an id: use lowercase letters, digits and dashes{hint}")
+        if _IDENTIFIER.fullmatch(close):
+            raise ValueError(
+                N_(
+                    "{value!r} is not an id: use lowercase letters, digits and dashes; "
+                    "did you mean {option!r}?"
+                ).format(value=value, option=close)
+            )
+        raise ValueError(
+            N_("{value!r} is not an id: use lowercase letters, digits and dashes").format(
+                value=value
+            )
+        )
     return value
 
 
@@ -518,14 +543,14 @@ class SectionOverride(Model):
     @model_validator(mode="after")
     def _one_operation(self) -> SectionOverride:
         if self.after and self.before:
-            raise ValueError("give either after or before, not both")
+            raise ValueError(N_("give either after or before, not both"))
         if self.remove and (self.text or self.title or self.after or self.before or self.variant):
-            raise ValueError("remove: true cannot be combined with other changes")
+            raise ValueError(N_("remove: true cannot be combined with other changes"))
         if not (
             self.remove or self.text or self.title or self.after or self.before or self.variant
         ):
             raise ValueError(
-                "says nothing to do: give text, title, after/before, variant or remove"
+                N_("says nothing to do: give text, title, after/before, variant or remove")
             )
         return self
 
