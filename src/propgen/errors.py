@@ -72,6 +72,11 @@ class InvalidInput(PropgenError):
         return (_rebuild, (type(self), {"problems": self.problems}))
 
 
+class OtherRevision(InvalidInput):
+    """The output folder holds another revision of the same deal (another version, or
+    the same version made from another record): ``--force`` replaces it."""
+
+
 class NeedsError(InvalidInput):
     """A needs record cannot be read or does not validate."""
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 from propgen.document import DocumentKind
-from propgen.errors import InvalidInput, Problem
+from propgen.errors import InvalidInput, OtherRevision, Problem
 from propgen.files import UnreadableFile, read_json
 from propgen.render import FORMATS
 
@@ -93,7 +93,9 @@ def revise(folder: Path, stem: str, fresh: dict[str, Any], *, force: bool) -> Re
     different = _other_revision(previous, fresh, folder, stem)
     if different:
         if not force:
-            raise _refusal(*different)
+            message, where, hint = different
+            same_deal = previous.get("reference") == fresh["reference"]
+            raise _refusal(message, where, hint, OtherRevision if same_deal else InvalidInput)
         return Revision(stale=tuple(kept))
     if not kept:
         return Revision()
@@ -151,5 +153,7 @@ def _build(provenance: dict[str, Any]) -> tuple[str, str]:
     return str(provenance.get("library")), str(provenance.get("propgen_version"))
 
 
-def _refusal(message: str, where: Path, hint: str) -> InvalidInput:
-    return InvalidInput(problems=[Problem(message=message, file=str(where), hint=hint)])
+def _refusal(
+    message: str, where: Path, hint: str, kind: type[InvalidInput] = InvalidInput
+) -> InvalidInput:
+    return kind(problems=[Problem(message=message, file=str(where), hint=hint)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import io
 import json
@@ -216,6 +217,27 @@ def test_a_failed_render_leaves_the_previous_outputs(client: Client, workspace: 
     assert failed.status_code == 422  # type: ignore[attr-defined]
     assert "limitation-of-liability" in failed.text  # type: ignore[attr-defined]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_an_edited_record_at_the_same_version_replaces_its_documents_when_asked(
+    client: Client, workspace: Path
+) -> None:
+    version = dict(client.page_form(SAAS))["_version"]
+    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200  # type: ignore[attr-defined]
+    provenance = next((workspace / "out").glob("*.provenance.json"))
+    before = json.loads(provenance.read_text())["needs"]["sha256"]
+    fields = set_field(client.page_form(SAAS), "pricing.discount_pct", "3")
+    assert 'data-saved="ok"' in client.act(f"/deals/{SAAS}/save", fields).text  # type: ignore[attr-defined]
+    version = dict(client.page_form(SAAS))["_version"]
+    refused = client.act(f"/deals/{SAAS}/render", [("_version", version)])
+    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert "made from a different record" in refused.text  # type: ignore[attr-defined]
+    assert 'id="replace"' in refused.text and '"_replace": "1"' in refused.text  # type: ignore[attr-defined]
+    assert json.loads(provenance.read_text())["needs"]["sha256"] == before
+    replaced = client.act(f"/deals/{SAAS}/render", [("_version", version), ("_replace", "1")])
+    assert replaced.status_code == 200, replaced.text  # type: ignore[attr-defined]
+    after = json.loads(provenance.read_text())["needs"]["sha256"]
+    assert after == hashlib.sha256((workspace / f"{SAAS}.yaml").read_bytes()).hexdigest() != before
 
 
 def test_render_refuses_an_old_version(client: Client) -> None:

@@ -35,6 +35,11 @@ _EN: dict[str, str] = {
     "rendered": "Rendered.",
     "render_failed": "Not rendered; the previous documents are unchanged:",
     "render_unsaved": "Save first: documents are rendered from the saved file.",
+    "replace_note": (
+        "Raise document.version to keep the previous documents as their own revision, "
+        "or replace them with this record's."
+    ),
+    "replace": "Replace the previous documents",
     "downloads": "Documents",
     "download_zip": "All files (zip)",
     "no_outputs": "Not rendered yet.",
@@ -186,6 +191,11 @@ _ZH: dict[str, str] = {
     "rendered": "已生成。",
     "render_failed": "未生成，原有文档保持不变：",
     "render_unsaved": "请先保存：文档根据已保存的文件生成。",
+    "replace_note": (
+        "如需保留原有文档作为单独的版本，请提高 document.version；"
+        "也可以用本记录生成的文档替换原有文档。"
+    ),
+    "replace": "替换原有文档",
     "downloads": "文档",
     "download_zip": "全部文件（zip）",
     "no_outputs": "尚未生成。",

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from propgen.errors import InvalidInput, Problem
+from propgen.errors import InvalidInput, OtherRevision, Problem
 from propgen.i18n import translate_text
 from propgen.library import Library
 from propgen.locales import LOCALES
@@ -393,12 +393,26 @@ async def render_deal(request: Request) -> Response:
         problems = [Problem(message=t("render_unsaved"))]
         return _page(request, "outputs.html", 409, problems=problems, outputs={}, deal_id=deal_id)
 
+    replace = posted.get("_replace") == "1"
+
     def run() -> Any:
         with state.render_lock:
-            return render(deal.path, state.workspace.out_dir, library=state.library)
+            return render(deal.path, state.workspace.out_dir, library=state.library, force=replace)
 
     try:
         rendered = await run_in_threadpool(run)
+    except OtherRevision as err:
+        return _page(
+            request,
+            "outputs.html",
+            409,
+            problems=err.problems,
+            outputs=state.workspace.outputs(stem) if (stem := _stem(state, deal_id)) else {},
+            deal_id=deal_id,
+            version=deal.version,
+            offer_replace=True,
+            message=t("render_failed"),
+        )
     except InvalidInput as err:
         return _page(
             request, "outputs.html", 422, problems=err.problems, outputs={}, deal_id=deal_id
