@@ -24,6 +24,7 @@ from propgen.frozen import data_fields
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.locales import LOCALES
+from propgen.regions import LOCALE_AUDIENCE, REGIONS, misfits
 from propgen.render.frame_guard import FRAME, frame_problems
 from propgen.templating import FILTER_NAMES, FUNCTION_NAMES
 
@@ -98,6 +99,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 errors.extend(_check_annexes(item_file, loaded))
         for sample in sorted(library.industry_dir(industry_id).glob("sample.*.yaml")):
             guard(_render_sample, sample, library)
+            errors.extend(guard(_region_misfits, sample, library) or ())
 
     folders = [library.snippets] + [library.industry_dir(i) for i in library.industry_ids()]
     for folder in folders:
@@ -308,3 +310,58 @@ def _render_sample(sample: Path, library: Library) -> None:
     from propgen.pipeline import check
 
     check(sample, library=library, allow_draft=True)
+
+
+def _region_misfits(sample: Path, library: Library) -> list[Problem]:
+    """Render ``sample`` for every region its locale may be addressed to and report
+    each section or clause that names another region's regulation (DORA for a US
+    bank). The record's own words are the record's business, not the library's."""
+    from propgen.document import Section, inline_text, iter_blocks
+    from propgen.pipeline import check
+
+    own = sample.read_text(encoding="utf-8", errors="replace")
+    locale = check(sample, library=library, allow_draft=True).plan.record.document.locale
+    found: dict[tuple[str, str, str, str], list[str]] = {}
+    for region in LOCALE_AUDIENCE.get(locale, REGIONS):
+        checked = check(sample, library=library, allow_draft=True, region=region)
+        plan = checked.plan
+        planned = [*plan.proposal, *plan.clauses, *plan.annexes]
+        files = {text.id: text.file for text in planned if text.file}
+        allowed = set(misfits(own, region))
+        for kind, document in checked.documents.items():
+            for block in document.blocks:
+                if not isinstance(block, Section) or block.source_id not in files:
+                    continue
+                words = "\n".join(
+                    inline_text(b.inlines) if hasattr(b, "inlines") else ""
+                    for b in iter_blocks(block.blocks)
+                )
+                words += "\n" + "\n".join(_cell_texts(block))
+                for name in misfits(words, region):
+                    if name not in allowed:
+                        key = (files[block.source_id], block.source_id, name, kind)
+                        found.setdefault(key, []).append(region)
+    return [
+        Problem(
+            message=f"{source_id!r} names {name}, which does not apply to a customer in "
+            f"{', '.join(regions)} (the {kind} of {sample.name} rendered for "
+            f"{'each' if len(regions) > 1 else 'that'} region)",
+            file=file,
+            field="regions",
+            hint="declare the regions it fits (regions: [eu]) or word it by region "
+            '({% if customer.region == "eu" %} … {% endif %})',
+        )
+        for (file, source_id, name, kind), regions in found.items()
+    ]
+
+
+def _cell_texts(section: Any) -> list[str]:
+    from propgen.document import Table, inline_text, iter_blocks
+
+    return [
+        inline_text(cell.inlines)
+        for block in iter_blocks(section.blocks)
+        if isinstance(block, Table)
+        for row in (*([block.header] if block.header else []), *block.rows, *block.footer)
+        for cell in row.cells
+    ]

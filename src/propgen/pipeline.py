@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from propgen.needs.loader import LoadedNeeds, Reading, read_needs
 from propgen.output import provenance_bytes, safe_name, sha256
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
+from propgen.regions import Region
 from propgen.render import Format, render_document
 from propgen.render.pdf_profile import EmbeddedFile, PdfOptions, PdfProfile
 from propgen.revision import provenance_name, revise
@@ -52,14 +53,23 @@ def check(
     library: Library | None = None,
     only: DocumentKind | None = None,
     allow_draft: bool = False,
+    region: Region | None = None,
 ) -> Checked:
     """Validate a needs record against the library and assemble its documents.
+
+    ``region``: assemble as if the customer were there (``library check`` renders
+    each industry's samples for every region their locale may be addressed to).
 
     Raises:
         InvalidInput: with every problem found (exit code 2).
     """
     library = library or Library(default_library_root())
     reading = read_needs(needs_path, library_profiles=library.snippets / "profiles")
+    if region is not None and not reading.problems:
+        record = reading.needs.record
+        customer = record.customer.model_copy(update={"region": region})
+        needs = replace(reading.needs, record=record.model_copy(update={"customer": customer}))
+        reading = replace(reading, needs=needs)
     plan = _plan(reading, library, only=only, allow_draft=allow_draft)
     inputs = assembly_inputs(plan, library)
     priced = inputs.pricing

@@ -20,6 +20,7 @@ from propgen.library.models import ClauseFile, Manifest, SectionFile, Structured
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
 from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
+from propgen.regions import default_region, fits
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,21 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     update: dict[str, object] = {"terms": terms}
     address_form = manifest.defaults.customer.address_form
     customer = record.__dict__.get("customer")
-    if isinstance(customer, Customer) and customer.address_form is None and address_form:
-        update["customer"] = customer.model_copy(update={"address_form": address_form})
+    if isinstance(customer, Customer):
+        customer_defaults: dict[str, object] = {}
+        if customer.address_form is None and address_form:
+            customer_defaults["address_form"] = address_form
+        if customer.region is None:
+            customer_defaults["region"] = default_region(record.document.locale)
+        if customer_defaults:
+            update["customer"] = customer.model_copy(update=customer_defaults)
     return record.model_copy(update=update)
+
+
+def _region(record: NeedsRecord) -> str:
+    customer = record.__dict__.get("customer")
+    region = customer.region if isinstance(customer, Customer) else None
+    return region or default_region(record.document.locale)
 
 
 def _choices(needs: LoadedNeeds, record: NeedsRecord, library: Library) -> list[Problem]:
@@ -229,7 +242,12 @@ def _plan_proposal(
 ) -> tuple[PlannedText, ...]:
     locale = needs.record.document.locale
     loaded = {sid: _listed_section(library, manifest, sid) for sid in manifest.proposal.sections}
-    order = [_section_text(loaded[sid], locale) for sid in manifest.proposal.sections]
+    region = _region(needs.record)
+    order = [
+        _section_text(loaded[sid], locale)
+        for sid in manifest.proposal.sections
+        if fits(loaded[sid].value.regions, region)  # a misfit is left out, not filled
+    ]
     removed: set[str] = set()
     for index, override in enumerate(needs.record.sections):
         where = ("sections", index)
@@ -405,6 +423,8 @@ def _plan_contract(
         except KeyError:
             raise _missing(library, manifest, "clause", clause_id) from None
         clause = loaded.value
+        if not fits(clause.regions, _region(record)):
+            continue  # regulation of another region: left out, numbers stay contiguous
         for annex in clause.requires_annexes:
             if annex not in contract.annexes:
                 raise unattached_annex(library, manifest, clause_id, annex)

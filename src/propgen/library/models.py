@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from propgen.locales import LOCALES, Locale
 from propgen.needs.models import AddressForm, Terms
+from propgen.regions import Region
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
@@ -87,6 +88,8 @@ class SectionFile(LibraryModel):
     owner: str
     locked: bool = False
     when: str | None = None
+    regions: list[Region] = Field(default_factory=list)
+    """The customer regions the section fits (propgen.regions); none: every region."""
     title: PerLocale
     text: PerLocale = Field(default_factory=dict)
     blocks: list[StructuredBlock] = Field(default_factory=list)
@@ -134,6 +137,8 @@ class ClauseFile(LibraryModel):
     (e.g. the hardware clauses when no line item is hardware)."""
     requires_annexes: list[Identifier] = Field(default_factory=list)
     """Annexes the clause incorporates: a contract using it must attach them."""
+    regions: list[Region] = Field(default_factory=list)
+    """The customer regions the clause fits (propgen.regions); none: every region."""
 
     @model_validator(mode="after")
     def _has_standard(self) -> ClauseFile:

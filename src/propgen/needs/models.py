@@ -30,6 +30,7 @@ from pydantic import (
 from propgen.document import DocumentKind
 from propgen.i18n import N_
 from propgen.locales import Locale
+from propgen.regions import Region
 
 DOCUMENT_KINDS: tuple[DocumentKind, ...] = ("proposal", "contract")
 
@@ -407,6 +408,10 @@ class Customer(Model):
     address_form: AddressForm | None = None
     """How Chinese documents address the customer: 贵司 (a company), 贵行 (a bank),
     贵单位 (an agency or institution) ...; none: the industry's default, else 贵司."""
+    region: Region | None = None
+    """Where the customer is (``us``, ``eu``, ``uk``, ``cn``, ``other``): which
+    regulation the documents may speak of; none: the locale's country (en-US: us,
+    zh-CN: cn)."""
 
     @property
     def legal(self) -> str:

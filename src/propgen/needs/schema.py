@@ -155,6 +155,11 @@ FIELDS: dict[str, tuple[str, object]] = {
         "How Chinese text addresses the customer (贵司, 贵行 …); the industry's default otherwise.",
         "贵司",
     ),
+    "Customer.region": (
+        "Where the customer is (us, eu, uk, cn, other): which regulation the documents "
+        "may name (DORA only for eu); the locale's country otherwise.",
+        "us",
+    ),
     "Customer.entity": (
         "What kind of legal person the customer is, as the parties block says it.",
         "a national banking association",
