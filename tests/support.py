@@ -40,15 +40,34 @@ _TOKEN = re.compile(rf"{_LETTER}(?:{_LETTER}|['’\-])*|\d[\d,.]*\d|[\u3400-\u9f
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+def paragraphs(document: docx.document.Document) -> list[docx.text.paragraph.Paragraph]:
+    """The body's paragraphs in order, those inside block-level content controls
+    (every section and clause is one) included — ``document.paragraphs`` skips them."""
+    from docx.text.paragraph import Paragraph
+
+    body = document.element.body
+    found = body.xpath("./w:p | ./w:sdt/w:sdtContent/w:p")
+    return [Paragraph(p, document._body) for p in found]
+
+
+def tables(document: docx.document.Document) -> list[docx.table.Table]:
+    """The body's tables in order, those inside content controls included."""
+    from docx.table import Table
+
+    found = document.element.body.xpath("./w:tbl | ./w:sdt/w:sdtContent/w:tbl")
+    return [Table(t, document._body) for t in found]
+
+
 def docx_text(path: Path) -> str:
     """Every paragraph and table cell of the body, headers and footers."""
     document = docx.Document(str(path))
     parts: list[str] = []
     labels = list_labels(document)
     parts += [
-        (labels[i] + " " if i in labels else "") + p.text for i, p in enumerate(document.paragraphs)
+        (labels[i] + " " if i in labels else "") + p.text
+        for i, p in enumerate(paragraphs(document))
     ]
-    for table in document.tables:
+    for table in tables(document):
         for row in table.rows:
             parts += [cell.text for cell in row.cells]
     for section in document.sections:
@@ -122,7 +141,7 @@ def _chinese_counting(n: int) -> str:
 
 def list_labels(document: docx.document.Document) -> dict[int, str]:
     """The numbers Word prints before the body paragraphs of the clause list (by index
-    in ``document.paragraphs``), computed from numbering.xml as Word does: decimal and
+    in :func:`paragraphs`), computed from numbering.xml as Word does: decimal and
     chineseCounting levels, ``%N`` placeholders, ``isLgl`` levels in Arabic figures."""
     numbering = document.part.numbering_part.element
     styles = {s.style_id: s.element for s in document.styles}
@@ -138,7 +157,7 @@ def list_labels(document: docx.document.Document) -> dict[int, str]:
             )
     counters: dict[str, list[int]] = {}
     labels: dict[int, str] = {}
-    for index, p in enumerate(document.paragraphs):
+    for index, p in enumerate(paragraphs(document)):
         style = (
             styles.get(p._p.pPr.pStyle.val)
             if p._p.pPr is not None and p._p.pPr.pStyle is not None

@@ -20,7 +20,7 @@ from conftest import Result
 from propgen.locale import Formatter, chinese_capital_amount, english_amount
 from propgen.needs.models import Instalment, LineItem, Pricing
 from propgen.pricing import MAX_AMOUNT, price
-from support import INDUSTRY_SAMPLES, ROOT, SAMPLES
+from support import INDUSTRY_SAMPLES, ROOT, SAMPLES, tables
 
 Run = Callable[..., Result]
 D = Decimal
@@ -41,7 +41,7 @@ def figure(text: str) -> Decimal:
 def printed_rows(path: Path) -> list[dict[str, str]]:
     """The item rows of every pricing table of a DOCX, as header label → cell text."""
     rows = []
-    for table in docx.Document(str(path)).tables:
+    for table in tables(docx.Document(str(path))):
         header = [cell.text.strip() for cell in table.rows[0].cells]
         labels = next((lab for lab in LABELS.values() if lab["unit_price"] in header), None)
         if labels is None:

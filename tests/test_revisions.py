@@ -15,7 +15,7 @@ import docx
 import yaml
 from pypdf import PdfReader
 
-from support import ROOT
+from support import ROOT, paragraphs, tables
 
 SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
 STEM = "PG-SAMPLE-SAAS-EN"
@@ -62,8 +62,8 @@ def test_the_version_is_on_every_page(run: Run, tmp_path: Path) -> None:
         document = docx.Document(str(out / f"{STEM}-{kind}.docx"))
         footers = " ".join(p.text for s in document.sections for p in s.footer.paragraphs)
         assert "Version 3" in footers
-        cover = [" ".join(c.text for c in r.cells) for t in document.tables for r in t.rows]
-        cover += [p.text for p in document.paragraphs]
+        cover = [" ".join(c.text for c in r.cells) for t in tables(document) for r in t.rows]
+        cover += [p.text for p in paragraphs(document)]
         assert any(" ".join(line.split()) == "Version 3" for line in cover), cover[:12]
 
 

@@ -10,7 +10,7 @@ import yaml
 
 from propgen.document import Heading, Paragraph, Section, Table, inline_text, iter_blocks
 from propgen.pipeline import check
-from support import INDUSTRY_SAMPLES, SAMPLES, docx_text, pdf_text
+from support import INDUSTRY_SAMPLES, SAMPLES, docx_text, paragraphs, pdf_text
 
 LEFTOVERS = re.compile(r"\{\{|\}\}|\{%|%\}|\bTODO\b|(?i:lorem|ipsum|\[insert)|\bNone\b|Undefined")
 
@@ -163,7 +163,7 @@ def _contents_carry_the_pdfs_page_numbers(docs: list[Path], converted: Path) -> 
 
     for path in docs:
         document = python_docx.Document(str(path))
-        entries = [p.text for p in document.paragraphs if p.style.name in ("toc 1", "toc 2")]
+        entries = [p.text for p in paragraphs(document) if p.style.name in ("toc 1", "toc 2")]
         if "contract" in path.name and len(entries) <= 1:
             continue
         assert entries, path.name

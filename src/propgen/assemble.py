@@ -259,7 +259,14 @@ def assemble_proposal(inputs: Inputs) -> Document:
         content = list(asm.render(text))
         for name in text.blocks:
             content.extend(asm.structured(name))
-        body.append(Section(text.id, (_heading(1, text.title, text.id), *content)))
+        body.append(
+            Section(
+                text.id,
+                (_heading(1, text.title, text.id), *content),
+                version=text.version,
+                locked=text.locked,
+            )
+        )
     meta = asm.meta(
         "proposal",
         title,
@@ -322,6 +329,8 @@ def assemble_contract(inputs: Inputs) -> Document:
                     _heading(1, plan.recitals.title or label("recitals"), "recitals"),
                     *render(plan.recitals),
                 ),
+                version=plan.recitals.version,
+                locked=plan.recitals.locked,
             )
         )
     for clause in clauses:
@@ -329,7 +338,13 @@ def assemble_contract(inputs: Inputs) -> Document:
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
         content = _number_subclauses(render(clause), n, clause.id)
         body.append(
-            Section(clause.id, (_heading(1, clause.title, f"clause-{clause.id}", number), *content))
+            Section(
+                clause.id,
+                (_heading(1, clause.title, f"clause-{clause.id}", number), *content),
+                version=clause.version,
+                position=clause.position,
+                locked=clause.locked,
+            )
         )
     _check_subclause_references(references, body)
     body.append(
@@ -361,6 +376,8 @@ def assemble_contract(inputs: Inputs) -> Document:
                     replace(_heading(1, heading, f"annex-{attached.id}"), new_page=True),
                     *asm.render(attached),
                 ),
+                version=attached.version,
+                locked=attached.locked,
             )
         )
     drafts = plan.draft_clauses

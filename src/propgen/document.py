@@ -184,11 +184,18 @@ class Section:
     """A group of blocks that came from one library section or clause.
 
     ``source_id`` is the section or clause id, so renderers can tag it and a
-    verifier can check every section survived rendering.
+    verifier can check every section survived rendering. ``version`` is the library
+    file's version; ``position`` the clause position used (``standard``,
+    ``fallback-1``; empty for a proposal section or a part of the contract that is
+    not a clause); ``locked`` whether the library locks it. The DOCX carries all
+    three in a content control, so a review can find the clause after editing.
     """
 
     source_id: str
     blocks: tuple[Block, ...]
+    version: str = ""
+    position: str = ""
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +240,18 @@ class CoverLine:
 
 
 @dataclass(frozen=True)
+class Trace:
+    """What a document was made from, as its provenance records it: the needs
+    record's sha256 and the library's identity. The DOCX carries it in a custom XML
+    part, so an edited copy can be traced back to its record and library."""
+
+    needs_sha256: str
+    library_id: str
+    library_version: str
+    library_sha256: str
+
+
+@dataclass(frozen=True)
 class Meta:
     """Everything outside the body: cover, running header and footer, PDF metadata.
 
@@ -263,6 +282,9 @@ class Meta:
     logo: str = ""
     """Path of the seller logo inside the library theme folder, or empty."""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    trace: Trace | None = None
+    """Set when the document is rendered from a record (``pipeline``); None in
+    previews."""
 
 
 @dataclass(frozen=True)

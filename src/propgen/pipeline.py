@@ -16,7 +16,7 @@ from propgen.assemble import Inputs, assemble_contract, assemble_proposal
 from propgen.bilingual import plan_in, zip_documents
 from propgen.commit import check_folder, commit, locked
 from propgen.context import seller_for
-from propgen.document import Document, DocumentKind
+from propgen.document import Document, DocumentKind, Trace
 from propgen.errors import NeedsError, PolicyError
 from propgen.library.store import Library, default_library_root
 from propgen.needs.loader import LoadedNeeds, Reading, read_needs
@@ -146,7 +146,8 @@ def render_documents(
 
     formats = tuple(formats)
     stem = safe_name(checked.plan.record.document.reference)
-    wanted = [(kind, fmt) for kind in checked.documents for fmt in formats]
+    documents = traced(checked)
+    wanted = [(kind, fmt) for kind in documents for fmt in formats]
     theme_dir = checked.library.theme_dir
     pdf = pdf_options(checked, pdf_profile) if "pdf" in formats else None
     rendered: dict[tuple[DocumentKind, Format], bytes] = {}
@@ -155,24 +156,40 @@ def render_documents(
     after_pdf = [item for item in wanted if item[1] == "docx" and "pdf" in formats]
     if parallel.renders_pdf_in_workers(workers, formats):
         pdfs = [item for item in wanted if item[1] == "pdf"]
-        tasks = [(checked.documents[kind], theme_dir, fmt, pdf) for kind, fmt in pdfs]
+        tasks = [(documents[kind], theme_dir, fmt, pdf) for kind, fmt in pdfs]
         processes = min(workers, len(pdfs))
         with parallel.pool(processes, parallel.RENDERERS) as pool:
             pending = pool.starmap_async(render_document, tasks, chunksize=1)
             for kind, fmt in wanted:
                 if fmt != "pdf" and (kind, fmt) not in after_pdf:
-                    rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt)
+                    rendered[kind, fmt] = render_document(documents[kind], theme_dir, fmt)
             outputs = parallel.results(pending, -(-len(pdfs) // processes))
             rendered.update(zip(pdfs, outputs, strict=True))
     else:
         for kind, fmt in sorted(wanted, key=lambda item: item[1] != "pdf"):
             if (kind, fmt) not in after_pdf:
-                rendered[kind, fmt] = render_document(checked.documents[kind], theme_dir, fmt, pdf)
+                rendered[kind, fmt] = render_document(documents[kind], theme_dir, fmt, pdf)
     for kind, fmt in after_pdf:
         rendered[kind, fmt] = render_document(
-            checked.documents[kind], theme_dir, fmt, contents_from=rendered[kind, "pdf"]
+            documents[kind], theme_dir, fmt, contents_from=rendered[kind, "pdf"]
         )
     return {f"{stem}-{kind}.{fmt}": rendered[kind, fmt] for kind, fmt in wanted}
+
+
+def traced(checked: Checked) -> dict[DocumentKind, Document]:
+    """The documents carrying what they were made from (``Meta.trace``: the needs
+    record's sha256 and the library's identity, as the provenance states them)."""
+    identity = checked.library.identity()
+    trace = Trace(
+        needs_sha256=checked.needs.sha256,
+        library_id=identity["id"],
+        library_version=identity["version"],
+        library_sha256=identity["content_sha256"],
+    )
+    return {
+        kind: replace(document, meta=replace(document.meta, trace=trace))
+        for kind, document in checked.documents.items()
+    }
 
 
 def pdf_options(checked: Checked, profile: PdfProfile) -> PdfOptions:

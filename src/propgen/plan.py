@@ -42,6 +42,7 @@ class PlannedText:
     blocks: tuple[StructuredBlock, ...] = ()
     when: str | None = None
     status: str = "approved"
+    locked: bool = False
 
     @property
     def sha256(self) -> str:
@@ -234,6 +235,7 @@ def _section_text(loaded: Loaded[SectionFile], locale: str, variant: str = "") -
         variant=variant,
         blocks=tuple(section.blocks),
         when=section.when,
+        locked=section.locked,
     )
 
 
@@ -452,6 +454,7 @@ def _plan_contract(
                 position=position,
                 status=clause.status,
                 when=clause.when,
+                locked=clause.locked,
             )
         )
     recitals = None

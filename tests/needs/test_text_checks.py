@@ -12,7 +12,7 @@ import yaml
 from test_loader import VALID, errors
 
 from conftest import Result
-from support import INDUSTRY_SAMPLES, SAMPLES
+from support import INDUSTRY_SAMPLES, SAMPLES, paragraphs, tables
 
 Run = Callable[..., Result]
 
@@ -70,8 +70,8 @@ def test_every_accepted_field_is_printed(rendered_proposals: Path) -> None:
         name = data["document"]["reference"]
         document = docx.Document(str(rendered_proposals / f"{name}-proposal.docx"))
         text = "\n".join(
-            [p.text for p in document.paragraphs]
-            + [c.text for t in document.tables for r in t.rows for c in r.cells]
+            [p.text for p in paragraphs(document)]
+            + [c.text for t in tables(document) for r in t.rows for c in r.cells]
         )
         for item in data["pricing"]["items"]:
             for key in ("sku", "description"):

@@ -35,7 +35,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, PropgenError
 from propgen.render.docx import render_docx
-from support import list_labels, require_tool
+from support import list_labels, paragraphs, require_tool, tables
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -234,8 +234,8 @@ def load(data: bytes) -> docx.document.Document:
 
 
 def all_text(d: docx.document.Document) -> str:
-    parts = [p.text for p in d.paragraphs]
-    for table in d.tables:
+    parts = [p.text for p in paragraphs(d)]
+    for table in tables(d):
         parts += [c.text for r in table.rows for c in r.cells]
     for s in d.sections:
         parts += [p.text for p in s.header.paragraphs + s.footer.paragraphs]
@@ -244,7 +244,7 @@ def all_text(d: docx.document.Document) -> str:
 
 def test_styles_headings_lists_and_toc() -> None:
     d = load(render_docx(sample(), THEME))
-    styles = {p.style.name: p.text for p in d.paragraphs}
+    styles = {p.style.name: p.text for p in paragraphs(d)}
     assert styles["Clause Heading"] == "Acceptance"  # numbered 1.-5.: the clause list
     assert "Heading 2" in styles and "Heading 3 Unlisted" in styles
     for name in (
@@ -261,7 +261,7 @@ def test_styles_headings_lists_and_toc() -> None:
     ):
         assert name in styles, name
     labels = list_labels(d)
-    clauses = enumerate(d.paragraphs)
+    clauses = enumerate(paragraphs(d))
     heads = [f"{labels[i]} {p.text}" for i, p in clauses if p.style.name == "Clause Heading"]
     assert heads == [
         "1. Executive summary",
@@ -270,7 +270,7 @@ def test_styles_headings_lists_and_toc() -> None:
         "4. Terms",
         "5. Acceptance",
     ]
-    toc = [p.text for p in d.paragraphs if p.style.name.startswith("toc ")]
+    toc = [p.text for p in paragraphs(d) if p.style.name.startswith("toc ")]
     assert toc[0] == "1. Executive summary" and "Level three" not in toc
     body = d.element.body
     instr = body.xpath('.//w:instrText[contains(., "TOC ")]')[0].text
@@ -283,14 +283,14 @@ def test_styles_headings_lists_and_toc() -> None:
         "understanding_detail",
     }
     assert d.settings.element.find(f"{W}updateFields") is not None
-    subs = [labels[i] for i, p in enumerate(d.paragraphs) if p.style.name == "Subclause"]
+    subs = [labels[i] for i, p in enumerate(paragraphs(d)) if p.style.name == "Subclause"]
     assert subs == ["4.1", "4.2"]
     assert body.xpath(".//w:pageBreakBefore")
 
 
 def test_tables_header_footer_and_signatures() -> None:
     d = load(render_docx(sample(), THEME))
-    pricing = next(tb for tb in d.tables if tb.cell(0, 0).text == "Item")
+    pricing = next(tb for tb in tables(d) if tb.cell(0, 0).text == "Item")
     assert pricing.style.name == "Propgen Table"
     assert pricing.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
     assert [c.text for c in pricing.rows[-1].cells] == ["Total", "", "", "$65,685.60"]
@@ -300,12 +300,12 @@ def test_tables_header_footer_and_signatures() -> None:
     widths = [int(g.get(f"{W}w")) for g in pricing._tbl.xpath("./w:tblGrid/w:gridCol")]
     assert widths[0] == pytest.approx(sum(widths) / 2, abs=2)
     assert abs(widths[1] * 2 - widths[2]) <= 2  # integer twips of the page's text width
-    sig = d.tables[-1]
+    sig = tables(d)[-1]
     assert (
         "Acme Logistics, Inc." in sig.cell(0, 0).text and "Meridian Systems" in sig.cell(0, 1).text
     )
     assert "Signature" in sig.cell(0, 0).text
-    cover = d.tables[0]
+    cover = tables(d)[0]
     assert [c.text for c in cover.rows[0].cells] == ["Prepared for", "Acme Logistics, Inc."]
 
 
@@ -337,8 +337,8 @@ def test_no_logo_no_watermark_no_notice() -> None:
         n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(data)).namelist()
     )
     assert not d.element.xpath('//*[local-name()="textpath"]')
-    assert not any(p.style.name == "Notice" and not p.text for p in d.paragraphs)
-    assert EN["notice"] not in "\n".join(p.text for p in d.paragraphs[:8])
+    assert not any(p.style.name == "Notice" and not p.text for p in paragraphs(d))
+    assert EN["notice"] not in "\n".join(p.text for p in paragraphs(d)[:8])
 
 
 def test_special_characters_stay_literal() -> None:
@@ -347,7 +347,7 @@ def test_special_characters_stay_literal() -> None:
     assert EN["title"] + NASTY in text  # cover (frame placeholder)
     assert "second line" + NASTY in text  # body (subdoc run)
     assert EN["header"] + NASTY in text  # header
-    assert NASTY in [c.text for c in d.tables[0].rows[-1].cells]  # cover_lines loop
+    assert NASTY in [c.text for c in tables(d)[0].rows[-1].cells]  # cover_lines loop
     assert d.core_properties.title == EN["title"] + NASTY
 
 
@@ -357,8 +357,8 @@ def test_chinese_fonts_and_language() -> None:
     text = all_text(d)
     assert ZH["title"] in text and "甲方（盖章）" in text
     labels = list_labels(d)
-    first = next(i for i, p in enumerate(d.paragraphs) if p.text == "执行摘要")
-    assert labels[first] == "第一条" and d.paragraphs[first].style.name == "Clause Heading"
+    first = next(i for i, p in enumerate(paragraphs(d)) if p.text == "执行摘要")
+    assert labels[first] == "第一条" and paragraphs(d)[first].style.name == "Clause Heading"
     styles = d.styles.element
     fonts = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts")[0]
     assert fonts.get(f"{W}eastAsia") == "DengXian"  # Office's 等线 (docs/fonts.md)
@@ -389,8 +389,8 @@ def test_minimal_document() -> None:
     blocks = (Paragraph(t("Only text.")), Table(None, (), (), (), caption="Empty"))
     data = render_docx(Document(meta, blocks), THEME)
     d = load(data)
-    assert [p.text for p in d.paragraphs if p.text] == ["Contract", "Only text.", "Empty"]
-    assert not d.tables  # the cover table goes with its rows (Word refuses empty tables)
+    assert [p.text for p in paragraphs(d) if p.text] == ["Contract", "Only text.", "Empty"]
+    assert not tables(d)  # the cover table goes with its rows (Word refuses empty tables)
     assert not d.element.xpath("//w:tbl[not(w:tr)]")
     assert render_docx(Document(meta, blocks), THEME) == data
 
@@ -454,12 +454,12 @@ def test_numbers_the_list_would_not_print_stay_typed() -> None:
         for b in base.blocks
     )
     d = load(render_docx(Document(base.meta, blocks), THEME))
-    assert not [p for p in d.paragraphs if p.style.name in ("Clause Heading", "Subclause")]
-    heads = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert not [p for p in paragraphs(d) if p.style.name in ("Clause Heading", "Subclause")]
+    heads = [p.text for p in paragraphs(d) if p.style.name == "Heading 1"]
     assert heads[:2] == ["A. Executive summary", "2. Our understanding"]
     assert (
         next(
-            p for p in d.paragraphs if p.text.startswith("4.1\t")
+            p for p in paragraphs(d) if p.text.startswith("4.1\t")
         ).paragraph_format.first_line_indent
         < 0
     )

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from propgen.cli import main
 from propgen.locale import chinese_number
-from support import ROOT
+from support import ROOT, paragraphs
 
 UPDATE_FIELDS = ROOT / "tests" / "render" / "lo_update_fields.py"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -81,7 +81,7 @@ def test_inserted_clause_renumbers_clauses_and_references(locale: str, tmp_path:
     assert before and all(shown for _, shown in before)  # results are filled in
 
     document = docx.Document(str(rendered))
-    clauses = [p for p in document.paragraphs if p.style.name == "Clause Heading"]
+    clauses = [p for p in paragraphs(document) if p.style.name == "Clause Heading"]
     assert len(clauses) > 5
     inserted = clauses[1].insert_paragraph_before(title, style="Clause Heading")
     assert inserted.style.name == "Clause Heading"

@@ -36,6 +36,7 @@ from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
 from propgen.locales import is_chinese, paper
 from propgen.render.docx_body import PARA_STYLES, Body
+from propgen.render.docx_trace import add_trace_part
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
 from propgen.render.frame_guard import load_frame
 from propgen.templating import sandbox
@@ -160,6 +161,7 @@ def _render(
     _settings(tpl, meta.locale, update_fields=not builder.contents_complete)
     stamp = _stamp(meta.date_iso)
     _core_properties(tpl, meta, stamp)
+    add_trace_part(tpl.docx, document)
     buf = BytesIO()
     tpl.save(buf)
     data = _pack(buf.getvalue(), stamp)

@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 
 from propgen import document as dm
 from propgen.locales import is_chinese
-from propgen.render import docx_numbering
+from propgen.render import docx_numbering, docx_trace
 
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
 PARA_STYLES = dict(
@@ -85,6 +85,7 @@ class Body:
         } | self.sub_marks
         self.chinese = is_chinese(document.meta.locale)
         self.pending: list[str] = []
+        self.sections = 0  # content controls so far (docx_trace)
         self.break_next = False
         self.target: Any = self.sub  # where paragraphs and tables go: the body or a cell
         self.document = document
@@ -203,7 +204,11 @@ class Body:
             self.table(block)
         elif isinstance(block, dm.Section):
             self.pending.append(self.names.popleft())
+            self.sections += 1
+            n, body = self.sections, self.sub.element.body
+            before = len(_content(body))
             self.blocks(block.blocks, depth)
+            docx_trace.wrap(body, _content(body)[before:], block, n)
         elif isinstance(block, dm.SignatureBlock):
             self.keep_lead_in()
             self.signatures(block)
@@ -440,6 +445,11 @@ def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:
     if footer:
         keep |= set(range(first + body - 1, count - 1))  # last body row + totals
     return {i for i in keep if 0 <= i < count - 1}
+
+
+def _content(body: Any) -> list[Any]:
+    """The body's blocks, less its closing ``w:sectPr`` (python-docx adds before it)."""
+    return [child for child in body if child.tag != qn("w:sectPr")]
 
 
 def _styled(run: Any, bold: bool, italic: bool, color: str) -> None:
