@@ -14,7 +14,7 @@ from propgen.cli import main
 from propgen.locale import Formatter
 from propgen.pipeline import check
 from propgen.render.docx_body import rows_kept_with_next
-from support import ROOT, SAMPLES, document_paragraphs
+from support import ROOT, SAMPLES, document_paragraphs, tables
 
 RETAIL_EN = ROOT / "samples" / "retail.en-US.yaml"
 RETAIL_ZH = ROOT / "samples" / "retail.zh-CN.yaml"
@@ -121,7 +121,7 @@ def test_docx_signature_lead_in_keeps_with_the_block(
     document = docx.Document(str(contracts[locale]))
     body = document.element.body
     signature_table = next(
-        t for t in document.tables if any("签字" in c.text or "Name" in c.text for c in t._cells)
+        t for t in tables(document) if any("签字" in c.text or "Name" in c.text for c in t._cells)
     )
     before = signature_table._tbl.getprevious()
     lead_in = []
@@ -142,7 +142,7 @@ def test_docx_tables_repeat_headers_rows_never_split_and_short_ends_stay(
 ) -> None:
     document = docx.Document(str(contracts[locale]))
     checked = 0
-    for table in document.tables:
+    for table in tables(document):
         rows = table.rows
         header = rows[0]._tr.trPr is not None and rows[0]._tr.trPr.find(qn("w:tblHeader"))
         if header is None or len(rows) < 6:
