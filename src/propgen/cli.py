@@ -570,6 +570,7 @@ def api(
         import uvicorn
 
         from propgen.api.app import create_api
+        from propgen.api.logs import LOG_CONFIG
         from propgen.serve.server import require_token
     except ImportError as err:
         raise EnvironmentProblem(
@@ -589,7 +590,7 @@ def api(
         queue=queue,
     )
     click.echo(f"propgen api on http://{host}:{port}/ (store {store_dir.resolve()})")
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    uvicorn.run(app, host=host, port=port, log_config=LOG_CONFIG, server_header=False)
 
 
 @cli.command()

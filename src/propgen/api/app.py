@@ -21,12 +21,14 @@ render must be posted as JSON or YAML (a type a cross-site form cannot send).
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import json
 import logging
 import re
 import tempfile
 import threading
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +88,8 @@ def create_api(
             Route("/v1/openapi.json", openapi),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-        ]
+        ],
+        lifespan=_resume,
     )
     app.state.api = ApiState(
         store=Store(store),
@@ -199,7 +202,7 @@ async def post_render(request: Request) -> Response:
         return _error(429, "too many jobs are waiting; try again later")
     key = request.headers.get("idempotency-key")
     try:
-        job, new = state.store.create(body, kind, key, callback)
+        job, new = state.store.create(body, kind, key, callback, str(request.base_url))
     except Conflict:
         return _error(409, "this Idempotency-Key was used with another body")
     if new and state.queue:
@@ -207,27 +210,41 @@ async def post_render(request: Request) -> Response:
 
         enqueue(state.queue, state.store, job.id, str(request.base_url), state.library)
     elif new:
-        _start(state, job, str(request.base_url))
+        _start(state, job)
     status = 202 if job.state in ("queued", "running") else 200
     view = job_view(job, str(request.base_url))
     return JSONResponse(view, status_code=status, headers={"Location": view["url"]})
 
 
-def _start(state: ApiState, job: Job, base_url: str) -> None:
+def _start(state: ApiState, job: Job) -> None:
     with state.lock:
         if job.id in state.started:
             return
         state.started.add(job.id)
-    state.executor.submit(_run, state, job, base_url)
+    state.executor.submit(_run, state, job)
 
 
-def _run(state: ApiState, job: Job, base_url: str) -> None:
+@contextlib.asynccontextmanager
+async def _resume(app: Starlette) -> AsyncIterator[None]:
+    """Embedded mode: jobs an earlier process accepted but never finished run again
+    (from their stored record, so with the same bytes and callback). In distributed
+    mode Redis keeps them."""
+    state: ApiState = app.state.api
+    if not state.queue:
+        for job in state.store.unfinished():
+            log.info(json.dumps({"event": "render.resumed", "job": job.id}))
+            _start(state, job)
+    yield
+
+
+def _run(state: ApiState, job: Job) -> None:
     log.info(json.dumps({"event": "render.start", "job": job.id}))
     done, finished_here = run_job(state.store, job, state.library, state.workers)
     log.info(json.dumps({"event": "render.end", "job": job.id, "state": done.state}))
     if done.callback and finished_here:
         try:
-            attempts = webhooks.deliver(done.callback, result_body(done, base_url), state.secret)
+            body = result_body(done, done.base_url)
+            attempts = webhooks.deliver(done.callback, body, state.secret)
         except OSError as err:
             log.warning(json.dumps({"event": "callback.failed", "job": job.id, "error": str(err)}))
         else:

@@ -78,8 +78,13 @@ def enqueue(url: str, store: Store, job_id: str, base_url: str, library: Library
 
 def work(url: str, secret: bytes = b"", heartbeat_timeout: int = HEARTBEAT_TIMEOUT_MS) -> None:
     """Take render jobs from the queue until SIGTERM or SIGINT (``propgen worker``)."""
+    import logging.config
+
     from dramatiq import Worker
 
+    from propgen.api.logs import LOG_CONFIG
+
+    logging.config.dictConfig(LOG_CONFIG)
     global _secret
     _secret = secret
     worker = Worker(_broker(url, heartbeat_timeout), queues={QUEUE}, worker_threads=1)

@@ -37,6 +37,8 @@ class Job:
     error: str = ""
     attempts: int = 0
     """How many times a worker started it (more than one after a worker died)."""
+    base_url: str = ""
+    """The service's address as the client reached it: the files' URLs start with it."""
 
 
 class Conflict(Exception):
@@ -71,7 +73,12 @@ class Store:
     # --- jobs ---------------------------------------------------------------------
 
     def create(
-        self, body: bytes, content_type: str, key: str | None, callback: str | None
+        self,
+        body: bytes,
+        content_type: str,
+        key: str | None,
+        callback: str | None,
+        base_url: str = "",
     ) -> tuple[Job, bool]:
         """The job for this request, and whether it is new.
 
@@ -93,6 +100,7 @@ class Store:
                 body_sha256=body_sha,
                 content_type=content_type,
                 callback=callback,
+                base_url=base_url,
             )
             _write(self.root / "bodies" / body_sha, body)
             self.save(job)
@@ -127,6 +135,13 @@ class Store:
             return Job(**json.loads(self._job(job_id).read_text()))
         except FileNotFoundError:
             raise KeyError(job_id) from None
+
+    def unfinished(self) -> list[Job]:
+        """Jobs queued or started that no one finished (the process running them
+        stopped), oldest first."""
+        paths = sorted((self.root / "jobs").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+        jobs = (Job(**json.loads(p.read_text())) for p in paths)
+        return [j for j in jobs if j.state in ("queued", "running") and not self.finished(j.id)]
 
     def count(self, state: JobState) -> int:
         jobs = (json.loads(p.read_text()) for p in (self.root / "jobs").glob("*.json"))
