@@ -13,10 +13,12 @@ BIN     = $(VENV)/bin
 # redis-server: the API's distributed mode is tested against a real Redis;
 # python3-uno: the renumbering test updates a DOCX's fields through LibreOffice
 # (tests/render/lo_update_fields.py);
-# e2fsprogs: chattr, for the test of an immutable output file.
+# e2fsprogs: chattr, for the test of an immutable output file;
+# pandoc: the redline is read back with --track-changes=accept|reject (tests/negotiate).
 APT_PACKAGES = python3-venv fonts-noto-cjk fonts-noto-core libharfbuzz-subset0 \
                libpango-1.0-0 libpangoft2-1.0-0 libreoffice-writer-nogui poppler-utils \
-               chromium chromium-driver qpdf redis-server python3-uno e2fsprogs
+               chromium chromium-driver qpdf redis-server python3-uno e2fsprogs \
+               pandoc
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup system samples test lint bench clean

@@ -240,6 +240,51 @@ def render(
         raise click.exceptions.Exit(2 if all(o.invalid for o in failed) else 1)
 
 
+@cli.command()
+@click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Comma-separated: docx, pdf, html.",
+)
+@click.option("--allow-draft", is_flag=True, help="Allow draft clauses.")
+@library_option
+def redline(
+    needs: tuple[Path, ...],
+    out_dir: Path,
+    formats: str,
+    allow_draft: bool,
+    library_dir: Path | None,
+) -> None:
+    """Write each NEEDS file's contract as a redline against the standard positions.
+
+    Writes {reference}-contract-redline.docx (Word tracked changes, each by the role
+    that must approve it) and .pdf (the same changes, after a summary of deviations).
+    """
+    from propgen.commit import check_folder, write_all
+    from propgen.negotiate.redline import redline_files
+
+    chosen = _formats(formats)
+    library = _library(library_dir)
+    check_folder(out_dir)
+    for path in _expand(needs):
+        files = redline_files(path, formats=chosen, library=library, allow_draft=allow_draft)
+        write_all(out_dir, files)
+        for name in files:
+            _echo(str(out_dir / name))
+
+
 def _warn_without_harfbuzz_subset() -> None:
     from propgen.render.libraries import harfbuzz_subset_available
 

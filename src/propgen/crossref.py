@@ -21,9 +21,11 @@ from propgen.document import (
     Block,
     BulletList,
     Cell,
+    Deleted,
     Emph,
     Heading,
     Inline,
+    Inserted,
     ListItem,
     OrderedList,
     Paragraph,
@@ -81,7 +83,7 @@ class CrossReferences:
         for inline in inlines:
             if isinstance(inline, Text):
                 out.extend(self._split(inline.text))
-            elif isinstance(inline, Strong | Emph):
+            elif isinstance(inline, Strong | Emph | Inserted | Deleted):
                 out.append(replace(inline, children=self._inlines(inline.children)))
             else:
                 out.append(inline)

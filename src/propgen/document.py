@@ -8,7 +8,7 @@ re-parse text. The shape follows pandoc's ``Pandoc Meta [Block]``::
 
     Block   = Heading | Paragraph | BulletList | OrderedList | Table
             | Section | SignatureBlock | TableOfContents | PageBreak | Parallel
-    Inline  = Text | Strong | Emph | LineBreak | Ref
+    Inline  = Text | Strong | Emph | LineBreak | Ref | Inserted | Deleted
 
 All values are frozen; text is already final (numbers, dates and money formatted
 for the locale, clause numbers resolved). Renderers only choose how it looks.
@@ -59,7 +59,27 @@ class Ref:
     number: str = ""
 
 
-Inline = Text | Strong | Emph | LineBreak | Ref
+@dataclass(frozen=True)
+class Inserted:
+    """Text a redline shows as inserted (a Word tracked insertion, underlined in the
+    PDF): in the deal, not in the standard position. ``author`` is who must approve it
+    (a role's title); the date is the document's."""
+
+    children: tuple[Inline, ...]
+    author: str
+
+
+@dataclass(frozen=True)
+class Deleted:
+    """Text a redline shows as deleted (a Word tracked deletion, struck through in the
+    PDF): in the standard position, not in the deal. It is not part of the document's
+    text (:func:`inline_text` leaves it out)."""
+
+    children: tuple[Inline, ...]
+    author: str
+
+
+Inline = Text | Strong | Emph | LineBreak | Ref | Inserted | Deleted
 
 # --- blocks ----------------------------------------------------------------
 
@@ -294,19 +314,33 @@ class Document:
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:
-    """Plain text of some inlines (line breaks become spaces)."""
+    """Plain text of some inlines (line breaks become spaces; a redline's deleted
+    text is left out, its inserted text kept)."""
     parts: list[str] = []
     for inline in inlines:
         match inline:
             case Text() | Ref():
                 parts.append(inline.text)
-            case Strong() | Emph():
+            case Strong() | Emph() | Inserted():
                 parts.append(inline_text(inline.children))
+            case Deleted():
+                pass
             case LineBreak():
                 parts.append(" ")
             case _:
                 assert_never(inline)
     return "".join(parts)
+
+
+def whole_change(inlines: tuple[Inline, ...]) -> Literal["inserted", "deleted", ""]:
+    """``inserted`` / ``deleted`` when all of a paragraph's inlines are one redline
+    change (the paragraph itself was inserted or deleted), else ``""``."""
+    kinds = {type(inline) for inline in inlines}
+    if kinds == {Inserted}:
+        return "inserted"
+    if kinds == {Deleted}:
+        return "deleted"
+    return ""
 
 
 def iter_blocks(blocks: tuple[Block, ...]) -> list[Block]:

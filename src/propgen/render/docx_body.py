@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Any
+from typing import Any, Literal
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -20,6 +20,7 @@ from docxtpl import DocxTemplate
 
 from propgen import document as dm
 from propgen.locales import is_chinese
+from propgen.negotiate import tracked
 from propgen.render import docx_numbering, docx_trace
 
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
@@ -69,7 +70,9 @@ class Body:
         )
         self.numbering = tpl.docx.part.numbering_part.element
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
-        self.next_num, self.next_mark = max(ids) + 1, 1
+        self.next_num = max(ids) + 1
+        # one id sequence for bookmarks and tracked changes (a redline's w:ins/w:del)
+        self.ids = tracked.RevisionIds(1)
         styles = tpl.docx.styles
         self.bullet_num = _style_num(styles["List Bullet"].element) or 1
         number_num = _style_num(styles["List Number"].element) or 2
@@ -112,10 +115,9 @@ class Body:
         if self.break_next:
             p.paragraph_format.page_break_before, self.break_next = True, False
         for name in self.pending:
-            mark = {qn("w:id"): str(self.next_mark)}
+            mark = {qn("w:id"): self.ids.take()}
             p._p.append(OxmlElement("w:bookmarkStart", {**mark, qn("w:name"): name}))
             p._p.append(OxmlElement("w:bookmarkEnd", mark))
-            self.next_mark += 1
         self.pending = []
         return p
 
@@ -183,11 +185,14 @@ class Body:
             if block.new_page:
                 p.paragraph_format.page_break_before = True
             self.inlines(p, block.inlines)
+            self.whole_change(p, block.inlines)
         elif isinstance(block, dm.Paragraph):
             if block.anchor in self.sub_marks:
                 self.pending.append(self.sub_marks[block.anchor])
             if block.number and self.clause_list:
-                self.inlines(self.para("Subclause"), block.inlines)
+                p = self.para("Subclause")
+                self.inlines(p, block.inlines)
+                self.whole_change(p, block.inlines)
                 return
             p = self.para(PARA_STYLES.get(block.style, "Normal"))
             if block.number:
@@ -198,6 +203,7 @@ class Body:
                 p.add_run(block.number)
                 p.add_run("\t")
             self.inlines(p, block.inlines)
+            self.whole_change(p, block.inlines)
         elif isinstance(block, dm.BulletList | dm.OrderedList):
             self.add_list(block, depth)
         elif isinstance(block, dm.Table):
@@ -247,6 +253,7 @@ class Body:
                     if child.number:
                         p.add_run(child.number + " ")
                     self.inlines(p, child.inlines)
+                    self.whole_change(p, child.inlines)
                     first = False
                 elif isinstance(child, dm.BulletList | dm.OrderedList):
                     self.add_list(child, depth + 1)
@@ -430,6 +437,31 @@ class Body:
                 self.inlines(p, inline.children, bold=bold, italic=True, color=color)
             elif isinstance(inline, dm.LineBreak):
                 p.add_run().add_break()
+            elif isinstance(inline, dm.Inserted | dm.Deleted):
+                start = len(p._p)
+                self.inlines(p, inline.children, bold=bold, italic=italic, color=color)
+                added = list(p._p)[start:]
+                wrap = tracked.insertion if isinstance(inline, dm.Inserted) else tracked.deletion
+                p._p.append(wrap(added, self.revision(inline.author), self.ids))
+
+    def revision(self, author: str) -> tracked.Revision:
+        """A redline's change: by the role that must approve it, on the document's date."""
+        return tracked.Revision(author, self.document.meta.date_iso)
+
+    def whole_change(self, p: Any, inlines: tuple[dm.Inline, ...]) -> None:
+        """A paragraph a redline inserted or deleted whole: its typed number and its
+        paragraph mark are part of the change (accepting a deletion removes it all)."""
+        change = dm.whole_change(inlines)
+        if not change:
+            return
+        author = inlines[0].author  # type: ignore[union-attr]
+        bare = [child for child in p._p if child.tag == qn("w:r")]
+        wrap = tracked.insertion if change == "inserted" else tracked.deletion
+        if bare:
+            at = p._p.index(bare[0])
+            p._p.insert(at, wrap(bare, self.revision(author), self.ids))
+        kind: Literal["insert", "delete"] = "insert" if change == "inserted" else "delete"
+        tracked.mark_paragraph(p._p, kind, self.revision(author), self.ids)
 
 
 def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:

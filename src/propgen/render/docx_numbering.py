@@ -37,6 +37,10 @@ def uses_clause_list(document: dm.Document) -> bool:
     clause = 0
     found = False
     for block in dm.iter_blocks(document.blocks):
+        if isinstance(block, dm.Heading | dm.Paragraph) and dm.whole_change(block.inlines) == (
+            "deleted"
+        ):
+            continue  # a redline's deleted clause or sub-clause: no longer counted
         if isinstance(block, dm.Heading) and block.number:
             clause += 1
             if block.level != 1 or block.number != clause_label(clause, chinese):

@@ -121,8 +121,10 @@ def _texts(blocks: tuple[dm.Block, ...], numbers: bool = True) -> list[str]:
             match inline:
                 case dm.Text() | dm.Ref():
                     out.append(inline.text)
-                case dm.Strong() | dm.Emph():
+                case dm.Strong() | dm.Emph() | dm.Inserted():
                     inlines(inline.children)
+                case dm.Deleted():  # w:delText, not w:t: not the document's text
+                    pass
                 case dm.LineBreak():
                     pass
                 case _:

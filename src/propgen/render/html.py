@@ -26,10 +26,12 @@ from propgen.document import (
     Block,
     BulletList,
     Cell,
+    Deleted,
     Document,
     Emph,
     Heading,
     Inline,
+    Inserted,
     LineBreak,
     Meta,
     OrderedList,
@@ -47,6 +49,7 @@ from propgen.document import (
     Text,
     inline_text,
     iter_blocks,
+    whole_change,
 )
 from propgen.errors import LibraryError
 
@@ -95,6 +98,17 @@ def _esc_numbers(text: str) -> str:
         last = match.end()
     out.append(_esc_text(text[last:]))
     return "".join(out)
+
+
+def _number(inlines: tuple[Inline, ...], number: str) -> str:
+    """A clause or sub-clause number; inserted or deleted with its paragraph when a
+    redline inserted or deleted the whole paragraph."""
+    text = _esc_text(number)
+    change = whole_change(inlines)
+    if change:
+        tag = "ins" if change == "inserted" else "del"
+        text = f"<{tag}>{text}</{tag}>"
+    return f'<span class="num">{text}</span>'
 
 
 def _w3c_date(date_iso: str) -> str:
@@ -337,7 +351,7 @@ class _Writer:
             if wanted
         )
         cls = f' class="{classes}"' if classes else ""
-        num = f'<span class="num">{_esc_text(heading.number)}</span>' if heading.number else ""
+        num = _number(heading.inlines, heading.number) if heading.number else ""
         body = self._inlines(heading.inlines)
         self.out.append(f'<h{level} id="{_e(anchor)}"{cls}>{num}{body}</h{level}>')
 
@@ -345,7 +359,7 @@ class _Writer:
         cls = f"p-{para.style}"
         if para.number:
             cls += " numbered"
-            num = f'<span class="num">{_esc_text(para.number)}</span>'
+            num = _number(para.inlines, para.number)
         else:
             num = ""
         self.out.append(f'<p class="{_e(cls)}">{num}{self._inlines(para.inlines)}</p>')
@@ -366,6 +380,10 @@ class _Writer:
                     parts.append(f"<em>{inner}</em>")
                 case LineBreak():
                     parts.append("<br>")
+                case Inserted() | Deleted():
+                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    tag = "ins" if isinstance(inline, Inserted) else "del"
+                    parts.append(f'<{tag} title="{_e(inline.author)}">{inner}</{tag}>')
                 case _:
                     assert_never(inline)
         return "".join(parts)

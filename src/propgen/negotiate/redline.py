@@ -1,0 +1,246 @@
+"""The redline: a deal's contract compared with the library's standard positions.
+
+The standard contract is the same deal assembled with every clause in its
+``standard`` position (so this deal's own values fill both, and only real
+differences show); :func:`~propgen.negotiate.compare.compare_documents` marks what
+the deal changed, each change authored by the title of the role that must approve
+it. The DOCX carries the marks as Word tracked changes; the PDF shows them
+(underlined / struck through) after a first page summarising the deviations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from propgen.assemble import assemble_contract
+from propgen.context import label_function
+from propgen.document import (
+    Block,
+    Cell,
+    Document,
+    Heading,
+    PageBreak,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    Text,
+    iter_blocks,
+)
+from propgen.governance import Deviation
+from propgen.i18n import N_
+from propgen.library.store import Library
+from propgen.negotiate.compare import compare_documents
+from propgen.pipeline import Checked, assembly_inputs, check
+from propgen.plan import Plan
+from propgen.render import Format
+
+SUMMARY_ID = "redline-summary"
+"""The ``source_id`` of the PDF's deviations summary."""
+
+
+@dataclass(frozen=True)
+class Redline:
+    """A contract redline: ``document`` for the DOCX (the contract with tracked
+    changes, nothing else, so accepting every change gives the deal's contract) and
+    ``printable`` for the PDF (the deviations summary first)."""
+
+    document: Document
+    printable: Document
+    changed: tuple[str, ...]
+    """The ids of the sections (clauses) that differ from the standard."""
+
+
+def standard_plan(plan: Plan, library: Library) -> Plan:
+    """``plan`` with every clause in its standard position (the deal's values kept)."""
+    locale = plan.record.document.locale
+    clauses = []
+    for clause in plan.clauses:
+        if clause.position == "standard":
+            clauses.append(clause)
+            continue
+        loaded = library.clause(plan.industry.id, clause.id)
+        clauses.append(
+            replace(
+                clause,
+                source=loaded.value.positions["standard"].text.get(locale, ""),
+                line=loaded.source.lines.get(("positions", "standard", "text", locale)),
+                position="standard",
+            )
+        )
+    record = plan.record.model_copy(update={"clauses": {}})
+    return replace(plan, record=record, clauses=tuple(clauses))
+
+
+def redline_contract(checked: Checked) -> Redline:
+    """The redline of a checked record's contract against the standard positions."""
+    plan, library = checked.plan, checked.library
+    deal = checked.documents["contract"]
+    standard = assemble_contract(assembly_inputs(standard_plan(plan, library), library))
+    locale = plan.record.document.locale
+    roles = library.policy.roles
+    fallback = library.policy.approvals.get("fallback", "legal")
+
+    def title(role: str) -> str:
+        return roles[role].get(locale, role) if role in roles else role
+
+    by_clause = {
+        d.subject.removeprefix("clause:"): d.approval
+        for d in plan.deviations
+        if d.subject.startswith("clause:")
+    }
+
+    def author(section_id: str) -> str:
+        return title(by_clause.get(section_id, fallback))
+
+    document = compare_documents(deal, standard, author)
+    changed = tuple(
+        block.source_id
+        for block, before in _pairs(document, deal)
+        if isinstance(block, Section) and block != before
+    )
+    label = label_function(library.labels(locale))
+    summary = deviation_summary(plan, document, changed, label, title)
+    printable = replace(document, blocks=(summary, PageBreak(), *document.blocks))
+    return Redline(document=document, printable=printable, changed=changed)
+
+
+def _pairs(redline: Document, deal: Document) -> Iterable[tuple[Block, Block | None]]:
+    sections = {b.source_id: b for b in deal.blocks if isinstance(b, Section)}
+    for block in redline.blocks:
+        yield block, sections.get(block.source_id) if isinstance(block, Section) else block
+
+
+def deviation_summary(
+    plan: Plan,
+    redline: Document,
+    changed: tuple[str, ...],
+    label: Callable[..., str],
+    role_title: Callable[[str], str],
+) -> Section:
+    """The table that opens the redline's PDF: each deviation (clause, position,
+    approval needed, approved or pending), and each other clause whose text differs."""
+    headings = {
+        block.source_id: next(
+            (
+                (h.number, "".join(getattr(i, "text", "") for i in h.inlines))
+                for h in iter_blocks(block.blocks)
+                if isinstance(h, Heading)
+            ),
+            ("", block.source_id),
+        )
+        for block in redline.blocks
+        if isinstance(block, Section)
+    }
+    positions = {c.id: c.position for c in plan.clauses}
+    rows: list[Row] = []
+    covered: set[str] = set()
+    for deviation in plan.deviations:
+        kind, _, item = deviation.subject.partition(":")
+        if kind == "clause":
+            covered.add(item)
+            number, title = headings.get(item, ("", item))
+            what = f"{number} {title}".strip()
+            position = positions.get(item, "")
+            if deviation.kind == "locked":
+                position = label("redline_locked", position=position)
+        else:
+            what = label(f"threshold_{kind}") + (f" ({item})" if item else "")
+            position = deviation.detail
+        rows.append(
+            Row(
+                (
+                    Cell((Text(what),)),
+                    Cell((Text(position),)),
+                    Cell((Text(role_title(deviation.approval)),)),
+                    Cell((Text(_status(deviation, label)),)),
+                )
+            )
+        )
+    for section_id in changed:
+        if section_id in covered:
+            continue
+        number, title = headings.get(section_id, ("", section_id))
+        rows.append(
+            Row(
+                (
+                    Cell((Text(f"{number} {title}".strip()),)),
+                    Cell((Text(label("redline_text_differs")),)),
+                    Cell((Text("—"),)),
+                    Cell((Text("—"),)),
+                )
+            )
+        )
+    header = Row(
+        tuple(
+            Cell((Text(label(key)),))
+            for key in (
+                "redline_col_clause",
+                "redline_col_position",
+                "redline_col_approval",
+                "redline_col_status",
+            )
+        )
+    )
+    blocks: list[Block] = [
+        Heading(1, (Text(label("redline_summary")),), anchor=SUMMARY_ID, in_toc=False),
+        Paragraph((Text(label("redline_intro")),), style="lead"),
+    ]
+    if rows:
+        blocks.append(
+            Table(
+                header=header,
+                rows=tuple(rows),
+                align=("left", "left", "left", "left"),
+                widths=(30, 22, 20, 28),
+            )
+        )
+    else:
+        blocks.append(Paragraph((Text(label("redline_no_deviations")),)))
+    blocks.append(Paragraph((Text(label("redline_legend")),), style="note"))
+    return Section(SUMMARY_ID, tuple(blocks))
+
+
+def _status(deviation: Deviation, label: Callable[..., str]) -> str:
+    given = deviation.approved_by
+    if given is None:
+        return label("redline_pending")
+    return label("redline_approved", who=given.who, date=given.date.isoformat())
+
+
+def redline_files(
+    needs_path: Path | str,
+    *,
+    formats: Iterable[Format] = ("docx", "pdf"),
+    library: Library | None = None,
+    allow_draft: bool = False,
+) -> dict[str, bytes]:
+    """The redline's files by name: ``{reference}-contract-redline.docx`` / ``.pdf``.
+
+    Raises:
+        InvalidInput: the record is invalid (as for ``render``), or it has no contract.
+    """
+    from propgen.output import safe_name
+    from propgen.render import render_document
+
+    checked = check(needs_path, library=library, only="contract", allow_draft=allow_draft)
+    if "contract" not in checked.documents:
+        from propgen.errors import NeedsError
+
+        raise NeedsError(
+            problems=[
+                checked.needs.problem(
+                    ("document", "produce"), N_("this record produces no contract to redline")
+                )
+            ]
+        )
+    redline = redline_contract(checked)
+    stem = safe_name(checked.plan.record.document.reference)
+    theme = checked.library.theme_dir
+    out: dict[str, bytes] = {}
+    for fmt in formats:
+        document = redline.document if fmt == "docx" else redline.printable
+        out[f"{stem}-contract-redline.{fmt}"] = render_document(document, theme, fmt)
+    return out
