@@ -23,6 +23,7 @@ from propgen.document import (
     Block,
     BulletList,
     Cell,
+    Column,
     Deleted,
     Document,
     Emph,
@@ -34,6 +35,7 @@ from propgen.document import (
     OrderedList,
     PageBreak,
     Paragraph,
+    Parallel,
     Ref,
     Row,
     Section,
@@ -220,6 +222,14 @@ class _Differ:
                 )
             case Section():
                 result = replace(block, blocks=tuple(self.whole(b, inserted) for b in block.blocks))
+            case Parallel():
+                result = replace(
+                    block,
+                    columns=tuple(  # type: ignore[arg-type]
+                        Column(c.locale, tuple(self.whole(b, inserted) for b in c.blocks))
+                        for c in block.columns
+                    ),
+                )
             case SignatureBlock() | TableOfContents() | PageBreak():
                 result = block
             case _:
@@ -245,6 +255,13 @@ class _Differ:
         if isinstance(before, Heading) and isinstance(after, Heading):
             inlines = self.inlines(before.inlines, after.inlines, threshold=0.0)
             return replace(after, inlines=inlines) if inlines is not None else None
+        if isinstance(before, Parallel) and isinstance(after, Parallel):
+            # a bilingual row: each language compared in its own way
+            columns = tuple(
+                Column(new.locale, _Differ(new.locale, self.author).blocks(old.blocks, new.blocks))
+                for old, new in zip(before.columns, after.columns, strict=True)
+            )
+            return replace(after, columns=columns)  # type: ignore[arg-type]
         if isinstance(before, BulletList | OrderedList) and type(before) is type(after):
             assert isinstance(after, BulletList | OrderedList)
             items = _align(before.items, after.items, _item_key, self._item, self._whole_item)
