@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from propgen.api import webhooks
@@ -103,7 +105,15 @@ def test_limits_and_refusals(client: TestClient) -> None:
     assert client.get("/v1/renders/nosuchjob").status_code == 404
     assert client.get("/healthz").json() == {"ok": True}
     assert client.get("/readyz").status_code == 200
-    assert "/v1/renders" in client.get("/v1/openapi.json").json()["paths"]
+    document = client.get("/v1/openapi.json").json()
+    assert "/v1/renders" in document["paths"]
+    schemas = document["components"]["schemas"]
+    assert schemas["NeedsRecord"]["properties"]["customer"]["anyOf"][0] == {
+        "$ref": "#/components/schemas/Customer"
+    }
+    validate(document)  # OpenAPI 3.1, schemas included
+    refs = re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document))
+    assert refs and set(refs) <= set(schemas)
 
 
 def test_a_token_guards_every_route(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ render must be posted as JSON or YAML (a type a cross-site form cannot send).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import json
 import logging
@@ -304,14 +305,30 @@ async def readyz(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(OPENAPI)
+    return JSONResponse(_openapi())
 
 
+@functools.cache
+def _openapi() -> dict[str, Any]:
+    """:data:`OPENAPI` with the needs record's JSON Schema (``propgen schema``) as the
+    ``NeedsRecord`` component; its ``$defs`` become components of their own."""
+    from propgen.needs.schema import needs_schema
+
+    record = needs_schema()
+    defs = record.pop("$defs", {})
+    components = {"NeedsRecord": record, **defs}
+    text = json.dumps(components).replace('"#/$defs/', '"#/components/schemas/')
+    document: dict[str, Any] = json.loads(json.dumps(OPENAPI))
+    document["components"]["schemas"] = json.loads(text)
+    return document
+
+
+_TEXT = {"type": "string"}
 _RECORD_BODY = {
     "required": True,
     "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/NeedsRecord"}},
-        "application/yaml": {"schema": {"type": "string"}},
+        "application/yaml": {"schema": _TEXT},
     },
 }
 OPENAPI: dict[str, Any] = {
@@ -319,7 +336,7 @@ OPENAPI: dict[str, Any] = {
     "info": {"title": "propgen render service", "version": "1"},
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        "schemas": {"NeedsRecord": {"type": "object", "description": "see `propgen schema`"}},
+        "schemas": {},  # the needs record's JSON Schema, filled in by _openapi
     },
     "security": [{"bearer": []}],
     "paths": {
@@ -334,9 +351,9 @@ OPENAPI: dict[str, Any] = {
             "post": {
                 "summary": "Start a render job",
                 "parameters": [
-                    {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}},
-                    {"name": "Propgen-Callback", "in": "header", "schema": {"type": "string"}},
-                    {"name": "mapping", "in": "query", "schema": {"type": "string"}},
+                    {"name": "Idempotency-Key", "in": "header", "schema": _TEXT},
+                    {"name": "Propgen-Callback", "in": "header", "schema": _TEXT},
+                    {"name": "mapping", "in": "query", "schema": _TEXT},
                 ],
                 "requestBody": _RECORD_BODY,
                 "responses": {
@@ -350,7 +367,7 @@ OPENAPI: dict[str, Any] = {
         "/v1/renders/{job_id}": {
             "get": {
                 "summary": "A job's state and files",
-                "parameters": [{"name": "job_id", "in": "path", "required": True}],
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": _TEXT}],
                 "responses": {"200": {"description": "the job"}, "404": {"description": "none"}},
             }
         },
@@ -358,8 +375,8 @@ OPENAPI: dict[str, Any] = {
             "get": {
                 "summary": "One output file",
                 "parameters": [
-                    {"name": "job_id", "in": "path", "required": True},
-                    {"name": "name", "in": "path", "required": True},
+                    {"name": "job_id", "in": "path", "required": True, "schema": _TEXT},
+                    {"name": "name", "in": "path", "required": True, "schema": _TEXT},
                 ],
                 "responses": {"200": {"description": "the file"}, "404": {"description": "none"}},
             }
