@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLES = REPO.parent / "shared" / "examples"
+EXAMPLES = REPO / "tests" / "fixtures"
 REFERENCE = [EXAMPLES / "northwind-saas.en.yaml", EXAMPLES / "huaxin-manufacturing.zh.yaml"]
 PROPGEN = str(Path(sys.executable).parent / "propgen")
 sys.path.insert(0, str(REPO / "tests"))

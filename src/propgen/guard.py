@@ -123,6 +123,22 @@ def _address_space() -> int | None:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
+def _timeout(what: str, seconds: float) -> ResourceLimit:
+    return _problem(
+        what,
+        f"took longer than {seconds:g} seconds and was stopped",
+        "shorten the record (fewer line items, shorter texts) or raise PROPGEN_TIME_LIMIT",
+    )
+
+
+def _out_of_memory(what: str, megabytes: float) -> ResourceLimit:
+    return _problem(
+        what,
+        f"needed more than {megabytes:g} MiB of memory and was stopped",
+        "shorten the record or raise PROPGEN_MEMORY_LIMIT",
+    )
+
+
 def _problem(what: str, message: str, hint: str) -> ResourceLimit:
     return ResourceLimit(problems=[Problem(message=f"{what}: {message}", hint=hint)])
 
@@ -151,16 +167,6 @@ def limits(
         return
     seconds = seconds or time_limit()
     megabytes = megabytes or _setting("PROPGEN_MEMORY_LIMIT", DEFAULT_MEGABYTES)
-    timeout = _problem(
-        what,
-        f"took longer than {seconds:g} seconds and was stopped",
-        "shorten the record (fewer line items, shorter texts) or raise PROPGEN_TIME_LIMIT",
-    )
-    out_of_memory = _problem(
-        what,
-        f"needed more than {megabytes:g} MiB of memory and was stopped",
-        "shorten the record or raise PROPGEN_MEMORY_LIMIT",
-    )
     timed = (
         hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
@@ -189,14 +195,14 @@ def limits(
     try:
         yield
     except MemoryError:
-        raise out_of_memory from None
+        raise _out_of_memory(what, megabytes) from None
     except BaseException:
         if expired:
-            raise timeout from None
+            raise _timeout(what, seconds) from None
         raise
     else:
         if expired:  # finished, but after swallowing the alarm somewhere: distrust it
-            raise timeout
+            raise _timeout(what, seconds)
     finally:
         _active.depth = 0
         if timed:
