@@ -31,6 +31,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, Problem
 from propgen.guard import MAX_CHARACTERS, limits
+from propgen.legal_lists import number_lists
 from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter, chinese_number
 from propgen.locales import is_chinese
@@ -184,10 +185,7 @@ class _Assembler:
         if kind == "proposal":
             lines = [
                 CoverLine(label("prepared_for"), customer.legal),
-                CoverLine(
-                    label("prepared_by"),
-                    ", ".join(p for p in (rep.name, rep.title, seller.name) if p),
-                ),
+                CoverLine(label("prepared_by"), _prepared_by(rep, seller.name, self.fmt)),
                 CoverLine(label("reference"), doc.reference),
                 CoverLine(label("version"), doc.version),
                 CoverLine(label("date"), self.fmt.date(doc.date)),
@@ -337,6 +335,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
         content = _number_subclauses(render(clause), n, clause.id)
+        if chinese:  # items a party can cite: （一）（二）, not bullets
+            content = number_lists(content)
         body.append(
             Section(
                 clause.id,
@@ -374,7 +374,7 @@ def assemble_contract(inputs: Inputs) -> Document:
                 attached.id,
                 (
                     replace(_heading(1, heading, f"annex-{attached.id}"), new_page=True),
-                    *asm.render(attached),
+                    *(number_lists(asm.render(attached)) if chinese else asm.render(attached)),
                 ),
                 version=attached.version,
                 locked=attached.locked,
@@ -453,6 +453,14 @@ def _parties(asm: _Assembler) -> list[Block]:
     if asm.inputs.drafts_chinese and place:
         out.append(Paragraph((Text(label("signing_place", place=place)),)))
     return out
+
+
+def _prepared_by(rep: Person, seller: str, fmt: Formatter) -> str:
+    """The cover's author line: ``name, title, seller`` — in Chinese with full-width
+    punctuation, ``赵敏（零售行业客户总监），子午线系统``."""
+    if fmt.is_chinese:
+        return "，".join([rep.name + (f"（{rep.title}）" if rep.title else ""), seller])
+    return ", ".join(p for p in (rep.name, rep.title, seller) if p)
 
 
 def _contact(person: Person, chinese: bool) -> str:

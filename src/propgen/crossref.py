@@ -81,7 +81,9 @@ class CrossReferences:
     def _inlines(self, inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for inline in inlines:
-            if isinstance(inline, Text):
+            if isinstance(inline, Text) and inline.keep:
+                out.append(inline)  # a date or amount holds no reference
+            elif isinstance(inline, Text):
                 out.extend(self._split(inline.text))
             elif isinstance(inline, Strong | Emph | Inserted | Deleted):
                 out.append(replace(inline, children=self._inlines(inline.children)))

@@ -24,9 +24,15 @@ from typing import Literal, assert_never
 
 @dataclass(frozen=True)
 class Text:
-    """Literal text. Renderers escape it for their format."""
+    """Literal text. Renderers escape it for their format.
+
+    ``keep``: a date, amount, percentage, quantity or phone number that never breaks
+    across lines (:mod:`propgen.unbreakable`); the PDF keeps it in a ``nowrap`` span,
+    the DOCX with no-break spaces and hyphens.
+    """
 
     text: str
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,10 +134,16 @@ class BulletList:
     items: tuple[ListItem, ...]
 
 
+ListNumbering = Literal["decimal", "cjk-paren", "paren-decimal"]
+"""How an ordered list counts: ``1.`` (decimal), ``（一）`` (Chinese counting in
+full-width parentheses, as PRC contracts number items), ``（1）``."""
+
+
 @dataclass(frozen=True)
 class OrderedList:
     items: tuple[ListItem, ...]
     start: int = 1
+    numbering: ListNumbering = "decimal"
 
 
 Align = Literal["left", "right", "center"]

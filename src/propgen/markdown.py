@@ -37,6 +37,7 @@ from propgen.document import (
     inline_text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.unbreakable import split_unbreakable
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
@@ -218,11 +219,14 @@ def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
             merged[-1] = Text(merged[-1].text + inline.text)
         else:
             merged.append(inline)
-    return tuple(
-        Text(_SOFT_BREAK_CJK.sub("", i.text).replace("\n", " ")) if isinstance(i, Text) else i
-        for i in merged
-        if not (isinstance(i, Text) and not i.text)
-    )
+    out: list[Inline] = []
+    for inline in merged:
+        if not isinstance(inline, Text):
+            out.append(inline)
+            continue
+        text = _SOFT_BREAK_CJK.sub("", inline.text).replace("\n", " ")
+        out.extend(Text(piece, keep=keep) for piece, keep in split_unbreakable(text) if piece)
+    return tuple(out)
 
 
 def _table(node: SyntaxTreeNode) -> Table:

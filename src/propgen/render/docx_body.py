@@ -87,6 +87,8 @@ class Body:
             b.anchor: n for b, n in zip(marked, names, strict=True) if isinstance(b, dm.Heading)
         } | self.sub_marks
         self.chinese = is_chinese(document.meta.locale)
+        self._legal_abstract: str | None = None
+        self.legal_depths: set[int] = set()  # depths inside a legal list
         self.pending: list[str] = []
         self.sections = 0  # content controls so far (docx_trace)
         self.break_next = False
@@ -228,11 +230,17 @@ class Body:
     def add_list(self, block: dm.BulletList | dm.OrderedList, depth: int) -> None:
         level = min(depth, 2)
         if isinstance(block, dm.OrderedList):
+            abstract = self.number_abstract
+            if block.numbering != "decimal" or depth in self.legal_depths:
+                # （一） / 1. / （1）: the legal list's own levels, whatever the depth
+                abstract = self.legal_abstract()
+                level = docx_numbering.LEGAL_LEVELS.index(block.numbering)
+                self.legal_depths.add(depth + 1)
             num_id, self.next_num = self.next_num, self.next_num + 1
             self.numbering.append(
                 parse_xml(
                     f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId '
-                    f'w:val="{self.number_abstract}"/><w:lvlOverride w:ilvl="{level}">'
+                    f'w:val="{abstract}"/><w:lvlOverride w:ilvl="{level}">'
                     f'<w:startOverride w:val="{block.start}"/></w:lvlOverride></w:num>'
                 )
             )
@@ -259,6 +267,20 @@ class Body:
                     self.add_list(child, depth + 1)
                 else:
                     self.block(child, depth + 1)
+        self.legal_depths.discard(depth + 1)
+
+    def legal_abstract(self) -> str:
+        """The numbering definition of legal lists (added on first use)."""
+        if self._legal_abstract is None:
+            ids = [int(n) for n in self.numbering.xpath("w:abstractNum/@w:abstractNumId")]
+            self._legal_abstract = str(max(ids, default=0) + 1)
+            definition = parse_xml(docx_numbering.legal_list_xml(self._legal_abstract))
+            first_num = self.numbering.find(qn("w:num"))
+            if first_num is not None:
+                first_num.addprevious(definition)  # every abstractNum before the nums
+            else:
+                self.numbering.append(definition)
+        return self._legal_abstract
 
     def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
         if caption or self.break_next or self.pending:
@@ -412,8 +434,23 @@ class Body:
             if value:
                 _styled(p.add_run(value), bold, italic, color)
 
+        def unbroken(value: str) -> None:
+            """One run: spaces as no-break spaces, hyphens as Word's no-break hyphen
+            (``w:noBreakHyphen``, which reads back as "-")."""
+            run = p.add_run()
+            for i, piece in enumerate(value.replace(" ", "\u00a0").split("-")):
+                if i:
+                    run._r.append(OxmlElement("w:noBreakHyphen"))
+                if piece:
+                    t = OxmlElement("w:t", {qn("xml:space"): "preserve"})
+                    t.text = piece
+                    run._r.append(t)
+            _styled(run, bold, italic, color)
+
         for inline in inlines:
-            if isinstance(inline, dm.Text):
+            if isinstance(inline, dm.Text) and inline.keep:
+                unbroken(inline.text)
+            elif isinstance(inline, dm.Text):
                 text(inline.text)
             elif isinstance(inline, dm.Ref):
                 mark = self.marks.get(inline.target)

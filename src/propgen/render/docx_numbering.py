@@ -79,3 +79,30 @@ def ref_instruction(bookmark: str, sub_clause: bool) -> str:
         raise ValueError(f"not a Word bookmark name: {bookmark!r}")
     switch = "\\w" if sub_clause else "\\r"
     return f" REF {bookmark} {switch} \\h "
+
+
+LEGAL_LEVELS = ("cjk-paren", "decimal", "paren-decimal")
+"""The legal list's levels by the model's numbering (:mod:`propgen.legal_lists`)."""
+_LEGAL_FORMATS = (
+    ("chineseCounting", "（%1）", 840),
+    ("decimal", "%2.", 1260),
+    ("decimal", "（%3）", 1760),
+)
+
+
+def legal_list_xml(abstract_id: str) -> str:
+    """A ``w:abstractNum`` numbering items as PRC contracts do: （一） (Word's
+    ``chineseCounting``: 一 … 十, 十一), inside it ``1.``, inside that （1）."""
+    from docx.oxml.ns import nsdecls
+
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{left}" w:hanging="{420 if i else 840}"/></w:pPr></w:lvl>'
+        for i, (fmt, text, left) in enumerate(_LEGAL_FORMATS)
+    )
+    return (
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        '<w:multiLevelType w:val="multilevel"/><w:name w:val="Legal list zh-CN"/>'
+        f"{levels}</w:abstractNum>"
+    )

@@ -76,6 +76,24 @@ def build_html(document: Document, theme_dir: Path, *, standalone: bool) -> str:
     return _Writer(document, theme_dir, standalone=standalone).page()
 
 
+_CN_DIGITS = "一二三四五六七八九"
+_CN_COUNTING = ", ".join(
+    [f"{10 * t} {_CN_DIGITS[t - 1] if t > 1 else ''}十" for t in range(9, 0, -1)]
+    + [f"{d} {_CN_DIGITS[d - 1]}" for d in range(9, 0, -1)]
+)
+LIST_CSS = (
+    # 一 … 十, 十一 … 九十九 (additive: 十 + 一 = 十一), in full-width parentheses
+    f"@counter-style cjk-paren {{ system: additive; additive-symbols: {_CN_COUNTING}; "
+    'prefix: "（"; suffix: "）"; } '
+    '@counter-style paren-decimal { system: extends decimal; prefix: "（"; suffix: "）"; } '
+    "ol.n-cjk-paren { list-style-type: cjk-paren; padding-left: 3.2em } "
+    "ol.n-paren-decimal { list-style-type: paren-decimal; padding-left: 2.6em } "
+)
+"""How :class:`~propgen.document.OrderedList` numberings count (the model's
+``numbering``), part of every page whatever the theme: a list's numbers are content
+a party cites, not decoration."""
+
+
 def _e(text: str) -> str:
     return escape(text, quote=True)
 
@@ -84,9 +102,16 @@ def _esc_text(text: str) -> str:
     return escape(text, quote=False)
 
 
-_NUMBER = re.compile(r"(?<!\S)(?=[^\s]*\d)\S{1,40}(?!\S)")
-"""A run without spaces holding a digit (``$1,234.00``, ``-12.5%``, ``¥1,542,431.92``),
-up to 40 characters: longer runs (an IBAN, a URL) may still wrap anywhere."""
+_NUMBER = re.compile(
+    r"(?<![^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])"
+    r"(?=[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]*\d)"
+    r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]{1,40}"
+    r"(?![^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])"
+)
+"""A run without spaces or Chinese characters holding a digit (``$1,234.00``,
+``-12.5%``, ``¥1,542,431.92``, the ``3101`` of ``账号：3101``), up to 40 characters:
+longer runs (an IBAN, a URL) may still wrap anywhere, and Chinese text around a
+number still wraps as Chinese does."""
 
 
 def _esc_numbers(text: str) -> str:
@@ -209,8 +234,9 @@ class _Writer:
         for name, content in metas:
             if content:
                 w(f'<meta name="{_e(name)}" content="{_e(content)}">')
-        if self.standalone:
-            w(f"<style>{self._inline_css()}</style>")
+        # the list numberings travel with the markup (WeasyPrint reads @counter-style
+        # rules from the document's own style sheets)
+        w(f"<style>{LIST_CSS}{self._inline_css() if self.standalone else ''}</style>")
         w(f"</head><body {_running_attrs(meta)}>")
         if meta.watermark.strip():
             size = _watermark_size(meta.watermark)
@@ -332,7 +358,8 @@ class _Writer:
         w = self.out.append
         if isinstance(block, OrderedList):
             start = f' start="{block.start}"' if block.start != 1 else ""
-            w(f"<ol{start}>")
+            numbering = f' class="n-{block.numbering}"' if block.numbering != "decimal" else ""
+            w(f"<ol{start}{numbering}>")
         else:
             w("<ul>")
         for item in block.items:
@@ -369,6 +396,8 @@ class _Writer:
         parts: list[str] = []
         for inline in inlines:
             match inline:
+                case Text() if inline.keep:  # a date, amount, phone number …
+                    parts.append(f'<span class="nobr">{_esc_text(inline.text)}</span>')
                 case Text() | Ref():  # a cross-reference reads as its text
                     text = inline.text
                     parts.append(_esc_numbers(text) if whole_numbers else _esc_text(text))
