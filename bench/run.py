@@ -1,4 +1,5 @@
-"""propgen benchmark: start-up, PDF, DOCX, full sets, batch throughput, long documents, memory.
+"""propgen benchmark: start-up, PDF, DOCX, full sets, batch throughput, long documents, memory,
+redline.
 
 Run ``.venv/bin/python bench/run.py [--quick]`` (``make bench``). Each figure is the median
 (min-max) of fresh runs next to its baseline, with a ratio; a summary says PASS/MISS per
@@ -243,6 +244,33 @@ def full_set(n: int, work: Path) -> None:
     print(f"  conversion, profile creation included: {show(made or NAN)})")
 
 
+def redline(n: int, work: Path) -> None:
+    """``propgen redline`` (contract DOCX + PDF against the standard positions) vs
+    ``propgen render --only contract`` (DOCX + PDF) of the same record. The English
+    record is given a fallback position so its redline has changes to show."""
+    import yaml
+
+    en = yaml.safe_load(RECORDS["en"].read_text(encoding="utf-8"))
+    en["clauses"] = {"limitation-of-liability": "fallback-2"}
+    deviating = work / "northwind-fallback.en.yaml"
+    deviating.write_text(yaml.safe_dump(en, allow_unicode=True, sort_keys=False), "utf-8")
+    rows: list[Row] = []
+    for lang, record in (("en", deviating), ("zh", RECORDS["zh"])):
+        cmds = {
+            "contract": render_cmd(record, work / f"contract-{lang}", "--only", "contract"),
+            "redline": [PROPGEN, "redline", str(record), "-o", str(work / f"redline-{lang}")],
+        }
+        t = timed(cmds, n)
+        rows += [
+            (f"{lang}: propgen render --only contract (DOCX+PDF)", t["contract"]),
+            (f"{lang}: propgen redline (DOCX+PDF)", t["redline"]),
+        ]
+        target(f"{lang} redline <= 1.3x contract render", ratio(t["redline"], t["contract"]), 1.3)
+    table(
+        "8. Redline vs a normal contract render (fresh process; ratio vs render)", rows, pairs=True
+    )
+
+
 def batch_inputs(files: int, src: Path) -> Path:
     """``files`` needs records in ``src``: the samples in turn, each its own reference."""
     src.mkdir()
@@ -408,7 +436,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="3 runs, batches of 20 and 10")
     parser.add_argument("--batch-runs", type=int, default=1, help="runs per batch size (1)")
     parser.add_argument(
-        "--sections", default="1234567", help="which sections to run, by number (all)"
+        "--sections", default="12345678", help="which sections to run, by number (all)"
     )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -432,6 +460,7 @@ def main() -> None:
             "5": lambda: batch(20 if args.quick else 200, args.batch_runs, work),
             "6": lambda: big_contract(n),
             "7": lambda: memory(10 if args.quick else 100, work),
+            "8": lambda: redline(n, work),
         }
         for number, section in sections.items():
             if number in args.sections:

@@ -6,6 +6,7 @@ byte-identical; the PDF shows the changes and opens with the deviations summary.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import unicodedata
 import zipfile
@@ -20,10 +21,11 @@ from conftest import Result
 from negotiate.conftest import Case
 from propgen.assemble import assemble_contract
 from propgen.library.store import Library
+from propgen.locale import chinese_number
 from propgen.negotiate.redline import redline_contract, redline_files, standard_plan
 from propgen.pipeline import assembly_inputs, check
 from propgen.render import render_document
-from support import pdf_text, require_tool
+from support import ROOT, pdf_text, require_tool
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 CASES = ["en", "zh"]
@@ -196,6 +198,63 @@ def test_every_change_is_authored_by_the_approving_role_on_the_document_date(
         "//w:bookmarkStart/@w:id", namespaces={"w": W[1:-1]}
     )
     assert len(ids) == len(set(ids))
+
+
+LO_TRACKED = ROOT / "tests" / "negotiate" / "lo_tracked.py"
+
+
+def _uno_python() -> str:
+    python = "/usr/bin/python3"
+    probe = subprocess.run([python, "-c", "import uno"], capture_output=True, check=False)
+    if not shutil.which("soffice") or probe.returncode != 0:
+        pytest.fail("needs LibreOffice and its Python bridge: apt-get install python3-uno")
+    return python
+
+
+_CLAUSE_NUMBER = {chinese_number(n): str(n) for n in range(1, 100)}
+
+
+def _lo_lines(path: Path) -> list[str]:
+    """LibreOffice's plain text, blank lines dropped. LibreOffice recomputes a REF
+    field to a Chinese sub-clause as 第十二.3款 (it ignores the list's isLgl), where
+    propgen and Word write 第12.3款; the redline's deleted references are plain text,
+    so both are read as 第12.3款."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(
+        r"第([一二三四五六七八九十]+)\.(\d+)款",
+        lambda m: f"第{_CLAUSE_NUMBER.get(m.group(1), m.group(1))}.{m.group(2)}款",
+        text,
+    )
+    return [line.rstrip() for line in text.splitlines() if line.strip()]
+
+
+def test_libreoffice_accepting_or_rejecting_every_change_gives_the_deal_or_the_standard(
+    docx_files: dict[str, dict[str, Path]], tmp_path: Path
+) -> None:
+    """Word's semantics, checked in a real office suite: accepting all changes removes
+    deleted paragraphs with their marks (no empty paragraphs left), rejecting all
+    removes inserted ones, and lists keep their numbering."""
+    jobs = []
+    for name, files in docx_files.items():
+        for kind in ("redline", "deal", "standard"):
+            copy = tmp_path / f"{name}-{kind}.docx"
+            shutil.copy(files[kind], copy)
+        jobs += [f"accept:{tmp_path}/{name}-redline.docx", f"reject:{tmp_path}/{name}-redline.docx"]
+        jobs += [f"keep:{tmp_path}/{name}-deal.docx", f"keep:{tmp_path}/{name}-standard.docx"]
+    out = tmp_path / "text"
+    out.mkdir()
+    subprocess.run(
+        [_uno_python(), str(LO_TRACKED), str(tmp_path / "profile"), str(out), *jobs],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    for name in docx_files:
+        accepted = _lo_lines(out / f"{name}-redline.accept.txt")
+        rejected = _lo_lines(out / f"{name}-redline.reject.txt")
+        assert accepted == _lo_lines(out / f"{name}-deal.txt"), name
+        assert rejected == _lo_lines(out / f"{name}-standard.txt"), name
+        assert accepted != rejected
 
 
 def test_every_redline_docx_validates(docx_files: dict[str, dict[str, Path]]) -> None:
