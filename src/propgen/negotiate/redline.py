@@ -21,6 +21,8 @@ from propgen.document import (
     Cell,
     Document,
     Heading,
+    Inline,
+    LineBreak,
     PageBreak,
     Paragraph,
     Row,
@@ -30,7 +32,7 @@ from propgen.document import (
     iter_blocks,
 )
 from propgen.governance import Deviation
-from propgen.i18n import N_
+from propgen.i18n import N_, translate_text
 from propgen.library.store import Library
 from propgen.negotiate.compare import compare_documents
 from propgen.pipeline import Checked, assembly_inputs, check
@@ -143,17 +145,17 @@ def deviation_summary(
             covered.add(item)
             number, title = headings.get(item, ("", item))
             what = f"{number} {title}".strip()
-            position = positions.get(item, "")
+            position: tuple[Inline, ...] = (Text(positions.get(item, "")),)
             if deviation.kind == "locked":
-                position = label("redline_locked", position=position)
+                position += (LineBreak(), Text(label("redline_locked")))
         else:
             what = label(f"threshold_{kind}") + (f" ({item})" if item else "")
-            position = deviation.detail
+            position = (Text(translate_text(deviation.detail, plan.record.document.locale)),)
         rows.append(
             Row(
                 (
                     Cell((Text(what),)),
-                    Cell((Text(position),)),
+                    Cell(position),
                     Cell((Text(role_title(deviation.approval)),)),
                     Cell((Text(_status(deviation, label)),)),
                 )
