@@ -342,3 +342,22 @@ def test_a_deal_in_standard_positions_has_nothing_to_redline(
     assert result.code == 0, result.err
     (path,) = tmp_path.glob("*-contract-redline.docx")
     assert _changes(path) == ([], [])
+
+
+def test_a_record_without_a_contract_is_refused_naming_the_field(
+    run: object, tmp_path: Path
+) -> None:
+    import yaml
+
+    from support import NORTHWIND
+
+    data = yaml.safe_load(NORTHWIND.read_text(encoding="utf-8"))
+    data["document"]["produce"] = ["proposal"]
+    record = tmp_path / "proposal-only.yaml"
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    out = tmp_path / "out"
+    result: Result = run("redline", record, "-o", out)  # type: ignore[operator]
+    assert result.code == 2
+    assert "document.produce" in result.err and "no contract to redline" in result.err
+    assert "Traceback" not in result.err
+    assert not out.exists()
