@@ -153,3 +153,19 @@ def test_list_items_are_aligned_one_by_one() -> None:
     assert isinstance(items, BulletList)
     changes = [whole_change(i.blocks[0].inlines) for i in items.items]  # type: ignore[union-attr]
     assert changes == ["", "inserted", "", ""]
+
+
+def test_an_unbreakable_amount_is_compared_whole_and_stays_unbreakable() -> None:
+    def fees(amount: str) -> Document:
+        para = Paragraph((Text("Total "), Text(amount, keep=True), Text(" due.")))
+        return Document(META, (Section("fees", (para,)),))
+
+    red = compare_documents(fees("$141,455.00"), fees("$141,450.00"), author)
+    section = red.blocks[0]
+    assert isinstance(section, Section) and isinstance(section.blocks[0], Paragraph)
+    assert section.blocks[0].inlines == (
+        Text("Total "),
+        Deleted((Text("$141,450.00", keep=True),), "Finance Director"),
+        Inserted((Text("$141,455.00", keep=True),), "Finance Director"),
+        Text(" due."),
+    )

@@ -117,13 +117,17 @@ class _Atom:
 
     text: str
     marks: tuple[str, ...]
-    node: Ref | LineBreak | None = None
+    node: Ref | LineBreak | Text | None = None
+    """The inline the atom stands for whole: a reference, a line break, or a text
+    that never breaks (``Text.keep``: a date, an amount), compared as one token."""
 
 
 def _atoms(inlines: Sequence[Inline], locale: str, marks: tuple[str, ...] = ()) -> list[_Atom]:
     out: list[_Atom] = []
     for inline in inlines:
         match inline:
+            case Text() if inline.keep:
+                out.append(_Atom(inline.text, marks, inline))
             case Text():
                 out += [_Atom(token, marks) for token in tokenise(inline.text, locale)]
             case Ref():
@@ -153,7 +157,7 @@ def _inlines(atoms: Sequence[_Atom], *, deleted: bool) -> tuple[Inline, ...]:
         if isinstance(atom.node, Ref) and not deleted:
             node: Inline = atom.node
             index += 1
-        elif isinstance(atom.node, LineBreak):
+        elif isinstance(atom.node, LineBreak | Text):
             node = atom.node
             index += 1
         else:
