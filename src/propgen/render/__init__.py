@@ -30,17 +30,18 @@ def render_document(
     Args:
         pdf: the PDF profile and its embedded files (PDF only; default standard).
         contents_from: the same document's PDF, whose outline gives the DOCX contents
-            page its page numbers (:mod:`propgen.render.pdf_pages`; DOCX only).
+            page its page numbers (:mod:`propgen.render.pdf_pages`; DOCX only). Without
+            it, a DOCX with a contents page lays the document out as the PDF would
+            (:func:`propgen.render.pdf.contents_pages`: the same numbers, so the same
+            bytes, whichever formats are rendered together).
     """
     match fmt:
         case "docx":
             from propgen.render.docx import render_docx
 
-            if contents_from is None:
-                return render_docx(document, theme_dir)
-            from propgen.render.pdf_pages import contents_pages
-
-            return render_docx(document, theme_dir, contents_pages(contents_from))
+            return render_docx(
+                document, theme_dir, _contents_pages(document, theme_dir, contents_from)
+            )
         case "pdf":
             from propgen.guard import release_memory
             from propgen.render.pdf import render_pdf
@@ -55,3 +56,25 @@ def render_document(
             return render_html(document, theme_dir).encode()
         case _:
             assert_never(fmt)
+
+
+def _contents_pages(
+    document: Document, theme_dir: Path, pdf: bytes | None
+) -> tuple[int, ...] | None:
+    """The page numbers of a DOCX's contents entries: read from its PDF when there is
+    one, else from the PDF's layout (a few seconds); None without a contents page."""
+    from propgen.document import TableOfContents, iter_blocks
+
+    if not any(isinstance(block, TableOfContents) for block in iter_blocks(document.blocks)):
+        return None
+    if pdf is not None:
+        from propgen.render.pdf_pages import contents_pages
+
+        return contents_pages(pdf)
+    from propgen.guard import release_memory
+    from propgen.render.pdf import contents_pages as laid_out_pages
+
+    try:
+        return laid_out_pages(document, theme_dir)
+    finally:
+        release_memory()

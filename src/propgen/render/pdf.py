@@ -38,6 +38,7 @@ weasyprint = import_weasyprint()
 __all__ = [
     "FetchRefused",
     "cjk_font_available",
+    "contents_pages",
     "make_url_fetcher",
     "render_pdf",
 ]
@@ -77,7 +78,53 @@ def render_pdf(document: Document, theme_dir: Path, options: PdfOptions | None =
         return _render(document, theme_dir, options or PdfOptions())
 
 
+def contents_pages(document: Document, theme_dir: Path) -> tuple[int, ...]:
+    """The page of each contents entry (every heading the PDF outline lists), from
+    WeasyPrint's layout of the document without writing a PDF: what a DOCX rendered
+    without its PDF shows on its contents page. The same numbers as
+    :func:`propgen.render.pdf_pages.contents_pages` reads from the PDF.
+
+    Raises:
+        EnvironmentProblem, ResourceLimit, FetchRefused: as :func:`render_pdf`.
+    """
+    meta = document.meta
+    check_size(document)
+    with limits(f"the page layout of {meta.reference} ({meta.kind})"):
+        laid_out, _options = _layout(document, theme_dir, PdfOptions())
+    return tuple(n for n, page in enumerate(laid_out.pages, start=1) for _ in page.bookmarks)
+
+
 def _render(document: Document, theme_dir: Path, pdf_options: PdfOptions) -> bytes:
+    laid_out, options = _layout(document, theme_dir, pdf_options)
+    options["attachments"] = _embedded(pdf_options, document.meta.date_iso)
+    if laid_out.output_intent == "srgb":
+        # PDF/A's output intent: WeasyPrint would open its ICC file and never close
+        # it (a ResourceWarning per PDF); give it the profile read and closed here.
+        laid_out.color_profiles["srgb"] = _srgb_profile()
+        options["output_intent"] = "preloaded"
+    fields = []
+    if pdf_options.signable:
+        from propgen.render.signature_fields import find_signature_fields
+
+        fields = find_signature_fields(laid_out)
+
+    def finish(_laid_out: Any, pdf: Any) -> None:
+        if "AF" in pdf.catalog:  # WeasyPrint lists each embedded file twice
+            pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
+        if fields:
+            from propgen.render.signature_fields import add_signature_fields
+
+            add_signature_fields(pdf, fields)
+
+    written: bytes = laid_out.write_pdf(finisher=finish, **options)
+    return written
+
+
+def _layout(
+    document: Document, theme_dir: Path, pdf_options: PdfOptions
+) -> tuple[Any, dict[str, Any]]:
+    """The document laid out in pages (stripped of attachments) and the options
+    WeasyPrint's PDF writer takes next."""
     language = document.meta.locale.split("-")[0].lower()
     if language in _CJK_LANGUAGES and not cjk_font_available():
         raise EnvironmentProblem(
@@ -111,28 +158,7 @@ def _render(document: Document, theme_dir: Path, pdf_options: PdfOptions) -> byt
     laid_out.metadata.attachments = []
     for page in laid_out.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
-    options["attachments"] = _embedded(pdf_options, document.meta.date_iso)
-    if laid_out.output_intent == "srgb":
-        # PDF/A's output intent: WeasyPrint would open its ICC file and never close
-        # it (a ResourceWarning per PDF); give it the profile read and closed here.
-        laid_out.color_profiles["srgb"] = _srgb_profile()
-        options["output_intent"] = "preloaded"
-    fields = []
-    if pdf_options.signable:
-        from propgen.render.signature_fields import find_signature_fields
-
-        fields = find_signature_fields(laid_out)
-
-    def finish(_laid_out: Any, pdf: Any) -> None:
-        if "AF" in pdf.catalog:  # WeasyPrint lists each embedded file twice
-            pdf.catalog["AF"] = type(pdf.catalog["AF"])(dict.fromkeys(pdf.catalog["AF"]))
-        if fields:
-            from propgen.render.signature_fields import add_signature_fields
-
-            add_signature_fields(pdf, fields)
-
-    written: bytes = laid_out.write_pdf(finisher=finish, **options)
-    return written
+    return laid_out, options
 
 
 def _srgb_profile() -> Any:
