@@ -142,14 +142,18 @@ def _chinese_counting(n: int) -> str:
 def list_labels(document: docx.document.Document) -> dict[int, str]:
     """The numbers Word prints before the body paragraphs of the clause list (by index
     in :func:`paragraphs`), computed from numbering.xml as Word does: decimal and
-    chineseCounting levels, ``%N`` placeholders, ``isLgl`` levels in Arabic figures."""
+    chineseCounting levels, ``%N`` placeholders, ``isLgl`` levels in Arabic figures,
+    levels a ``w:num`` overrides; the instances of one abstract list share its counters."""
     numbering = document.part.numbering_part.element
     styles = {s.style_id: s.element for s in document.styles}
     levels: dict[tuple[str, int], tuple[str, str, bool]] = {}
+    list_of: dict[str, str] = {}
     for num in numbering.findall(f"{_W}num"):
         abstract_id = num.find(f"{_W}abstractNumId").get(f"{_W}val")
+        list_of[num.get(f"{_W}numId")] = abstract_id
         abstract = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]')[0]
-        for lvl in abstract.findall(f"{_W}lvl"):
+        overrides = num.findall(f"{_W}lvlOverride/{_W}lvl")
+        for lvl in [*abstract.findall(f"{_W}lvl"), *overrides]:
             levels[(num.get(f"{_W}numId"), int(lvl.get(f"{_W}ilvl")))] = (
                 lvl.find(f"{_W}numFmt").get(f"{_W}val"),
                 lvl.find(f"{_W}lvlText").get(f"{_W}val"),
@@ -171,7 +175,7 @@ def list_labels(document: docx.document.Document) -> dict[int, str]:
         ilvl = int(ilvl_el.get(f"{_W}val")) if ilvl_el is not None else 0
         if (num_id, ilvl) not in levels or levels[(num_id, ilvl)][0] == "bullet":
             continue
-        count = counters.setdefault(num_id, [0] * 9)
+        count = counters.setdefault(list_of[num_id], [0] * 9)
         count[ilvl] += 1
         count[ilvl + 1 :] = [0] * (8 - ilvl)
         _fmt, text, legal = levels[(num_id, ilvl)]

@@ -36,6 +36,7 @@ from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
 from propgen.locales import is_chinese, paper
 from propgen.render.docx_body import PARA_STYLES, Body
+from propgen.render.docx_fonts import serif_body
 from propgen.render.docx_trace import add_trace_part
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
 from propgen.render.frame_guard import load_frame
@@ -159,6 +160,8 @@ def _render(
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale, update_fields=not builder.contents_complete)
+    if is_chinese(meta.locale) and meta.kind == "contract":
+        serif_body(tpl.docx)
     stamp = _stamp(meta.date_iso)
     _core_properties(tpl, meta, stamp)
     add_trace_part(tpl.docx, document)

@@ -69,19 +69,19 @@ class Body:
             isinstance(b, dm.TableOfContents) for b in dm.iter_blocks(document.blocks)
         )
         self.numbering = tpl.docx.part.numbering_part.element
+        styles = tpl.docx.styles
+        # Contract clauses: a real Word list and REF fields to bookmarks (docx_numbering)
+        self.clause_list = docx_numbering.uses_clause_list(document)
+        if self.clause_list:
+            docx_numbering.bind_clause_list(self.numbering, styles.element, document.meta.locale)
         ids = [int(n) for n in self.numbering.xpath("w:num/@w:numId")] or [0]
         self.next_num = max(ids) + 1
         # one id sequence for bookmarks and tracked changes (a redline's w:ins/w:del)
         self.ids = tracked.RevisionIds(1)
-        styles = tpl.docx.styles
         self.bullet_num = _style_num(styles["List Bullet"].element) or 1
         number_num = _style_num(styles["List Number"].element) or 2
         found = self.numbering.xpath(f'w:num[@w:numId="{number_num}"]/w:abstractNumId/@w:val')
         self.number_abstract = found[0] if found else "0"
-        # Contract clauses: a real Word list and REF fields to bookmarks (docx_numbering)
-        self.clause_list = docx_numbering.uses_clause_list(document)
-        if self.clause_list:
-            docx_numbering.bind_clause_list(self.numbering, document.meta.locale)
         self.sub_marks = docx_numbering.subclause_bookmarks(document)
         self.marks = {
             b.anchor: n for b, n in zip(marked, names, strict=True) if isinstance(b, dm.Heading)

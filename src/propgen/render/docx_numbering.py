@@ -4,7 +4,8 @@ The frame's "Clause Heading" and "Subclause" styles are levels 1 and 2 of one
 multi-level list (numId 3): ``1.``/``1.1`` in English, ``第一条`` (Word's
 ``chineseCounting``) and ``1.1`` (``isLgl``) in Chinese. Word computes those numbers,
 so a clause inserted in Word renumbers the ones after it, and ``REF`` fields to the
-clauses' bookmarks follow them.
+clauses' bookmarks follow them. Chinese sub-clauses use a second instance of the
+list whose level 1 is Arabic, since LibreOffice (7.4) does not honour ``isLgl``.
 
 The list is only used when the numbers propgen assigned are exactly the ones the
 list produces (clauses counted from 1, sub-clauses from N.1); anything else keeps
@@ -14,8 +15,10 @@ its typed numbers, so the DOCX never says other numbers than the PDF.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Any
 
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from propgen import document as dm
@@ -53,14 +56,44 @@ def uses_clause_list(document: dm.Document) -> bool:
     return found
 
 
-def bind_clause_list(numbering: Any, locale: str) -> None:
+def bind_clause_list(numbering: Any, styles: Any, locale: str) -> None:
     """Point the clause list at the frame's definition for the locale
-    (``w:abstractNum`` named "Clauses en-US" / "Clauses zh-CN")."""
+    (``w:abstractNum`` named "Clauses en-US" / "Clauses zh-CN").
+
+    Chinese sub-clauses get their own instance of the same list, whose level 1 is
+    Arabic (:func:`_arabic_parent_instance`): "9.2" under 第九条 in Word and in
+    LibreOffice 7.4, which ignores ``w:isLgl``.
+    """
     wanted = "zh-CN" if is_chinese(locale) else "en-US"
     found = numbering.xpath(f'w:abstractNum[w:name/@w:val="Clauses {wanted}"]/@w:abstractNumId')
     nums = numbering.xpath(f'w:num[@w:numId="{CLAUSE_NUM_ID}"]/w:abstractNumId')
-    if found and nums:
-        nums[0].set(qn("w:val"), found[0])
+    if not (found and nums):
+        return
+    nums[0].set(qn("w:val"), found[0])
+    if is_chinese(locale):
+        _arabic_parent_instance(numbering, styles, found[0])
+
+
+def _arabic_parent_instance(numbering: Any, styles: Any, abstract_id: str) -> None:
+    """A second ``w:num`` of the clause list, level 1 overridden to Arabic, bound to
+    the Subclause style. Instances of one abstract list share its counters (Word and
+    LibreOffice), so a sub-clause still counts the clause headings before it, and
+    its ``%1.%2`` reads "9.2" where the headings' own instance prints 第九条."""
+    first = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract_id}"]/w:lvl[@w:ilvl="0"]')
+    subclause = styles.xpath('w:style[@w:styleId="Subclause"]/w:pPr/w:numPr/w:numId')
+    if not (first and subclause):
+        return
+    num_id = str(max(int(n) for n in numbering.xpath("w:num/@w:numId")) + 1)
+    arabic = deepcopy(first[0])
+    arabic.find(qn("w:numFmt")).set(qn("w:val"), "decimal")
+    arabic.find(qn("w:lvlText")).set(qn("w:val"), "%1.")
+    override = OxmlElement("w:lvlOverride", {qn("w:ilvl"): "0"})
+    override.append(arabic)
+    num = OxmlElement("w:num", {qn("w:numId"): num_id})
+    num.append(OxmlElement("w:abstractNumId", {qn("w:val"): abstract_id}))
+    num.append(override)
+    numbering.append(num)
+    subclause[0].set(qn("w:val"), num_id)
 
 
 def subclause_bookmarks(document: dm.Document) -> dict[str, str]:
