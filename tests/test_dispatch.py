@@ -5,6 +5,7 @@ unknown node raises instead of rendering as nothing or as a space)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -44,3 +45,31 @@ def test_the_html_renderer_refuses_an_unknown_inline() -> None:
     paragraph = Paragraph((Text("before "), cast(Inline, Unknown())))
     with pytest.raises(AssertionError):
         render_html(replace(document, blocks=(*document.blocks, paragraph)), theme)
+
+
+def test_the_docx_renderer_refuses_an_unknown_block() -> None:
+    from propgen.render.docx import render_docx
+
+    document, theme = _document()
+    broken = replace(document, blocks=(*document.blocks, cast(Block, Unknown())))
+    with pytest.raises(AssertionError) as raised:
+        render_docx(broken, theme)
+    assert _raised_in(raised, "docx_body.py"), raised.traceback
+
+
+def test_the_docx_renderer_refuses_an_unknown_inline() -> None:
+    from propgen.render.docx import render_docx
+
+    document, theme = _document()
+    paragraph = Paragraph((Text("before "), cast(Inline, Unknown())))
+    with pytest.raises(AssertionError) as raised:
+        render_docx(replace(document, blocks=(*document.blocks, paragraph)), theme)
+    # the size check reads every inline first (document.inline_text refuses it there)
+    assert _raised_in(raised, "document.py"), raised.traceback
+
+
+def _raised_in(raised: pytest.ExceptionInfo[AssertionError], module: str) -> bool:
+    """Whether the last propgen frame of the error is in ``module`` (the renderer's own
+    dispatch refused the node, not a check before or after it)."""
+    ours = [entry for entry in raised.traceback if "propgen" in str(entry.path)]
+    return bool(ours) and Path(str(ours[-1].path)).name == module

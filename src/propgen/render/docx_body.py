@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -226,6 +226,8 @@ class Body:
             self.break_next = True
         elif isinstance(block, dm.Parallel):
             self.parallel([block])
+        else:  # mypy: every block type has its branch above
+            assert_never(block)
 
     def add_list(self, block: dm.BulletList | dm.OrderedList, depth: int) -> None:
         level = min(depth, 2)
@@ -480,6 +482,8 @@ class Body:
                 added = list(p._p)[start:]
                 wrap = tracked.insertion if isinstance(inline, dm.Inserted) else tracked.deletion
                 p._p.append(wrap(added, self.revision(inline.author), self.ids))
+            else:  # mypy: every inline type has its branch above
+                assert_never(inline)
 
     def revision(self, author: str) -> tracked.Revision:
         """A redline's change: by the role that must approve it, on the document's date."""
