@@ -78,3 +78,17 @@ def test_misspelt_industry_default_is_a_library_error(run: Run, library: Path) -
         assert "manifest.yaml:" in result.err
         assert "defaults.terms.slaa" in result.err
         assert "Traceback" not in result.err
+
+
+def test_a_library_id_is_checked_like_a_record_id(run: Run, library: Path) -> None:
+    """One ``Identifier`` for records and library files: a bad id says what an id is
+    and offers the close one, in the library as in a needs file."""
+    path = library / "snippets" / "sections" / "acceptance.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: acceptance", "id: Acceptance_Page", 1), encoding="utf-8")
+    result = run("library", "check", "--library", library)
+    assert result.code == 2, result.err
+    assert "acceptance.yaml" in result.err
+    assert "'Acceptance_Page' is not an id" in result.err
+    assert "did you mean 'acceptance-page'?" in result.err
+    assert "Traceback" not in result.err

@@ -14,7 +14,7 @@ from typing import Any, assert_never
 from jinja2 import Environment
 
 from propgen import blocks
-from propgen.context import Seller, label_function, template_context, template_filters
+from propgen.context import SellerCompany, label_function, template_context, template_filters
 from propgen.crossref import CrossReferences
 from propgen.document import (
     Block,
@@ -61,7 +61,7 @@ class Inputs:
 
     plan: Plan
     pricing: PriceBreakdown
-    seller: Seller
+    seller: SellerCompany
     labels: Mapping[str, str]
     logo: str = ""
     drafting: str = ""

@@ -18,7 +18,7 @@ from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_terms
 
 
 @dataclass(frozen=True)
-class Seller:
+class SellerCompany:
     """The seller company in one locale (from ``snippets/seller.yaml``)."""
 
     name: str
@@ -43,7 +43,7 @@ class IndustryInfo:
 VARIABLE_TYPES: dict[str, type | None] = {
     "document": DocumentInfo,
     "rep": Person,
-    "seller": Seller,
+    "seller": SellerCompany,
     "customer": Customer,
     "discovery": Discovery,
     "solution": Solution,
@@ -68,7 +68,7 @@ def localize(value: Localizable | None, locale: str) -> str | None:
     return text if text is not None else next(iter(value.values()), None)
 
 
-def seller_for(profile: SellerFile, locale: str, entity: str = "") -> Seller:
+def seller_for(profile: SellerFile, locale: str, entity: str = "") -> SellerCompany:
     """The seller as documents in ``locale`` state it. ``entity``: the locale whose
     company contracts (a bilingual contract's primary language), worded in ``locale``
     from the profile's ``translated`` entry; empty: ``locale``'s own company."""
@@ -80,7 +80,7 @@ def seller_for(profile: SellerFile, locale: str, entity: str = "") -> Seller:
         given = words.model_dump(exclude_none=True, exclude={"bank"})
         bank = {**own.bank, **words.bank}
         return dataclasses.replace(own, **given, bank=bank)
-    return Seller(
+    return SellerCompany(
         name=localize(profile.name, locale) or "",
         legal_name=localize(profile.legal_name, locale) or "",
         address=localize(profile.address, locale) or "",
@@ -119,7 +119,7 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
 def template_context(
     plan: Plan,
     pricing: PriceBreakdown,
-    seller: Seller,
+    seller: SellerCompany,
     label: Callable[..., str],
     annexes: Mapping[str, str],
 ) -> dict[str, Any]:

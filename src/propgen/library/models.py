@@ -9,10 +9,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from propgen.locales import LOCALES, Locale
-from propgen.needs.models import AddressForm, Terms
+from propgen.needs.models import AddressForm, Identifier, Terms
 from propgen.regions import Region
-
-Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
 def _known_locales(texts: dict[str, str]) -> dict[str, str]:
