@@ -11,7 +11,7 @@ from typing import get_args
 import pytest
 import yaml
 
-from propgen.document import Paragraph, Section, SignatureBlock, Table
+from propgen.document import Paragraph, Section, SignatureBlock, Table, inline_text
 from propgen.errors import LibraryError
 from propgen.library import Library
 from propgen.library.models import StructuredBlock
@@ -20,6 +20,8 @@ from support import ROOT
 
 NAMES = get_args(StructuredBlock)
 SAMPLE = ROOT / "templates" / "industry" / "saas" / "sample.en-US.yaml"
+MULTI_YEAR = ROOT / "samples" / "saas.en-US.yaml"
+"""Recurring over three years with problem ids, so every block has something to show."""
 
 
 def _library_with_blocks(tmp_path: Path, names: list[str]) -> Library:
@@ -41,17 +43,39 @@ def test_the_library_docs_list_exactly_the_block_names() -> None:
 
 def test_every_block_name_builds_its_block(tmp_path: Path) -> None:
     library = _library_with_blocks(tmp_path, list(NAMES))
-    proposal = check(SAMPLE, library=library).documents["proposal"]
+    proposal = check(MULTI_YEAR, library=library).documents["proposal"]
     [section] = [
         b for b in proposal.blocks if isinstance(b, Section) and b.source_id == "next-steps"
     ]
     built = [b for b in section.blocks[1:] if not isinstance(b, Paragraph) or b.style == "amount"]
-    kinds = [type(b).__name__ for b in built][-len(NAMES) :]
-    # pricing, amount in words, schedule, milestones, modules, contacts, signature
-    assert kinds == ["Table", "Paragraph", "Table", "Table", "Table", "Table", "SignatureBlock"]
+    built = built[-len(NAMES) :]
+    kinds = [type(b).__name__ for b in built]
+    # pricing, amount in words, schedule, milestones, modules, contacts, signature,
+    # contract value, year-by-year summary, traceability
+    assert kinds == [
+        "Table",
+        "Paragraph",
+        "Table",
+        "Table",
+        "Table",
+        "Table",
+        "SignatureBlock",
+        "Table",
+        "Table",
+        "Table",
+    ]
     tables = [b for b in built if isinstance(b, Table)]
     assert [t.role for t in tables][:2] == ["pricing", "schedule"]
-    assert isinstance(built[-1], SignatureBlock)
+    assert isinstance(built[6], SignatureBlock)
+    assert [t.role for t in tables][-3:] == ["key-value", "pricing", "plain"]
+    header = tables[-1].header
+    assert header is not None
+    assert [inline_text(c.inlines) for c in header.cells] == [
+        "Problem",
+        "Impact",
+        "How we solve it",
+        "Outcome",
+    ]
 
 
 def test_an_unknown_block_name_is_a_library_error(tmp_path: Path) -> None:

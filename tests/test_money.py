@@ -18,7 +18,9 @@ import yaml
 
 from conftest import Result
 from propgen.locale import Formatter, chinese_capital_amount, english_amount
+from propgen.needs.loader import load_needs
 from propgen.needs.models import Instalment, LineItem, Pricing
+from propgen.output import safe_name
 from propgen.pricing import MAX_AMOUNT, price
 from support import INDUSTRY_SAMPLES, ROOT, SAMPLES, tables
 
@@ -38,37 +40,64 @@ def figure(text: str) -> Decimal:
     return D(found.group(0).replace(",", ""))
 
 
-def printed_rows(path: Path) -> list[dict[str, str]]:
-    """The item rows of every pricing table of a DOCX, as header label → cell text."""
+def _unit_price_column(header: list[str]) -> tuple[dict[str, str], str] | None:
+    """The labels of the table's locale and its unit-price header, if it has one:
+    ``Unit price``, or ``Unit price (EUR)`` when prices are in another currency."""
+    for labels in LABELS.values():
+        prefix = labels["unit_price_in"].split("{")[0]
+        for cell in header:
+            if cell == labels["unit_price"] or (cell.startswith(prefix) and cell != prefix):
+                return labels, cell
+    return None
+
+
+def printed_rows(path: Path, rate: Decimal) -> list[dict[str, str]]:
+    """The item rows of every pricing table of a DOCX, as header label → cell text.
+
+    A row whose quantity or price is given below it (a ramp's "by year", a tiered
+    line's bands) is checked in those detail rows instead. Unit prices in another
+    currency (``Unit price (EUR)``) are converted at the record's ``rate``.
+    """
     rows = []
     for table in tables(docx.Document(str(path))):
         header = [cell.text.strip() for cell in table.rows[0].cells]
-        labels = next((lab for lab in LABELS.values() if lab["unit_price"] in header), None)
-        if labels is None:
+        found = _unit_price_column(header)
+        if found is None:
             continue
+        labels, price_header = found
+        elsewhere = {labels["by_year"], labels["tiered_graduated"], labels["tiered_all-units"]}
+        converted = price_header != labels["unit_price"]
         for row in table.rows[1:]:
             cells = dict(zip(header, (cell.text.strip() for cell in row.cells), strict=True))
-            if cells.get(labels["quantity"]):  # a total row has no quantity
-                rows.append(
-                    {
-                        key: cells.get(labels[key], "")
-                        for key in labels
-                        if key
-                        in ("quantity", "periods", "unit_price", "line_discount", "line_total")
-                    }
-                )
+            if not cells.get(labels["quantity"]):  # a total row has no quantity
+                continue
+            if elsewhere & {cells.get(labels["quantity"]), cells.get(price_header)}:
+                continue
+            printed = {
+                key: cells.get(labels[key], "")
+                for key in ("quantity", "periods", "line_discount", "line_total")
+            }
+            printed["unit_price"] = cells[price_header]
+            printed["rate"] = str(rate if converted else D(1))
+            rows.append(printed)
     return rows
 
 
 def test_every_printed_row_multiplies_out_to_its_printed_amount(rendered_proposals: Path) -> None:
     checked = 0
+    rates = {}
+    for sample in ALL_SAMPLES:
+        record = load_needs(sample).record
+        fx = record.pricing.exchange_rate
+        rates[safe_name(record.document.reference)] = fx.rate if fx else D(1)
     for path in sorted(rendered_proposals.glob("*-proposal.docx")):
-        for row in printed_rows(path):
+        for row in printed_rows(path, rates[path.name.removesuffix("-proposal.docx")]):
             amount = figure(row["line_total"])
             product = (
                 figure(row["quantity"])
                 * (figure(row["periods"]) if row.get("periods") else D(1))
                 * figure(row["unit_price"])
+                * D(row["rate"])
                 * (1 - (figure(row["line_discount"]) if row.get("line_discount") else D(0)) / 100)
             )
             quantum = D(1).scaleb(amount.as_tuple().exponent)  # the printed amount's places
@@ -132,7 +161,7 @@ def test_unit_price_is_printed_with_the_places_it_has(run: Run, tmp_path: Path) 
     assert "total $82,801.48" in result.out
     out = tmp_path / "out"
     assert run("render", path, "-o", out, "--format", "docx").code == 0
-    (row,) = printed_rows(out / "M-1-proposal.docx")
+    (row,) = printed_rows(out / "M-1-proposal.docx", D(1))
     assert (row["unit_price"], row["line_total"]) == ("$6,900.123", "$82,801.48")
 
 
@@ -140,7 +169,7 @@ def test_a_yen_price_with_sen_prints_them(run: Run, tmp_path: Path) -> None:
     path = record(tmp_path, unit_price="55.50", quantity="1", currency="JPY")
     out = tmp_path / "out"
     assert run("render", path, "-o", out, "--format", "docx").code == 0
-    (row,) = printed_rows(out / "M-1-proposal.docx")
+    (row,) = printed_rows(out / "M-1-proposal.docx", D(1))
     assert (row["unit_price"], row["line_total"]) == ("¥55.5", "¥56")
 
 

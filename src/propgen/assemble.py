@@ -13,7 +13,7 @@ from typing import Any, assert_never
 
 from jinja2 import Environment
 
-from propgen import blocks
+from propgen import blocks, pricing_tables
 from propgen.context import SellerCompany, label_function, template_context, template_filters
 from propgen.crossref import CrossReferences
 from propgen.document import (
@@ -163,6 +163,12 @@ class _Assembler:
                 built = blocks.modules_table(record, label)
             case "contacts-table":
                 built = blocks.contacts_table(record, label)
+            case "year-summary":
+                built = pricing_tables.year_summary(pricing, fmt, label)
+            case "contract-value":
+                built = pricing_tables.contract_value(pricing, fmt, label)
+            case "traceability-table":
+                built = blocks.traceability_table(record, fmt, label)
             case "signature":
                 built = blocks.signature_block(
                     record.customer.legal,
@@ -364,6 +370,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         _heading(1, label("annex"), "annex"),
         asm.structured("pricing-table")[0],
         *asm.structured("amount-in-words"),
+        *asm.structured("contract-value"),
+        *asm.structured("year-summary"),
     ]
     annex.extend(asm.structured("payment-schedule"))
     body.append(Section("annex", tuple(annex)))

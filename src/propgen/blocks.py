@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
+from propgen.discovery import trace
 from propgen.document import (
     Align,
     Block,
     Cell,
     Emph,
+    Inline,
     LineBreak,
     Paragraph,
     Row,
@@ -25,8 +28,8 @@ from propgen.document import (
     inline_text,
 )
 from propgen.locale import Formatter
-from propgen.needs.models import NeedsRecord
-from propgen.pricing import PriceBreakdown, PricedLine
+from propgen.needs.models import Implication, NeedsRecord
+from propgen.pricing import PriceBreakdown, PricedInstalment, PricedLine, PricedTier
 
 Label = Callable[..., str]
 
@@ -70,66 +73,140 @@ def without_empty_columns(table: Table) -> Table:
 
 
 def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
-    """Line items with quantities, prices and discounts, then the totals."""
+    """Line items with quantities, prices and discounts, then the totals.
+
+    A ramped line is followed by one quieter row per contract year, a tiered line by
+    one per price band, so each line is named once and its figures multiply out
+    where it stands. Unit prices are in the currency they are written in
+    (``pricing.currency`` of the record, stated in the header when it is not the
+    quote's); amounts are in the quote's.
+    """
     show_periods = any(line.periods != 1 for line in pricing.lines)
     show_discount = any(line.discount_pct for line in pricing.lines)
-    # (header, alignment, relative width, cell text); optional columns only when used.
-    columns: list[tuple[str, Align, int, Callable[[PricedLine], str]]] = [
-        (label("item"), "left", 32, lambda line: line.name),  # drawn by _item_cell
-        (
-            label("quantity"),
-            "right",
-            17,
-            lambda line: fmt.quantity(line.quantity, line.unit),
-        ),
+    show_billing = any(line.recurring for line in pricing.lines)
+    price_fmt = replace(fmt, currency=pricing.price_currency)
+
+    def units(amount: Decimal, line: PricedLine) -> str:
+        return fmt.quantity(amount, line.unit)
+
+    # (key, header, alignment, relative width); optional columns only when used.
+    columns: list[tuple[str, str, Align, int]] = [
+        ("item", label("item"), "left", 28 if show_billing else 32)
     ]
+    if show_billing:
+        columns.append(("billing", label("billing"), "left", 12))
+    columns.append(("quantity", label("quantity"), "right", 17))
     if show_periods:
-        columns.append((label("periods"), "right", 8, lambda line: fmt.number(line.periods)))
-    columns.append((label("unit_price"), "right", 14, lambda line: fmt.unit_price(line.unit_price)))
-    if show_discount:
-        columns.append(
-            (
-                label("line_discount"),
-                "right",
-                8,
-                lambda line: fmt.percent(line.discount_pct) if line.discount_pct else "",
-            )
+        columns.append(("periods", label("periods"), "right", 10 if show_billing else 8))
+    columns.append(
+        (
+            "price",
+            label("unit_price_in", currency=pricing.price_currency)
+            if pricing.conversion
+            else label("unit_price"),
+            "right",
+            14,
         )
-    columns.append((label("line_total"), "right", 17, lambda line: fmt.money(line.total)))
-    header = [c[0] for c in columns]
-    align = [c[1] for c in columns]
-    widths = [c[2] for c in columns]
-    rows = [
-        Row(
-            (_item_cell(line, label), *(_cell(c[3](line)) for c in columns[1:])),
+    )
+    if show_discount:
+        columns.append(("discount", label("line_discount"), "right", 8))
+    columns.append(("total", label("line_total"), "right", 17))
+
+    def line_row(line: PricedLine) -> Row:
+        texts = {
+            "billing": label(f"billing_{line.recurring or 'one-off'}"),
+            "quantity": label("by_year") if line.ramped else units(line.quantity, line),
+            "periods": "" if line.ramped else fmt.number(line.periods),
+            "price": label("by_year")
+            if line.ramped
+            else label(f"tiered_{line.item.tier_pricing}")
+            if line.unit_price is None
+            else price_fmt.unit_price(line.unit_price),
+            "discount": fmt.percent(line.discount_pct) if line.discount_pct else "",
+            "total": fmt.money(line.total),
+        }
+        return Row(
+            (_item_cell(line, label), *(_cell(texts[c[0]]) for c in columns[1:])),
             style="optional" if line.optional else "body",
         )
-        for line in pricing.lines
-    ]
 
-    def total_row(text: str, amount: str, style: str = "body") -> Row:
+    def detail_row(texts: dict[str, str]) -> Row:
+        return row(*(texts.get(c[0], "") for c in columns), style="detail")
+
+    def year_rows(line: PricedLine) -> list[Row]:
+        return [
+            detail_row(
+                {
+                    "item": label("year", year=share.year),
+                    "quantity": units(share.quantity, line),
+                    "periods": fmt.number(share.periods),
+                    "price": price_fmt.unit_price(share.unit_price)
+                    if share.unit_price is not None
+                    else "",
+                    "discount": fmt.percent(line.discount_pct) if line.discount_pct else "",
+                    "total": fmt.money(share.amount),
+                }
+            )
+            for share in line.years
+        ]
+
+    def band_rows(line: PricedLine) -> list[Row]:
+        def band(tier: PricedTier) -> str:
+            low, unit = fmt.number(tier.after), line.unit or ""
+            if tier.up_to is None:
+                return label("tier_above", low=low, unit=unit)
+            high = fmt.number(tier.up_to)
+            if tier.after == 0:
+                return label("tier_up_to", high=high, unit=unit)
+            return label("tier_from_to", low=low, high=high, unit=unit)
+
+        return [
+            detail_row(
+                {
+                    "item": band(tier),
+                    "quantity": units(tier.quantity, line) if tier.applies else "",
+                    "periods": fmt.number(line.periods) if tier.applies else "",
+                    "price": price_fmt.unit_price(tier.unit_price),
+                    "discount": fmt.percent(line.discount_pct)
+                    if tier.applies and line.discount_pct
+                    else "",
+                    "total": fmt.money(tier.amount) if tier.applies else "",
+                }
+            )
+            for tier in line.tiers
+        ]
+
+    rows: list[Row] = []
+    for line in pricing.lines:
+        rows.append(line_row(line))
+        if line.ramped:
+            rows.extend(year_rows(line))
+        elif line.tiered:
+            rows.extend(band_rows(line))
+
+    def totalrow(text: str, amount: str, style: str = "body") -> Row:
         return row(text, *[""] * (len(columns) - 2), amount, style=style)
 
-    footer = [total_row(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
+    footer = [totalrow(label("subtotal"), fmt.money(pricing.subtotal), "subtotal")]
     if pricing.discount:
         footer.append(
-            total_row(
+            totalrow(
                 label("deal_discount", percent=fmt.percent(pricing.discount_pct)),
                 "−" + fmt.money(pricing.discount),
             )
         )
-        footer.append(total_row(label("net"), fmt.money(pricing.net)))
+        footer.append(totalrow(label("net"), fmt.money(pricing.net)))
     if pricing.tax_pct:
         footer.append(
-            total_row(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
+            totalrow(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
         )
-    footer.append(total_row(label("total"), fmt.money(pricing.total), "total"))
+    footer.append(totalrow(label("total"), fmt.money(pricing.total), "total"))
     return Table(
-        header=row(*header),
+        header=row(*(c[1] for c in columns)),
         rows=tuple(rows),
         footer=tuple(footer),
-        align=tuple(align),
-        widths=tuple(widths),
+        align=tuple(c[2] for c in columns),
+        widths=tuple(c[3] for c in columns),
         role="pricing",
     )
 
@@ -150,8 +227,25 @@ def amount_in_words(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> li
 
 
 def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table:
+    """Instalments by milestone (with their share) or by contract year (amounts only)."""
+    by_year = any(step.year is not None for step in pricing.instalments)
+
+    def milestone(step: PricedInstalment) -> str:
+        return label("instalment_year", year=step.year) if step.year else step.milestone
+
+    if by_year:
+        return Table(
+            header=row(label("milestone"), label("amount")),
+            rows=tuple(
+                row(milestone(step), fmt.money(step.amount)) for step in pricing.instalments
+            ),
+            footer=(row(label("total"), fmt.money(pricing.total), style="total"),),
+            align=("left", "right"),
+            widths=(70, 30),
+            role="schedule",
+        )
     rows = tuple(
-        row(step.milestone, fmt.percent(step.percent), fmt.money(step.amount))
+        row(milestone(step), fmt.percent(step.percent or 0), fmt.money(step.amount))
         for step in pricing.instalments
     )
     return Table(
@@ -161,6 +255,73 @@ def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> T
         align=("left", "right", "right"),
         widths=(60, 15, 25),
         role="schedule",
+    )
+
+
+def _per(label: Label, per: str | None, amount: str) -> str:
+    return label(f"impact_per_{per}", amount=amount) if per else label("impact_once", amount=amount)
+
+
+def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table | None:
+    """Problem → impact → how we solve it → outcome, one row per discovery problem."""
+    rows = trace(record)
+    if not rows:
+        return None
+
+    def impact(item: Implication) -> tuple[str, str]:
+        figures = []
+        if item.cost is not None:
+            money = replace(fmt, currency=item.cost.currency or fmt.currency).money(
+                item.cost.amount
+            )
+            figures.append(_per(label, item.cost.per, money))
+        if item.hours is not None:
+            hours = label("hours", amount=fmt.number(item.hours.amount))
+            figures.append(_per(label, item.hours.per, hours))
+        return (item.id, f"{item.text} ({'; '.join(figures)})" if figures else item.text)
+
+    def lines(texts: list[tuple[str, str]]) -> Cell:
+        """One line per (id, text); the id in bold."""
+        inlines: list[Inline] = []
+        for k, (ident, text) in enumerate(texts):
+            if k:
+                inlines.append(LineBreak())
+            if ident:
+                inlines.extend((Strong((Text(ident),)), Text(" ")))
+            inlines.append(Text(text))
+        return Cell(tuple(inlines))
+
+    told: set[str] = set()
+
+    def once(ident: str, text: str) -> tuple[str, str]:
+        """An implication or payoff tied to several problems is told in its first
+        row; later rows name it by its id, so no sentence is printed twice."""
+        if ident in told:
+            return (ident, label("traceability_as_above"))
+        told.add(ident)
+        return (ident, text)
+
+    body = tuple(
+        Row(
+            (
+                lines([(row.problem.id, row.problem.text)]),
+                lines([once(i.id, impact(i)[1]) for i in row.implications]),
+                lines([("", name) for name in row.solutions]),
+                lines([once(n.id, n.text) for n in row.payoffs]),
+            )
+        )
+        for row in rows
+    )
+    return Table(
+        header=row(
+            label("traceability_problem"),
+            label("traceability_impact"),
+            label("traceability_solution"),
+            label("traceability_outcome"),
+        ),
+        rows=body,
+        align=("left", "left", "left", "left"),
+        widths=(25, 27, 22, 26),
     )
 
 

@@ -119,6 +119,7 @@ _MEASURES = {
     "line_discount_pct": ("line-discount:<sku>", "an item's discount_pct"),
     "payment_terms_days": ("payment-terms", "terms.payment_terms_days"),
     "liability_cap_months": ("liability-cap", "terms.liability_cap_months"),
+    "margin_pct": ("margin", "the deal's margin over its items' unit_cost"),
 }
 
 

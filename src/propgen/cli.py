@@ -312,12 +312,13 @@ def check(
     """Validate NEEDS files as render would, write nothing, and summarise each deal.
 
     Exit codes: 0 valid; 2 invalid input; with --strict, 3 when every record is
-    valid but a deviation still needs approval.
+    valid but a deviation still needs approval, or its discovery is weak and the
+    library's policy says ``weak_discovery: block``.
     """
     from propgen.pipeline import check as check_one
 
     library = _library(library_dir)
-    failed = pending = 0
+    failed = pending = weak = 0
     for path in _expand(needs):
         try:
             checked = check_one(path, library=library, allow_draft=allow_draft)
@@ -326,8 +327,19 @@ def check(
             _report(err, language=_language(_declared_locale(path)))
             continue
         pending += _summarise(path, checked)
+        if library.policy.weak_discovery == "block":
+            weak += len(checked.plan.warnings)
     if failed:
         raise click.exceptions.Exit(2)
+    if strict and weak:
+        _echo(
+            _t(
+                "{count} weak-discovery warning(s) and the policy blocks them "
+                "(--strict: exit {code})"
+            ).format(count=weak, code=EXIT_PENDING_APPROVALS),
+            err=True,
+        )
+        raise click.exceptions.Exit(EXIT_PENDING_APPROVALS)
     if strict and pending:
         _echo(
             _t("{count} deviation(s) still need approval (--strict: exit {code})").format(
@@ -352,6 +364,9 @@ def _declared_locale(path: Path) -> str | None:
 
 def _summarise(path: Path, checked: Any) -> int:
     """Print ``check``'s summary of one valid record; returns the deviations pending."""
+    from dataclasses import replace
+
+    from propgen.discovery import value
     from propgen.locale import Formatter
 
     record, priced = checked.plan.record, checked.pricing
@@ -379,12 +394,30 @@ def _summarise(path: Path, checked: Any) -> int:
             total=fmt.money(priced.total),
         )
     )
+    if priced.has_recurring:
+        _echo(
+            t("  one-off {one_off}  annual recurring {annual}  TCV {tcv} over {term}").format(
+                one_off=fmt.money(priced.one_off_total),
+                annual=fmt.money(priced.annual_recurring),
+                tcv=fmt.money(priced.tcv),
+                term=fmt.count(len(priced.years), "year"),
+            )
+        )
+    if priced.conversion:
+        fx = priced.conversion
+        _echo(
+            t("  priced in {source} at {rate} {currency} as of {date}").format(
+                source=fx.source_currency, rate=fx.rate, currency=priced.currency, date=fx.as_of
+            )
+        )
     for step in priced.instalments:
+        share = fmt.percent(step.percent) if step.percent is not None else ""
+        milestone = step.milestone or t("contract year {year}").format(year=step.year)
         _echo(
             t("  instalment {percent} {amount}  {milestone}").format(
-                percent=f"{fmt.percent(step.percent):>5}",
+                percent=f"{share:>5}",
                 amount=fmt.money(step.amount),
-                milestone=step.milestone,
+                milestone=milestone,
             )
         )
     pending = 0
@@ -406,6 +439,19 @@ def _summarise(path: Path, checked: Any) -> int:
         _echo(t("    to approve, add under approvals: {entry}").format(entry=dev.approval_entry()))
     if not checked.plan.deviations:
         _echo(t("  no deviations: no approval needed"))
+    for warning in checked.plan.warnings:
+        shown = replace(warning, message=_translated(warning.message, language))
+        _echo(t("  warning: {warning}").format(warning=shown))
+    if not checked.plan.warnings:
+        _echo(t("  discovery: every problem is addressed, quantified and resolved"))
+    payback = value(checked.plan.record, priced.tcv)
+    if payback is not None:
+        _echo(
+            t(
+                "  value: the quantified problems cost {cost} a year; the TCV equals "
+                "{months} months of that cost"
+            ).format(cost=fmt.money(payback.annual_cost), months=fmt.number(payback.payback_months))
+        )
     return pending
 
 

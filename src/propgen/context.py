@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from propgen.discovery import Value, trace, value
 from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
@@ -52,6 +53,8 @@ VARIABLE_TYPES: dict[str, type | None] = {
     "approvals": None,
     "annexes": None,
     "pricing": PriceBreakdown,
+    "trace": None,
+    "value": Value,
     "industry": IndustryInfo,
     "locale": None,
 }
@@ -116,6 +119,12 @@ def label_function(labels: Mapping[str, str]) -> Callable[..., str]:
     return label
 
 
+def _shows_trace(plan: Plan) -> bool:
+    """Whether the proposal carries the traceability table: then the discovery
+    sentences it holds are told there, and "Our understanding" does not repeat them."""
+    return any("traceability-table" in text.blocks for text in plan.proposal)
+
+
 def template_context(
     plan: Plan,
     pricing: PriceBreakdown,
@@ -129,8 +138,8 @@ def template_context(
     locale = record.document.locale
     fmt = Formatter(locale, record.document.currency)
     return {
-        name: freeze(value)
-        for name, value in {
+        name: freeze(data)
+        for name, data in {
             "document": record.document,
             "rep": record.seller.rep,
             "seller": seller,
@@ -148,6 +157,8 @@ def template_context(
             "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,
+            "trace": trace(record) if _shows_trace(plan) else (),
+            "value": value(record, pricing.tcv),
             "industry": IndustryInfo(
                 id=plan.industry.id, title=plan.industry.title.get(locale, "")
             ),

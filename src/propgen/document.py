@@ -148,7 +148,9 @@ class OrderedList:
 
 Align = Literal["left", "right", "center"]
 TableRole = Literal["plain", "pricing", "schedule", "parties", "key-value"]
-RowStyle = Literal["body", "optional", "subtotal", "total"]
+RowStyle = Literal["body", "optional", "detail", "subtotal", "total"]
+"""``detail``: a quieter row that breaks down the row above it (a ramp's years, a
+line's price bands); its amounts are part of that row's, never added again."""
 
 
 @dataclass(frozen=True)

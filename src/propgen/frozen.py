@@ -29,13 +29,19 @@ class Record:
     ``get``) and a template reaching a record reaches only its values.
     """
 
-    __slots__ = ("_fields", "_kind")
+    __slots__ = ("_fields", "_kind", "_text")
     _fields: Mapping[str, Any]
     _kind: str
+    _text: str | None
 
-    def __init__(self, kind: str, fields: Mapping[str, Any]) -> None:
+    def __init__(self, kind: str, fields: Mapping[str, Any], text: str | None = None) -> None:
         object.__setattr__(self, "_kind", kind)
         object.__setattr__(self, "_fields", MappingProxyType(dict(fields)))
+        object.__setattr__(self, "_text", text)
+
+    def __str__(self) -> str:
+        """The text the value printed as (a discovery item prints as its text)."""
+        return self._text if self._text is not None else repr(self)
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -70,7 +76,7 @@ class Record:
         return f"{self._kind}({', '.join(self._fields)})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Record, (self._kind, dict(self._fields)))
+        return (Record, (self._kind, dict(self._fields), self._text))
 
 
 class Opaque:
@@ -111,12 +117,19 @@ def freeze(value: Any) -> Any:
         dataclasses.is_dataclass(value) and not isinstance(value, type)
     ):
         kind = type(value)
-        return Record(kind.__name__, {n: freeze(getattr(value, n)) for n in data_fields(kind)})
+        fields = {n: freeze(getattr(value, n)) for n in data_fields(kind)}
+        # A model that defines how it prints (a discovery item: its text) keeps that.
+        text = str(value) if isinstance(value, BaseModel) and _prints_itself(kind) else None
+        return Record(kind.__name__, fields, text)
     if isinstance(value, Mapping):
         return MappingProxyType({str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, list | tuple):
         return tuple(freeze(item) for item in value)
     raise TypeError(f"{type(value).__name__} is not template data")
+
+
+def _prints_itself(kind: type) -> bool:
+    return any("__str__" in vars(k) for k in kind.__mro__ if k not in (BaseModel, object))
 
 
 def data_fields(kind: type) -> list[str]:

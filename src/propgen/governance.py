@@ -13,11 +13,14 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from propgen.i18n import N_
 from propgen.library.models import ClauseFile, PolicyFile, Threshold
 from propgen.needs.models import Approval, NeedsRecord
+
+if TYPE_CHECKING:
+    from propgen.pricing import Margin
 
 DeviationKind = Literal["fallback", "locked", "threshold"]
 
@@ -94,6 +97,7 @@ _ABOVE = {
         "liability cap of {value} months of fees is above the limit of {limit} months"
     ),
     "line_discount_pct": N_("discount on {item} {value}% is above the limit of {limit}%"),
+    "margin_pct": N_("deal margin {value}% is above the limit of {limit}%"),
 }
 _BELOW = {
     "deal_discount_pct": N_("deal discount {value}% is below the minimum of {limit}%"),
@@ -102,6 +106,7 @@ _BELOW = {
         "liability cap of {value} months of fees is below the minimum of {limit} months"
     ),
     "line_discount_pct": N_("discount on {item} {value}% is below the minimum of {limit}%"),
+    "margin_pct": N_("deal margin {value}% is below the minimum of {limit}%"),
 }
 
 
@@ -112,6 +117,22 @@ def _thresholds(record: NeedsRecord, limits: Mapping[Any, Threshold]) -> list[De
         ("payment_terms_days", "payment-terms", record.terms.payment_terms_days, ""),
         ("liability_cap_months", "liability-cap", record.terms.liability_cap_months, ""),
     ]
+    found: list[Deviation] = []
+    deal_margin = _margin(record)
+    if deal_margin is not None:
+        measures.append(("margin_pct", "margin", deal_margin.percent, ""))
+        limit = limits.get("margin_pct")
+        if limit is not None and deal_margin.uncosted:
+            found.append(
+                Deviation(
+                    "threshold",
+                    "margin",
+                    N_("deal margin cannot be checked: no unit_cost on {items}").format(
+                        items=", ".join(deal_margin.uncosted)
+                    ),
+                    limit.approval,
+                )
+            )
     for index, item in enumerate(record.pricing.items):
         measures.append(
             (
@@ -121,7 +142,6 @@ def _thresholds(record: NeedsRecord, limits: Mapping[Any, Threshold]) -> list[De
                 item.name,
             )
         )
-    found = []
     for key, subject, value, item_name in measures:
         limit = limits.get(key)
         if limit is None or value is None:
@@ -208,6 +228,13 @@ def approval_problems(
                 )
             )
     return found
+
+
+def _margin(record: NeedsRecord) -> Margin | None:
+    """The deal's margin, when any charged line gives its cost (never printed)."""
+    from propgen.pricing import margin, price
+
+    return margin(record.pricing, price(record.pricing, record.document.currency))
 
 
 def _with_approval(deviation: Deviation, approvals: Sequence[Approval]) -> Deviation:

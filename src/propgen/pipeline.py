@@ -358,6 +358,7 @@ def provenance(
                 for line in priced.lines
             ],
             "instalments": [str(i.amount) for i in priced.instalments],
+            **_contract_value(priced),
         },
         "deviations": [
             {
@@ -372,3 +373,21 @@ def provenance(
         "approvals": [a.model_dump(mode="json") for a in plan.record.approvals],
         "outputs": {name: sha256(data) for name, data in sorted(outputs.items())},
     }
+
+
+def _contract_value(priced: PriceBreakdown) -> dict[str, Any]:
+    """Recurring and converted deals' extra figures (absent for a plain deal)."""
+    extra: dict[str, Any] = {}
+    if priced.has_recurring:
+        extra["one_off_total"] = str(priced.one_off_total)
+        extra["annual_recurring"] = str(priced.annual_recurring)
+        extra["tcv"] = str(priced.tcv)
+        extra["years"] = [str(y.total) for y in priced.years]
+    if priced.conversion:
+        fx = priced.conversion
+        extra["exchange_rate"] = {
+            "from": fx.source_currency,
+            "rate": str(fx.rate),
+            "as_of": fx.as_of.isoformat(),
+        }
+    return extra

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from propgen.discovery import weak_discovery
 from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
 from propgen.governance import Deviation, approval_problems, find_deviations
@@ -62,6 +63,8 @@ class Plan:
     """Sections attached to the contract after the pricing annex."""
     deviations: tuple[Deviation, ...] = field(default=())
     draft_clauses: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    """Weak discovery (a problem nothing addresses …), each at its field and line."""
 
 
 def plan_documents(
@@ -153,6 +156,9 @@ def plan_documents(
         annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
+        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record))
+        if {"discovery", "solution"} <= present
+        else (),
     )
 
 

@@ -91,6 +91,7 @@ def test_live_totals_follow_the_form(client: Client) -> None:
             (f"pricing.items.{i}.unit_price", price),
             (f"pricing.items.{i}.discount_pct", disc),
             (f"_cb.pricing.items.{i}.optional", "1"),
+            (f"pricing.items.{i}._keep", "{}"),  # new lines: none of the sample's ramp
         ]
     fields = set_field(fields, "pricing.discount_pct", "4")
     fields = set_field(fields, "pricing.tax_pct", "8.25")

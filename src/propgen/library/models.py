@@ -31,6 +31,9 @@ StructuredBlock = Literal[
     "modules-table",
     "contacts-table",
     "signature",
+    "contract-value",
+    "year-summary",
+    "traceability-table",
 ]
 
 
@@ -159,11 +162,17 @@ class PolicyFile(LibraryModel):
     (thresholds, ``approvals``, clause positions) or in a record must be one of them."""
     thresholds: dict[
         Literal[
-            "line_discount_pct", "deal_discount_pct", "payment_terms_days", "liability_cap_months"
+            "line_discount_pct",
+            "deal_discount_pct",
+            "payment_terms_days",
+            "liability_cap_months",
+            "margin_pct",
         ],
         Threshold,
     ] = Field(default_factory=dict)
     approvals: dict[Literal["fallback", "locked"], str] = Field(default_factory=dict)
+    weak_discovery: Literal["warn", "block"] = "warn"
+    """block: ``check --strict`` refuses a record whose discovery is weak."""
 
     @model_validator(mode="after")
     def _roles_declared(self) -> PolicyFile:

@@ -23,10 +23,10 @@ from propgen.i18n import N_
 from propgen.locales import is_chinese
 from propgen.pricing import (
     MAX_AMOUNT,
-    line_amount,
     minor_units,
     places,
     price,
+    price_line,
     unit_price_places,
 )
 from propgen.source import FieldPath
@@ -174,6 +174,15 @@ def _languages(document: Any, translations: Any) -> list[Finding]:
 
 
 def _schedule(pricing: Any) -> list[Finding]:
+    if pricing.payment_schedule and getattr(pricing, "payment_by_year", False):
+        return [
+            Finding(
+                ("pricing", "payment_by_year"),
+                "give payment_schedule or payment_by_year, not both",
+                "payment_by_year invoices each contract year's total; a schedule splits "
+                "the total by milestone",
+            )
+        ]
     if not pricing.payment_schedule:
         return []
     total = sum((i.percent for i in pricing.payment_schedule), Decimal(0))
@@ -210,22 +219,38 @@ def _registration_id(document: Any, customer: Any) -> list[Finding]:
 
 def _money(document: Any, pricing: Any) -> list[Finding]:
     currency = document.currency
+    price_currency = getattr(pricing, "currency", None) or currency
+    fx = getattr(pricing, "exchange_rate", None)
+    rate = fx.rate if fx is not None and price_currency != currency else Decimal(1)
     limit = f"{MAX_AMOUNT:,}"
+    allowed = unit_price_places(price_currency)
     found = []
     for index, item in enumerate(pricing.items):
-        allowed = unit_price_places(currency)
-        if places(item.unit_price) > allowed:
+        prices: list[tuple[FieldPath, Decimal]] = []
+        if item.unit_price is not None:
+            prices.append((("pricing", "items", index, "unit_price"), item.unit_price))
+        prices += [
+            (("pricing", "items", index, "tiers", k, "unit_price"), tier.unit_price)
+            for k, tier in enumerate(item.tiers)
+        ]
+        prices += [
+            (("pricing", "items", index, "ramp", k, "unit_price"), year.unit_price)
+            for k, year in enumerate(item.ramp)
+            if year.unit_price is not None
+        ]
+        wrong = [(path, value) for path, value in prices if places(value) > allowed]
+        for path, value in wrong:
             found.append(
                 Finding(
-                    ("pricing", "items", index, "unit_price"),
+                    path,
                     N_(
                         "{price} has {places} decimal places; {currency} amounts have "
                         "{minor} and a unit price may have at most {allowed}"
                     ).format(
-                        price=item.unit_price,
-                        places=places(item.unit_price),
-                        currency=currency,
-                        minor=minor_units(currency),
+                        price=value,
+                        places=places(value),
+                        currency=price_currency,
+                        minor=minor_units(price_currency),
                         allowed=allowed,
                     ),
                     N_(
@@ -233,14 +258,17 @@ def _money(document: Any, pricing: Any) -> list[Finding]:
                     ).format(allowed=allowed),
                 )
             )
-        elif line_amount(item) >= MAX_AMOUNT:
+        if wrong:
+            continue
+        amount = price_line(item, currency, rate).total
+        if amount >= MAX_AMOUNT:
             found.append(
                 Finding(
-                    ("pricing", "items", index, "unit_price"),
+                    ("pricing", "items", index, "unit_price" if item.unit_price else "quantity"),
                     N_(
                         "quantity × periods × unit_price comes to {amount}, not below "
                         "{limit}, the largest amount propgen writes"
-                    ).format(amount=f"{line_amount(item):,.0f}", limit=limit),
+                    ).format(amount=f"{amount:,.0f}", limit=limit),
                     N_("check the quantity, periods and unit price"),
                 )
             )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from propgen.errors import NeedsError, Problem
 from propgen.needs.checks import cross_field, placeholders
+from propgen.needs.links import link_problems
 from propgen.needs.models import NeedsRecord
 from propgen.needs.profiles import UsedProfile, expand_profiles
 from propgen.source import FieldPath, Source, SourceError, dotted, read_source
@@ -95,6 +96,8 @@ def read_needs(path: Path | str, *, library_profiles: Path | None = None) -> Rea
         for f in cross_field(parts)
         if dotted(f.path) not in marked_fields
     ]
+    if whole is not None:
+        problems += [located(path_, message, "") for path_, message in link_problems(whole)]
     problems.sort(key=lambda p: p.line or 0)
     record = whole or NeedsRecord.model_construct(**{n: parts[n] for n in complete})
     return Reading(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -423,16 +424,134 @@ class Customer(Model):
         return self.address_form or "贵司"
 
 
+_FINDING_ID = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")
+
+
+def _finding_id(value: object) -> object:
+    if isinstance(value, str) and not _FINDING_ID.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a discovery id: a letter, then letters, digits or dashes "
+            "(e.g. P1, I2, P-order-errors)"
+        )
+    return value
+
+
+FindingId = Annotated[str, BeforeValidator(_finding_id)]
+"""A discovery item's id (``P1``, ``I2``, ``N1`` …), given or assigned by position."""
+FindingIds = Annotated[list[FindingId], BeforeValidator(_one_or_many), Field(max_length=MAX_ITEMS)]
+
+Period = Literal["week", "month", "quarter", "year"]
+PERIODS_PER_YEAR: dict[str, Decimal] = {
+    "week": Decimal(52),
+    "month": Decimal(12),
+    "quarter": Decimal(4),
+    "year": Decimal(1),
+}
+
+
+class Finding(Model):
+    """One discovery answer: its id and its text (a plain string in the record works too).
+
+    ``str(finding)`` is its text, so library templates written for lists of
+    strings (``{{ s }}``) keep printing the same words.
+    """
+
+    id: FindingId
+    text: Paragraphs
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CostImpact(Model):
+    """Money an implication costs: ``{amount: "2400000", per: year}``."""
+
+    amount: Money
+    currency: Annotated[str, BeforeValidator(_currency)] | None = None
+    """Defaults to the document's currency."""
+    per: Period | None = None
+    """None: a one-time cost."""
+
+
+class HoursImpact(Model):
+    """Time an implication costs: ``{amount: 120, per: week}``."""
+
+    amount: Quantity
+    per: Period | None = None
+
+
+class Implication(Finding):
+    problems: FindingIds = Field(default_factory=list)
+    """The problems this implication follows from."""
+    cost: CostImpact | None = None
+    hours: HoursImpact | None = None
+
+    @property
+    def quantified(self) -> bool:
+        return self.cost is not None or self.hours is not None
+
+
+class NeedPayoff(Finding):
+    resolves: FindingIds = Field(default_factory=list)
+    """The problems whose solution delivers this payoff."""
+
+
+def _with_ids(prefix: str) -> Callable[[object], object]:
+    """Each item of a discovery list as ``{id, text, …}``: a plain string becomes its
+    text, and an item without an id gets ``prefix`` + its position (P1, P2 …)."""
+
+    def fill(items: object) -> object:
+        if isinstance(items, str):
+            items = [items]
+        if not isinstance(items, list):
+            return items
+        filled: list[object] = []
+        for position, item in enumerate(items, start=1):
+            if isinstance(item, str):
+                item = {"text": item}
+            if isinstance(item, dict) and item.get("id") is None:
+                item = {"id": f"{prefix}{position}", **item}
+            filled.append(item)
+        return filled
+
+    return fill
+
+
 class Discovery(Model):
-    situation: Points = Field(default_factory=list)
-    problem: Points = Field(default_factory=list)
-    implication: Points = Field(default_factory=list)
-    need_payoff: Points = Field(default_factory=list)
+    """The SPIN answers. Items are strings or ``{id, text, …}`` maps; ids are
+    assigned by position (``P1`` is the first problem) where none is given."""
+
+    situation: Annotated[
+        list[Finding], BeforeValidator(_with_ids("S")), Field(max_length=MAX_ITEMS)
+    ] = Field(default_factory=list)
+    problem: Annotated[
+        list[Finding], BeforeValidator(_with_ids("P")), Field(max_length=MAX_ITEMS)
+    ] = Field(default_factory=list)
+    implication: Annotated[
+        list[Implication], BeforeValidator(_with_ids("I")), Field(max_length=MAX_ITEMS)
+    ] = Field(default_factory=list)
+    need_payoff: Annotated[
+        list[NeedPayoff], BeforeValidator(_with_ids("N")), Field(max_length=MAX_ITEMS)
+    ] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Discovery:
+        seen: set[str] = set()
+        for item in (*self.situation, *self.problem, *self.implication, *self.need_payoff):
+            if item.id in seen:
+                raise ValueError(
+                    f"discovery id {item.id!r} is used twice; ids not given are the kind's "
+                    "letter and position (the second problem is P2)"
+                )
+            seen.add(item.id)
+        return self
 
 
 class Module(Model):
     name: Line
     description: Paragraphs | None = None
+    addresses: FindingIds = Field(default_factory=list)
+    """The discovery problems (ids) this module solves."""
 
 
 class Milestone(Model):
@@ -440,6 +559,7 @@ class Milestone(Model):
     week: Annotated[Whole, Field(ge=0, le=520)] | None = None
     date: Date | None = None
     description: Paragraphs | None = None
+    addresses: FindingIds = Field(default_factory=list)
 
 
 Deployment = Literal["seller-hosted", "on-premises", "hybrid"]
@@ -459,19 +579,94 @@ ItemKind = Literal[
 """What a line item sells."""
 
 
+Recurrence = Literal["month", "quarter", "year"]
+MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
+"""Months in one period of a recurring line."""
+
+
+class Tier(Model):
+    """A price band: units up to ``up_to`` (inclusive; none on the last band)."""
+
+    up_to: Quantity | None = None
+    unit_price: Money
+
+
+class RampYear(Model):
+    """A recurring line's quantity and/or unit price in one contract year."""
+
+    quantity: Quantity | None = None
+    unit_price: Money | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> RampYear:
+        if self.quantity is None and self.unit_price is None:
+            raise ValueError("give the year's quantity, unit_price or both")
+        return self
+
+
 class LineItem(Model):
     sku: Line | None = None
     name: Line
     description: Paragraphs | None = None
     unit: Line | None = None
     quantity: Quantity
-    periods: Annotated[Decimal, Field(gt=0, max_digits=9, allow_inf_nan=False)] = Decimal(1)
-    unit_price: Money
+    periods: Annotated[Decimal, Field(gt=0, max_digits=9, allow_inf_nan=False)] | None = None
+    """How many ``recurring`` periods the line runs (default 1, or the ramp's years)."""
+    unit_price: Money | None = None
+    """Required unless the line has ``tiers``."""
     discount_pct: Percent = Decimal(0)
     optional: Flag = False
     kind: ItemKind | None = None
     """What the line sells; it decides clauses (hardware brings delivery, 到货验收,
     title and risk, hardware warranty). None: not said (treated as a service)."""
+    recurring: Recurrence | None = None
+    """The period one unit price buys (month, quarter, year); none: a one-off charge."""
+    ramp: list[RampYear] = Field(default_factory=list, max_length=50)
+    """Year 1 … N of a recurring line: each year's quantity and/or unit price."""
+    tiers: list[Tier] = Field(default_factory=list, max_length=100)
+    tier_pricing: Literal["graduated", "all-units"] = "graduated"
+    """graduated: each band's units at the band's price; all-units: every unit at the
+    price of the band the whole quantity falls in."""
+    unit_cost: Money | None = None
+    """Our cost per unit and period, in the price currency; never printed."""
+
+    @property
+    def period_count(self) -> Decimal:
+        """``periods`` as given, or 1, or the ramp's years in periods."""
+        if self.periods is not None:
+            return self.periods
+        if self.ramp and self.recurring:
+            return Decimal(len(self.ramp) * 12 // MONTHS[self.recurring])
+        return Decimal(1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> LineItem:
+        if self.tiers:
+            if self.unit_price is not None:
+                raise ValueError("give unit_price or tiers, not both")
+            bounds = [t.up_to for t in self.tiers]
+            if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+                raise ValueError("every tier but the last needs up_to; the last has none")
+            limits = [b for b in bounds if b is not None]
+            if any(high <= low for low, high in itertools.pairwise(limits)):
+                raise ValueError("tier up_to limits must increase")
+            if self.ramp:
+                raise ValueError("a line has either tiers or a ramp, not both")
+        elif self.unit_price is None:
+            raise ValueError("unit_price is required (or give tiers)")
+        if self.ramp:
+            if self.recurring is None:
+                raise ValueError(
+                    "a ramp needs a recurring line (recurring: month, quarter or year)"
+                )
+            per_year = 12 // MONTHS[self.recurring]
+            years = -(-self.period_count // per_year)
+            if years != len(self.ramp):
+                raise ValueError(
+                    f"the ramp gives {len(self.ramp)} years but {self.period_count} "
+                    f"{self.recurring}s run {years}"
+                )
+        return self
 
 
 class Instalment(Model):
@@ -479,11 +674,25 @@ class Instalment(Model):
     percent: Annotated[Decimal, Field(gt=0, le=100, max_digits=9, allow_inf_nan=False)]
 
 
+class ExchangeRate(Model):
+    """1 unit of the price currency = ``rate`` units of the document's currency."""
+
+    rate: Annotated[Decimal, Field(gt=0, max_digits=18, allow_inf_nan=False)]
+    as_of: Date
+    source: Line | None = None
+
+
 class Pricing(Model):
     items: list[LineItem] = Field(min_length=1, max_length=MAX_ITEMS)
     discount_pct: Percent = Decimal(0)
     tax_pct: Percent = Decimal(0)
     payment_schedule: list[Instalment] = Field(default_factory=list, max_length=MAX_ITEMS)
+    payment_by_year: Flag = False
+    """Invoice each contract year's total instead of milestone instalments."""
+    currency: Annotated[str, BeforeValidator(_currency)] | None = None
+    """The currency unit prices and costs are written in, when it is not the
+    document's (quote) currency; then ``exchange_rate`` is required."""
+    exchange_rate: ExchangeRate | None = None
 
 
 class Terms(Model):

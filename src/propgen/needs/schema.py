@@ -195,6 +195,36 @@ FIELDS: dict[str, tuple[str, object]] = {
         "What solving it would be worth.",
         ["First-visit fix rate above 90%."],
     ),
+    "Finding.id": ("The item's id; given, or the kind's letter and position (S1, P2 …).", "P1"),
+    "Finding.text": (
+        "The answer, in the customer's words where possible.",
+        "Orders are keyed in by hand.",
+    ),
+    "Implication.id": ("The implication's id; given, or I and its position (I1, I2 …).", "I1"),
+    "Implication.text": (
+        "What the problem costs the customer.",
+        "Order errors cost $610,000 in 2026.",
+    ),
+    "Implication.problems": ("The problems (ids) this implication follows from.", ["P1"]),
+    "Implication.cost": (
+        "Its cost in money: amount, currency (default the document's), per week/month/quarter/year (none: once).",
+        {"amount": "610000", "per": "year"},
+    ),
+    "Implication.hours": (
+        "Its cost in time: amount of hours, per week/month/quarter/year.",
+        {"amount": 55, "per": "week"},
+    ),
+    "CostImpact.amount": ('The amount; write it quoted, e.g. "610000".', "610000"),
+    "CostImpact.currency": ("ISO 4217 code; default the document's currency.", "USD"),
+    "CostImpact.per": ("week, month, quarter or year; none for a one-time cost.", "year"),
+    "HoursImpact.amount": ("Hours lost.", 55),
+    "HoursImpact.per": ("week, month, quarter or year; none for a one-time loss.", "week"),
+    "NeedPayoff.id": ("The need-payoff's id; given, or N and its position (N1, N2 …).", "N1"),
+    "NeedPayoff.text": (
+        "What solving the problems would be worth.",
+        "Order errors below one in 200.",
+    ),
+    "NeedPayoff.resolves": ("The problems (ids) whose solution yields this payoff.", ["P1"]),
     # --- solution -----------------------------------------------------------------------
     "Solution.summary": (
         "One paragraph: what we deliver and how it is rolled out.",
@@ -213,6 +243,8 @@ FIELDS: dict[str, tuple[str, object]] = {
         [{"name": "Go-live", "week": 8}],
     ),
     "Module.name": ("The module's name.", "Service Desk"),
+    "Module.addresses": ("The discovery problems (ids) this module solves.", ["P1", "P2"]),
+    "Milestone.addresses": ("The discovery problems (ids) this milestone resolves.", ["P1"]),
     "Module.description": (
         "What it does for the customer.",
         "Case intake, scheduling and customer history.",
@@ -269,6 +301,51 @@ FIELDS: dict[str, tuple[str, object]] = {
         "What the line sells: subscription, license-perpetual, license-term, hardware, "
         "service or support; hardware brings the hardware clause.",
         "hardware",
+    ),
+    "LineItem.recurring": (
+        "The period one unit price buys (month, quarter, year): a recurring line; leave out for a one-off charge.",
+        "month",
+    ),
+    "LineItem.ramp": (
+        "A recurring line's quantity and/or unit price in contract year 1, 2 … (one entry per year).",
+        [{"quantity": 85}, {"quantity": 110}],
+    ),
+    "LineItem.tiers": (
+        "Price bands instead of unit_price: up_to (inclusive, increasing) and unit_price; the last band has no up_to.",
+        [{"up_to": 500, "unit_price": "4.00"}, {"unit_price": "3.00"}],
+    ),
+    "LineItem.tier_pricing": (
+        "graduated: each band's units at its price; all-units: every unit at the band the quantity falls in.",
+        "graduated",
+    ),
+    "LineItem.unit_cost": (
+        "Internal: our cost per unit and period, in the price currency; never printed, checked against the policy's margin.",
+        "19.00",
+    ),
+    "Tier.up_to": ("The band's last unit (inclusive); none on the last band.", 500),
+    "Tier.unit_price": ('The band\'s price per unit and period, quoted, e.g. "4.00".', "4.00"),
+    "RampYear.quantity": ("The year's quantity (default the line's).", 110),
+    "RampYear.unit_price": ("The year's unit price (default the line's), quoted.", "65.00"),
+    "Pricing.payment_by_year": (
+        "Invoice each contract year's total at its start instead of a payment_schedule.",
+        True,
+    ),
+    "Pricing.currency": (
+        "The currency unit prices and costs are written in, when not the document's; needs exchange_rate.",
+        "EUR",
+    ),
+    "Pricing.exchange_rate": (
+        "1 unit of pricing.currency = rate units of the document's currency, as of a date (data, never fetched).",
+        {"rate": "1.0850", "as_of": "2027-03-12", "source": "ECB euro reference rate"},
+    ),
+    "ExchangeRate.rate": (
+        "Units of the document's currency per 1 unit of pricing.currency.",
+        "1.0850",
+    ),
+    "ExchangeRate.as_of": ("The date the rate is taken from (YYYY-MM-DD).", "2027-03-12"),
+    "ExchangeRate.source": (
+        "Where the rate comes from, printed with it.",
+        "ECB euro reference rate",
     ),
     "Instalment.milestone": ("When the instalment falls due.", "On signature"),
     "Instalment.percent": ("Share of the total, in percent.", 50),

@@ -345,7 +345,9 @@ class Body:
                 bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
                 # optional rows are italic, except Chinese text (no italic: Word slants it)
                 optional = kind == "optional" and not self.chinese
-                muted = kind == "optional"
+                muted = kind in ("optional", "detail")
+                if kind == "detail" and c == 0:  # a breakdown of the row above: indented
+                    p.paragraph_format.left_indent = Twips(180)
                 self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
                 if r in keep:
                     p.paragraph_format.keep_with_next = True

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from propgen.errors import InvalidInput
 from propgen.library import Library
 from propgen.locales import LOCALES
-from propgen.needs.models import Customer, Solution, Terms, currencies
+from propgen.needs.models import Customer, LineItem, Solution, Terms, currencies
 from propgen.serve.preview import Preview
 
 CONTACT_ROLES = (
@@ -45,6 +45,7 @@ MODEL_CHOICES = {
     "deployments": literal_choices(Solution, "deployment"),
     "payment_due_from": literal_choices(Terms, "payment_due_from"),
     "invoice_types": literal_choices(Terms, "invoice_type"),
+    "recurrences": literal_choices(LineItem, "recurring"),
 }
 
 

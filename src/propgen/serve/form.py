@@ -13,6 +13,7 @@ text, never a float); whole numbers become ints, as a plain ``85`` in YAML does.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from typing import Any, Literal
 
 from propgen.needs.models import MAX_ITEMS
 
-Kind = Literal["text", "textarea", "number", "date", "checkbox", "select", "email"]
+Kind = Literal["text", "textarea", "number", "date", "checkbox", "select", "email", "ids"]
+"""``ids``: a list of short names (discovery ids) typed as ``P1, P2``."""
 _WHOLE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 
 
@@ -47,6 +49,10 @@ class Rows:
 
     path: tuple[str, ...]
     fields: tuple[Field, ...] = ()
+    text_key: str = ""
+    """An entry may be a plain string standing for this field (a discovery item is
+    its text, or ``{id, text, …}``); a row left with only this field is saved as
+    that string again."""
 
     @property
     def name(self) -> str:
@@ -62,6 +68,9 @@ class Panel:
 
 
 _PERSON = (Field("name"), Field("title"), Field("email", "email"), Field("phone"))
+_FINDING = (Field("id"), Field("text", "textarea", wide=True))
+"""A discovery item; an empty id is assigned by position (P1, P2 …). An implication's
+cost and hours are kept as written in the file (edited there)."""
 
 PANELS: tuple[Panel, ...] = (
     Panel(
@@ -104,9 +113,11 @@ PANELS: tuple[Panel, ...] = (
     ),
     Panel(
         "discovery",
-        tuple(
-            Rows(("discovery", key))
-            for key in ("situation", "problem", "implication", "need_payoff")
+        (
+            Rows(("discovery", "situation"), _FINDING, "text"),
+            Rows(("discovery", "problem"), _FINDING, "text"),
+            Rows(("discovery", "implication"), (*_FINDING, Field("problems", "ids")), "text"),
+            Rows(("discovery", "need_payoff"), (*_FINDING, Field("resolves", "ids")), "text"),
         ),
     ),
     Panel(
@@ -119,10 +130,18 @@ PANELS: tuple[Panel, ...] = (
                     Field("summary", "textarea", wide=True),
                 ),
             ),
-            Rows(("solution", "modules"), (Field("name"), Field("description", "textarea"))),
+            Rows(
+                ("solution", "modules"),
+                (Field("name"), Field("description", "textarea"), Field("addresses", "ids")),
+            ),
             Rows(
                 ("solution", "milestones"),
-                (Field("name"), Field("week", "number"), Field("date", "date")),
+                (
+                    Field("name"),
+                    Field("week", "number"),
+                    Field("date", "date"),
+                    Field("addresses", "ids"),
+                ),
             ),
         ),
     ),
@@ -135,16 +154,27 @@ PANELS: tuple[Panel, ...] = (
                     Field("sku"),
                     Field("name"),
                     Field("unit"),
+                    Field("recurring", "select", "recurrences"),
                     Field("quantity", "number"),
                     Field("periods", "number"),
                     Field("unit_price", "number"),
                     Field("discount_pct", "number"),
+                    Field("unit_cost", "number"),
                     Field("optional", "checkbox"),
                 ),
             ),
             Group(
                 ("pricing",),
-                (Field("discount_pct", "number"), Field("tax_pct", "number")),
+                (
+                    Field("discount_pct", "number"),
+                    Field("tax_pct", "number"),
+                    Field("currency", "text", "currencies"),
+                    Field("payment_by_year", "checkbox"),
+                ),
+            ),
+            Group(
+                ("pricing", "exchange_rate"),
+                (Field("rate", "number"), Field("as_of", "date"), Field("source", wide=True)),
             ),
             Rows(
                 ("pricing", "payment_schedule"),
@@ -217,6 +247,12 @@ ROWS: dict[str, Rows] = {
 }
 CLAUSE_PREFIX = "clauses."
 COUNT_PREFIX = "_n."
+KEEP_SUFFIX = "._keep"
+"""A row as it stands (with keys the form does not show: a ramp, tiers, an
+implication's cost …), as JSON in a hidden input, so it travels with its row when
+rows above it are removed."""
+YAML_ONLY = frozenset({"ramp", "tiers", "cost", "hours"})
+"""Row keys kept but not edited by the form: the page says to edit them in the file."""
 CHECKBOX_PREFIX = "_cb."
 PLACEHOLDER_PREFIX = "_ph."
 """Marks a field shown empty because the record holds a starter's placeholder there:
@@ -241,7 +277,9 @@ def lookup(data: Any, path: tuple[str | int, ...]) -> Any:
 
 
 def shown(value: Any) -> str:
-    """A record value as an input shows it."""
+    """A record value as an input shows it (a list of ids as ``P1, P2``)."""
+    if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
+        return ", ".join(str(v) for v in value)
     if value is None or isinstance(value, dict | list):
         return ""
     if isinstance(value, bool):
@@ -249,8 +287,31 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _value(raw: str, kind: Kind) -> str | int:
+def kept(item: Any) -> str:
+    """A row as JSON (see :data:`KEEP_SUFFIX`): the posted fields replace its shown
+    keys, so the others — and a starter's placeholders left empty — stay with it."""
+    return json.dumps(item if isinstance(item, dict | str) else {}, ensure_ascii=False, default=str)
+
+
+def yaml_only(item: Any) -> list[str]:
+    """The keys of a row the page asks to edit in the file."""
+    return [k for k in item if k in YAML_ONLY] if isinstance(item, dict) else []
+
+
+def _kept_row(text: str | None) -> dict[str, Any] | str | None:
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict | str) else None
+
+
+def _value(raw: str, kind: Kind) -> str | int | list[str]:
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if kind == "ids":
+        return [part for part in re.split(r"[\s,，、;；]+", text) if part]
     if kind != "textarea":
         text = text.strip()
     if kind == "number" and _WHOLE.match(text) and len(text) < 19:
@@ -276,7 +337,7 @@ def _apply_fields(
         value = _value(form[name], field.kind)
         if value == "" and PLACEHOLDER_PREFIX + name in form:
             continue
-        if value == "" or (isinstance(value, str) and not value.strip()):
+        if value in ("", []) or (isinstance(value, str) and not value.strip()):
             target.pop(field.key, None)
         else:
             target[field.key] = value
@@ -311,9 +372,23 @@ def _apply_rows(data: dict[str, Any], rows: Rows, form: Mapping[str, str]) -> No
             elif PLACEHOLDER_PREFIX + name in form and index < len(old_rows):
                 new.append(old_rows[index])
             continue
-        before = old_rows[index] if index < len(old_rows) else None
+        before: Any = _kept_row(form.get(name + KEEP_SUFFIX))
+        if before is None:  # a client that does not send the row's other keys
+            before = old_rows[index] if index < len(old_rows) else None
+        was_text = isinstance(before, str) and bool(rows.text_key)
+        if was_text:
+            before = {rows.text_key: before}
         row = dict(before) if isinstance(before, dict) else {}
         _apply_fields(row, name, rows.fields, form)
+        if was_text:  # a point that became a mapping: its keys in the form's order (id first)
+            order = [f.key for f in rows.fields]
+            row = dict(sorted(row.items(), key=lambda kv: order.index(kv[0])))
+        if rows.text_key:
+            if not row:
+                continue
+            if list(row) == [rows.text_key] and isinstance(row[rows.text_key], str):
+                new.append(row[rows.text_key])
+                continue
         new.append(row)
     if new or key in parent:
         parent[key] = new

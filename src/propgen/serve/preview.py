@@ -79,9 +79,13 @@ def _price_alone(data: dict[str, Any]) -> PriceBreakdown | None:
 
 
 def running_sums(pricing: PriceBreakdown) -> list[Decimal]:
-    """The payment schedule's cumulative percent after each instalment."""
+    """The payment schedule's cumulative percent after each instalment (instalments
+    by contract year have no percent; they count as their share of the total)."""
     sums, total = [], Decimal(0)
     for step in pricing.instalments:
-        total += step.percent
+        if step.percent is not None:
+            total += step.percent
+        elif pricing.total:
+            total += step.amount * 100 / pricing.total
         sums.append(total)
     return sums

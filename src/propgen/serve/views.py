@@ -256,6 +256,8 @@ def _editor(state: ServeState, deal_id: str, data: dict[str, Any], version: str)
         "catalogue": Catalogue.of(state.library, data, preview),
         "lookup": deal_form.lookup,
         "shown": deal_form.shown,
+        "kept": deal_form.kept,
+        "yaml_only": deal_form.yaml_only,
         "Rows": deal_form.Rows,
         **_preview_context(state, data, preview),
     }

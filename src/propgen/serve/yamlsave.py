@@ -40,8 +40,12 @@ def updated_yaml(original: str, data: dict[str, Any]) -> str:
     yaml.dump(merged, out)
     text = out.getvalue()
     if _PADDED_FLOW.search(original):
-        # ruamel writes {a: 1}; keep the `{ a: 1 }` spacing the file was written with.
-        text = _TIGHT_FLOW.sub(r"\1{ \2 }\3", text)
+        # ruamel writes {a: 1}; keep the `{ a: 1 }` spacing the file was written with,
+        # except on lines the file itself wrote tight (a file may mix both).
+        tight = set(original.splitlines())
+        text = _TIGHT_FLOW.sub(
+            lambda m: m.group(0) if m.group(0) in tight else f"{m[1]}{{ {m[2]} }}{m[3]}", text
+        )
     return text
 
 

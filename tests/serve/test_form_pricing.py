@@ -1,0 +1,118 @@
+"""The deal form and issue 15's fields: discovery ids and links, recurring lines,
+unit costs, the exchange rate. Ramps, tiers and an implication's cost or hours are
+kept as written (the page says to edit them in the file) and travel with their row."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from propgen.pipeline import check
+from propgen.serve.app import create_app
+from propgen.serve.i18n import STRINGS
+from serve.conftest import BASE_URL, Client, form_fields, set_field
+from support import SAMPLES
+
+
+@pytest.fixture
+def every_sample(tmp_path: Path) -> tuple[Client, Path]:
+    folder = tmp_path / "deals"
+    folder.mkdir()
+    for sample in SAMPLES:
+        shutil.copy(sample, folder / sample.name)
+    return Client(create_app(folder), base_url=BASE_URL), folder
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_the_form_round_trips_every_sample_byte_for_byte(
+    every_sample: tuple[Client, Path], sample: Path
+) -> None:
+    client, folder = every_sample
+    with client:
+        client.csrf = client.app.guard.csrf  # type: ignore[attr-defined]
+        before = (folder / sample.name).read_bytes()
+        saved = client.act(f"/deals/{sample.stem}/save", client.page_form(sample.stem))
+        assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+        assert (folder / sample.name).read_bytes() == before
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_the_form_edits_ids_links_and_billing(client: Client, workspace: Path) -> None:
+    path = workspace / "saas.en-US.yaml"
+    before = path.read_text(encoding="utf-8")
+    fields = client.page_form("saas.en-US")
+    fields = set_field(fields, "discovery.situation.0.id", "S-inbox")
+    fields = set_field(fields, "discovery.implication.1.problems", "P2, P1")
+    fields = set_field(fields, "solution.milestones.1.addresses", "P2")
+    fields = set_field(fields, "pricing.items.3.recurring", "year")
+    fields = set_field(fields, "pricing.items.3.unit_cost", "70000.00")
+    saved = client.act("/deals/saas.en-US/save", fields)
+    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    after = path.read_text(encoding="utf-8")
+
+    record = check(path).plan.record
+    assert record.discovery.situation[0].id == "S-inbox"
+    assert record.discovery.situation[0].text.startswith("Nine branches answer")
+    assert record.discovery.situation[1].id == "S2"  # still a plain string, id by position
+    assert record.discovery.implication[1].problems == ["P2", "P1"]
+    assert record.discovery.implication[1].hours is not None  # kept though not on the form
+    assert record.solution.milestones[1].addresses == ["P2"]
+    implementation = record.pricing.items[3]
+    assert (implementation.recurring, str(implementation.unit_cost)) == ("year", "70000.00")
+    # Only what was edited changed: the situation point became a mapping (+1 line),
+    # and four values changed or were added.
+    assert _changed_lines(before, after) == [
+        "-    - Nine branches answer about 2,400 customer calls and e-mails a day from "
+        "shared inboxes.",
+        "+    - id: S-inbox",
+        "+      text: Nine branches answer about 2,400 customer calls and e-mails a day from "
+        "shared inboxes.",
+        "-      problems: [P2]",
+        "+      problems: [P2, P1]",
+        "-    - { name: Service Desk live in all branches, week: 10 }",
+        "+    - { name: Service Desk live in all branches, week: 10, addresses: [P2] }",
+        '-      unit_cost: "71000.00"',
+        '+      unit_cost: "70000.00"',
+        "+      recurring: year",
+    ]
+
+
+def test_a_removed_line_takes_its_ramp_with_it(client: Client, workspace: Path) -> None:
+    path = workspace / "saas.en-US.yaml"
+    page = client.get("/deals/saas.en-US").text
+    assert STRINGS["en-US"]["yaml_only"].format(keys="ramp") in page
+    # Remove the first (ramped) line; the form comes back with the other lines moved up.
+    form = client.act(
+        "/deals/saas.en-US/form?list=pricing.items&action=remove&index=0",
+        form_fields(page),
+    )
+    fields = form_fields(form.text)  # type: ignore[attr-defined]
+    saved = client.act("/deals/saas.en-US/save", fields)
+    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    items = check(path).plan.record.pricing.items
+    assert [item.sku for item in items][:2] == ["OP-ENT", "CP-ADD"]
+    assert all(not item.ramp for item in items)  # the ramp left with its line
+    assert items[0].unit_cost is not None and str(items[0].unit_cost) == "880.00"
+
+
+def test_every_form_label_is_translated() -> None:
+    from propgen.serve.form import PANELS, Group
+
+    for panel in PANELS:
+        for part in panel.parts:
+            prefix = ".".join(part.path)
+            keys = [f"{prefix}.{field.key}" for field in part.fields]
+            if isinstance(part, Group) and len(part.path) > 1:
+                keys.append(prefix)
+            for key in keys:
+                assert key in STRINGS["en-US"] and key in STRINGS["zh-CN"], key
