@@ -173,3 +173,21 @@ def test_at_least_two_samples_use_ramps_or_tiers() -> None:
         if any(item.ramp or item.tiers for item in load_needs(path).record.pricing.items)
     ]
     assert len(users) >= 2, users
+
+
+def test_the_traceability_table_tells_each_sentence_once_in_each_locale() -> None:
+    from propgen.document import Section, Table, inline_text
+    from propgen.pipeline import check
+
+    for name, bracket, again in (
+        ("saas.en-US.yaml", " ($610,000.00 per year)", "N1 (as above)"),
+        ("financial-services.zh-CN.yaml", "（¥500,000.00）", "N2 同上"),
+    ):
+        proposal = check(ROOT / "samples" / name).documents["proposal"]
+        [section] = [
+            b for b in proposal.blocks if isinstance(b, Section) and b.source_id == "traceability"
+        ]
+        [table] = [b for b in section.blocks if isinstance(b, Table)]
+        cells = [inline_text(c.inlines) for r in table.rows for c in r.cells]
+        assert any(bracket in cell for cell in cells), cells
+        assert any(again in cell for cell in cells), cells

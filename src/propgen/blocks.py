@@ -278,7 +278,11 @@ def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Tab
         if item.hours is not None:
             hours = label("hours", amount=fmt.number(item.hours.amount))
             figures.append(_per(label, item.hours.per, hours))
-        return (item.id, f"{item.text} ({'; '.join(figures)})" if figures else item.text)
+        if not figures:
+            return (item.id, item.text)
+        if fmt.is_chinese:  # full-width brackets and semicolon, no space before them
+            return (item.id, f"{item.text}（{'；'.join(figures)}）")
+        return (item.id, f"{item.text} ({'; '.join(figures)})")
 
     def lines(texts: list[tuple[str, str]]) -> Cell:
         """One line per (id, text); the id in bold."""
