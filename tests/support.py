@@ -9,6 +9,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,14 +41,19 @@ _TOKEN = re.compile(rf"{_LETTER}(?:{_LETTER}|['’\-])*|\d[\d,.]*\d|[\u3400-\u9f
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def paragraphs(document: docx.document.Document) -> list[docx.text.paragraph.Paragraph]:
+def paragraphs(document: docx.document.Document) -> list[Paragraph]:
     """The body's paragraphs in order, those inside block-level content controls
     (every section and clause is one) included — ``document.paragraphs`` skips them."""
-    from docx.text.paragraph import Paragraph
 
     body = document.element.body
     found = body.xpath("./w:p | ./w:sdt/w:sdtContent/w:p")
     return [Paragraph(p, document._body) for p in found]
+
+
+def style_name(paragraph: Paragraph) -> str:
+    """The name of a paragraph's style ("" when it has none)."""
+    style = paragraph.style
+    return style.name or "" if style is not None else ""
 
 
 def tables(document: docx.document.Document) -> list[docx.table.Table]:

@@ -214,7 +214,11 @@ def test_industry_defaults_fill_only_what_the_record_leaves_out(
     """financial-services defaults: ``{sla: premium, termination_notice_days: 90}``."""
 
     def without(*keys: str) -> Edit:
-        return lambda d: [d["terms"].pop(k, None) for k in keys]  # type: ignore[func-returns-value]
+        def edit(d: dict[str, Any]) -> None:
+            for k in keys:
+                d["terms"].pop(k, None)
+
+        return edit
 
     defaulted = plan_with(without("sla", "termination_notice_days"), base=FINANCIAL).record.terms
     assert (defaulted.sla, defaulted.termination_notice_days) == ("premium", 90)

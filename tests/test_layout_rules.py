@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -124,7 +125,7 @@ def test_docx_signature_lead_in_keeps_with_the_block(
         t for t in tables(document) if any("签字" in c.text or "Name" in c.text for c in t._cells)
     )
     before = signature_table._tbl.getprevious()
-    lead_in = []
+    lead_in: list[Any] = []
     while before is not None and before.tag == qn("w:p") and len(lead_in) < 3:
         lead_in.append(before)
         before = before.getprevious()

@@ -100,7 +100,7 @@ def test_every_printed_row_multiplies_out_to_its_printed_amount(rendered_proposa
                 * D(row["rate"])
                 * (1 - (figure(row["line_discount"]) if row.get("line_discount") else D(0)) / 100)
             )
-            quantum = D(1).scaleb(amount.as_tuple().exponent)  # the printed amount's places
+            quantum = D(1).scaleb(int(amount.as_tuple().exponent))  # the printed amount's places
             assert product.quantize(quantum, rounding=ROUND_HALF_UP) == amount, (path.name, row)
             checked += 1
     assert checked >= 4 * len(ALL_SAMPLES)

@@ -19,6 +19,7 @@ from support import (
     pdf_text,
     require_tool,
     squash,
+    style_name,
     tables,
     words,
 )
@@ -91,7 +92,7 @@ def test_docx_uses_real_heading_styles(rendered: dict[Path, Path], record: Path)
     out = _out(rendered, record)
     for path in out.glob("*.docx"):
         document = docx.Document(str(path))
-        styles = {p.style.name for p in paragraphs(document) if p.text.strip()}
+        styles = {style_name(p) for p in paragraphs(document) if p.text.strip()}
         assert "Heading 1" in styles, path.name
         assert tables(document), path.name
 

@@ -10,11 +10,12 @@ import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from lxml import etree  # type: ignore[import-untyped]
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from support import require_tool
 
@@ -77,7 +78,7 @@ def attachments(data: bytes) -> list[str]:
     """Every embedded file and file-attachment annotation in a PDF."""
     reader = PdfReader(io.BytesIO(data))
     found = [f"embedded:{name}" for name in reader.attachments]
-    names = reader.trailer["/Root"].get("/Names")
+    names = cast(DictionaryObject, reader.trailer["/Root"]).get("/Names")
     if names is not None and "/EmbeddedFiles" in names.get_object():
         found.append("/EmbeddedFiles")
     for number, page in enumerate(reader.pages, start=1):

@@ -8,6 +8,7 @@ script and rerun it rather than editing them by hand.
 # ruff: noqa
 import json
 import pathlib
+from collections.abc import Sequence
 
 import yaml
 
@@ -19,7 +20,7 @@ for old in OUT.iterdir():
     old.unlink()
 
 
-def header(expects, field=None, case=""):
+def header(expects: Sequence[str], field: str | None = None, case: str = "") -> str:
     lines = [f"# case: {case}"] if case else []
     if field:
         lines.append(f"# field: {field}")
@@ -27,31 +28,41 @@ def header(expects, field=None, case=""):
     return "\n".join(lines) + "\n"
 
 
-def yaml_case(name, case, old, new, expects, field=None, count=1):
+def yaml_case(
+    name: str,
+    case: str,
+    old: str,
+    new: str,
+    expects: Sequence[str],
+    field: str | None = None,
+    count: int = 1,
+) -> None:
     assert SAMPLE.count(old) >= 1, (name, old)
     text = SAMPLE.replace(old, new, count)
     assert text != SAMPLE
     (OUT / f"{name}.yaml").write_text(header(expects, field, case) + text, encoding="utf-8")
 
 
-def yaml_append(name, case, extra, expects, field=None):
+def yaml_append(
+    name: str, case: str, extra: str, expects: Sequence[str], field: str | None = None
+) -> None:
     (OUT / f"{name}.yaml").write_text(
         header(expects, field, case) + SAMPLE + extra, encoding="utf-8"
     )
 
 
-def raw_case(name, data: bytes):
+def raw_case(name: str, data: bytes) -> None:
     (OUT / name).write_bytes(data)
 
 
 NAME = "  name: Fernhill Home Services\n"
 
 
-def name_case(name, case, escaped, expects):
+def name_case(name: str, case: str, escaped: str, expects: Sequence[str]) -> None:
     yaml_case(name, case, NAME, f'  name: "{escaped}"\n', expects, field="customer.name")
 
 
-def needs_missing_glyph(name, glyph):
+def needs_missing_glyph(name: str, glyph: str) -> None:
     path = OUT / f"{name}.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(
@@ -214,11 +225,11 @@ raw_case("utf16.yaml", SAMPLE.encode("utf-16"))
 data = yaml.safe_load(SAMPLE)
 
 
-def jdump(d):
+def jdump(d: object) -> str:
     return json.dumps(d, default=str, indent=2, ensure_ascii=False)
 
 
-def json_case(name, text):
+def json_case(name: str, text: str) -> None:
     (OUT / f"{name}.json").write_text(text, encoding="utf-8")
 
 

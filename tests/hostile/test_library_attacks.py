@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ import yaml
 from hostile_support import ROOT, SAMPLE
 
 from conftest import Result
+
+Run = Callable[..., Result]
 
 SECTION = Path("snippets/sections/understanding.yaml")
 
@@ -39,7 +42,7 @@ def plant(library: Path, text: str | None = None, when: str | None = None) -> Pa
     return path
 
 
-def render_against(run, library: Path, tmp_path: Path) -> Result:  # type: ignore[no-untyped-def]
+def render_against(run: Run, library: Path, tmp_path: Path) -> Result:
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
     (out / "keep.txt").write_text("previous", encoding="utf-8")
@@ -75,8 +78,8 @@ def render_against(run, library: Path, tmp_path: Path) -> Result:  # type: ignor
     ],
 )
 def test_hostile_section_template_is_a_clean_library_error(
-    run, library: Path, tmp_path: Path, template: str, expected: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, template: str, expected: str
+) -> None:
     path = plant(library, text=template)
     result = render_against(run, library, tmp_path)
     assert result.code == 2, result.err
@@ -94,8 +97,8 @@ def test_hostile_section_template_is_a_clean_library_error(
     ],
 )
 def test_hostile_condition_is_a_clean_library_error(
-    run, library: Path, tmp_path: Path, condition: str, expected: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, condition: str, expected: str
+) -> None:
     path = plant(library, when=condition)
     result = render_against(run, library, tmp_path)
     assert result.code == 2, result.err
@@ -103,8 +106,8 @@ def test_hostile_condition_is_a_clean_library_error(
 
 
 def test_a_template_that_would_run_for_hours_is_stopped(
-    run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PROPGEN_TIME_LIMIT", "1")
     path = plant(
         library,
@@ -116,14 +119,14 @@ def test_a_template_that_would_run_for_hours_is_stopped(
 
 
 def test_library_markdown_that_would_lose_text_is_refused(
-    run, library: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     plant(library, text=">" * 40 + " the liability cap is 12 months")
     result = render_against(run, library, tmp_path)
     assert result.code == 2 and "nested too deeply" in result.err, result.err
 
 
-def test_word_frame_cannot_escape_the_sandbox(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_word_frame_cannot_escape_the_sandbox(run: Run, library: Path, tmp_path: Path) -> None:
     """docxtpl gets propgen's sandbox, not its own default environment."""
     frame = library / "templates" / "theme" / "frame.docx"
     with zipfile.ZipFile(frame) as src:

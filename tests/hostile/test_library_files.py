@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ from test_library_attacks import plant
 
 from conftest import Result
 from propgen.library.store import Library
+
+Run = Callable[..., Result]
 
 THEME = Path("templates/theme")
 FRAME = THEME / "frame.docx"
@@ -42,7 +45,7 @@ def secret(tmp_path: Path) -> Path:
     return path
 
 
-def render(run, library: Path, tmp_path: Path, fmt: str = "docx") -> Result:  # type: ignore[no-untyped-def]
+def render(run: Run, library: Path, tmp_path: Path, fmt: str = "docx") -> Result:
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
     (out / "keep.txt").write_text("previous", encoding="utf-8")
@@ -53,7 +56,7 @@ def render(run, library: Path, tmp_path: Path, fmt: str = "docx") -> Result:  # 
     return result
 
 
-def lint(run, library: Path) -> Result:  # type: ignore[no-untyped-def]
+def lint(run: Run, library: Path) -> Result:
     result: Result = run("library", "check", "--library", library)
     assert "Traceback" not in result.err, result.err
     return result
@@ -69,8 +72,8 @@ def refused(result: Result, path: Path, message: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
 def test_stylesheet_linked_outside_is_refused(
-    run, library: Path, tmp_path: Path, secret: Path, fmt: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, secret: Path, fmt: str
+) -> None:
     css = library / THEME / "print.css"
     css.unlink()
     css.symlink_to(secret)
@@ -80,7 +83,7 @@ def test_stylesheet_linked_outside_is_refused(
     refused(lint(run, library), css, "leads outside the library")
 
 
-def test_section_linked_outside_is_refused(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_section_linked_outside_is_refused(run: Run, library: Path, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.yaml"
     section = library / "snippets" / "sections" / "understanding.yaml"
     shutil.copy(section, outside)
@@ -90,7 +93,7 @@ def test_section_linked_outside_is_refused(run, library: Path, tmp_path: Path) -
     refused(lint(run, library), section, "leads outside the library")
 
 
-def test_theme_folder_linked_outside_is_refused(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_theme_folder_linked_outside_is_refused(run: Run, library: Path, tmp_path: Path) -> None:
     theme = library / THEME
     shutil.move(theme, tmp_path / "theme-elsewhere")
     theme.symlink_to(tmp_path / "theme-elsewhere")
@@ -98,7 +101,7 @@ def test_theme_folder_linked_outside_is_refused(run, library: Path, tmp_path: Pa
     refused(lint(run, library), theme, "leads outside the library")
 
 
-def test_links_inside_the_library_still_work(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_links_inside_the_library_still_work(run: Run, library: Path, tmp_path: Path) -> None:
     css = library / THEME / "print.css"
     shutil.move(css, library / THEME / "real.css")
     css.symlink_to("real.css")
@@ -106,7 +109,9 @@ def test_links_inside_the_library_still_work(run, library: Path, tmp_path: Path)
     assert lint(run, library).code == 0
 
 
-def test_huge_file_linked_into_the_library_is_not_read(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_huge_file_linked_into_the_library_is_not_read(
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     huge = tmp_path / "huge.bin"
     with huge.open("wb") as handle:  # sparse: 1.5 GB that takes no disk
         handle.truncate(1_500_000_000)
@@ -118,7 +123,9 @@ def test_huge_file_linked_into_the_library_is_not_read(run, library: Path, tmp_p
     refused(lint(run, library), link, "leads outside the library")
 
 
-def test_oversized_file_inside_the_library_is_refused(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_file_inside_the_library_is_refused(
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     big = library / THEME / "background.png"
     with big.open("wb") as handle:
         handle.truncate(40 * 1024 * 1024)
@@ -290,8 +297,8 @@ FRAME_ATTACKS = {
 
 @pytest.mark.parametrize("attack", FRAME_ATTACKS, ids=list(FRAME_ATTACKS))
 def test_frame_that_makes_word_fetch_is_refused(
-    run, library: Path, tmp_path: Path, attack: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, attack: str
+) -> None:
     plant_it, message = FRAME_ATTACKS[attack]
     plant_it(library)  # type: ignore[operator]
     frame = library / FRAME
@@ -299,7 +306,7 @@ def test_frame_that_makes_word_fetch_is_refused(
     refused(lint(run, library), frame, message)
 
 
-def test_internal_hyperlink_fields_are_fine(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_internal_hyperlink_fields_are_fine(run: Run, library: Path, tmp_path: Path) -> None:
     _plant_field(' HYPERLINK \\l "clause-1" ')(library)  # type: ignore[operator]
     assert render(run, library, tmp_path).code == 0
     assert lint(run, library).code == 0
@@ -351,8 +358,8 @@ BROKEN_FRAMES = {
 
 @pytest.mark.parametrize("case", BROKEN_FRAMES, ids=list(BROKEN_FRAMES))
 def test_frame_that_is_not_a_sound_package_is_refused(
-    run, library: Path, tmp_path: Path, case: str
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, case: str
+) -> None:
     break_it, message = BROKEN_FRAMES[case]
     break_it(library)
     frame = library / FRAME
@@ -360,7 +367,7 @@ def test_frame_that_is_not_a_sound_package_is_refused(
     refused(lint(run, library), frame, message)
 
 
-def test_frame_linked_outside_is_refused(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_frame_linked_outside_is_refused(run: Run, library: Path, tmp_path: Path) -> None:
     frame = library / FRAME
     shutil.move(frame, tmp_path / "frame-elsewhere.docx")
     frame.symlink_to(tmp_path / "frame-elsewhere.docx")
@@ -372,8 +379,8 @@ def test_frame_linked_outside_is_refused(run, library: Path, tmp_path: Path) -> 
 
 
 def test_slow_markdown_from_a_template_is_stopped(
-    run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """400,000 literal ``[`` (well under the 1.5 M-character cap) render in a blink and
     take markdown-it many seconds to parse, however fast the machine (100,000 printed
     through ``{{ }}`` took only 0.9 s on an idle one)."""
@@ -387,8 +394,8 @@ def test_slow_markdown_from_a_template_is_stopped(
 
 
 def test_template_output_beyond_the_document_cap_is_refused_before_parsing(
-    run, library: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     path = plant(
         library, text="{% for i in range(20) %}{{ lipsum(n=300, html=False) }}{% endfor %}"
     )
@@ -397,8 +404,8 @@ def test_template_output_beyond_the_document_cap_is_refused_before_parsing(
 
 
 def test_starter_template_runs_under_the_limits(
-    run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PROPGEN_TIME_LIMIT", "1")
     starter = library / "templates" / "starter" / "en-US.yaml"
     starter.write_text(
@@ -430,7 +437,7 @@ def _table(columns: int, cell: str, rows: int = 3) -> str:
     return "\n".join([head, rule, *body]) + "\n"
 
 
-def test_table_with_200_columns_is_refused_quickly(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_table_with_200_columns_is_refused_quickly(run: Run, library: Path, tmp_path: Path) -> None:
     path = plant(library, text=_table(200, "x", rows=50))
     started = time.monotonic()
     result = render(run, library, tmp_path)
@@ -439,13 +446,13 @@ def test_table_with_200_columns_is_refused_quickly(run, library: Path, tmp_path:
 
 
 def test_table_whose_amounts_cannot_fit_across_the_page_is_refused(
-    run, library: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     path = plant(library, text=_table(6, "$1,234,567,890.12"))
     refused(render(run, library, tmp_path), path, "without breaking a number")
 
 
-def test_amounts_in_a_table_never_break_mid_number(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_amounts_in_a_table_never_break_mid_number(run: Run, library: Path, tmp_path: Path) -> None:
     import pdfplumber
 
     amounts = ["$1,234,567,890.12", "¥98,765,432.10", "-$7,654,321.00", "12.345%"]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hostile_support import sample_record, write_record
 
 from conftest import Result
-from propgen import commit, output
+from propgen import commit
 from propgen.commit import write_all
 from propgen.errors import InvalidInput
 from propgen.output import MAX_NAME, MAX_NAME_BYTES, safe_name, write_atomic
+
+Run = Callable[..., Result]
 
 
 @pytest.mark.parametrize(
@@ -90,7 +93,7 @@ def test_failed_rename_leaves_previous_files_and_no_temp(
             raise OSError(28, "No space left on device", dst)
         real_replace(src, dst)
 
-    monkeypatch.setattr(commit.os, "replace", failing_replace)
+    monkeypatch.setattr("propgen.commit.os.replace", failing_replace)
     new = {"r-proposal.docx": b"new docx", "r.provenance.json": b'{"reference": "r", "n": 2}\n'}
     with pytest.raises(InvalidInput, match="No space left on device"):
         write_all(out, new)
@@ -127,7 +130,7 @@ def test_write_atomic_failure_keeps_the_old_file(
     def failing_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(output.os, "fsync", failing_fsync)
+    monkeypatch.setattr("propgen.output.os.fsync", failing_fsync)
     with pytest.raises(OSError):
         write_atomic(target, b"new")
     assert _listing(tmp_path) == {"deal.yaml": b"old"}
@@ -153,7 +156,7 @@ def test_permissions_follow_the_umask(tmp_path: Path) -> None:
     assert mode == 0o666 & ~umask
 
 
-def test_two_references_with_the_same_file_name_do_not_overwrite(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_two_references_with_the_same_file_name_do_not_overwrite(run: Run, tmp_path: Path) -> None:
     first = sample_record()
     first["document"]["reference"] = "PG/2027/1"
     second = sample_record()
@@ -171,8 +174,8 @@ def test_two_references_with_the_same_file_name_do_not_overwrite(run, tmp_path: 
 
 
 def test_cli_failed_write_keeps_previous_outputs(
-    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     needs = write_record(tmp_path, sample_record())
     out = tmp_path / "out"
     assert run("render", needs, "-o", out, "--format", "html").code == 0
@@ -184,14 +187,14 @@ def test_cli_failed_write_keeps_previous_outputs(
             raise PermissionError(13, "Permission denied", dst)
         real_replace(src, dst)
 
-    monkeypatch.setattr(commit.os, "replace", failing_replace)
+    monkeypatch.setattr("propgen.commit.os.replace", failing_replace)
     result: Result = run("render", needs, "-o", out, "--format", "html")
     assert result.code == 2 and "Permission denied" in result.err
     assert "Traceback" not in result.err
     assert _listing(out) == before
 
 
-def test_output_folder_that_is_a_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_output_folder_that_is_a_file(run: Run, tmp_path: Path) -> None:
     needs = write_record(tmp_path, sample_record())
     blocker = tmp_path / "out"
     blocker.write_text("a file", encoding="utf-8")
@@ -204,14 +207,16 @@ def test_output_folder_that_is_a_file(run, tmp_path: Path) -> None:  # type: ign
     "provenance",
     ['{"outputs": ["a"]}', '{"outputs": {"a": 1}}', "[]", "{", '{"reference": "x"}'],
 )
-def test_verify_reports_a_damaged_provenance_file(run, tmp_path: Path, provenance: str) -> None:  # type: ignore[no-untyped-def]
+def test_verify_reports_a_damaged_provenance_file(
+    run: Run, tmp_path: Path, provenance: str
+) -> None:
     (tmp_path / "x.provenance.json").write_text(provenance, encoding="utf-8")
     result: Result = run("verify", tmp_path)
     assert result.code == 2 and "not a propgen provenance file" in result.err
     assert "Traceback" not in result.err
 
 
-def test_verify_never_reads_outside_the_folder(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_never_reads_outside_the_folder(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (tmp_path / "secret").write_bytes(b"s")

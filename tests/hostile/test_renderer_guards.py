@@ -20,7 +20,8 @@ from propgen.guard import MAX_CHARACTERS, check_size, limits
 from propgen.pipeline import check
 from propgen.render import docx as docx_module
 from propgen.render import html as html_module
-from propgen.render.docx import render_docx, verify_docx
+from propgen.render.docx import render_docx
+from propgen.render.docx_verify import verify_docx
 from propgen.render.pdf import render_pdf
 from propgen.templating import sandbox
 

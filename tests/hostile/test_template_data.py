@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from propgen.needs.loader import load_needs
 from propgen.pipeline import assembly_inputs
 from propgen.plan import plan_documents
 from propgen.templating import markdown_environment
+
+Run = Callable[..., Result]
 
 
 @pytest.fixture
@@ -162,8 +164,8 @@ def _canary(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("index", range(9))
 def test_section_text_cannot_call_model_methods(
-    run, library: Path, tmp_path: Path, index: int
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, index: int
+) -> None:
     canary = _canary(tmp_path)
     path = plant(library, text="{{ " + _exploits(canary)[index] + " }}")
     result = render_against(run, library, tmp_path)
@@ -174,8 +176,8 @@ def test_section_text_cannot_call_model_methods(
 
 @pytest.mark.parametrize("index", [0, 2])
 def test_condition_cannot_call_model_methods(
-    run, library: Path, tmp_path: Path, index: int
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path, index: int
+) -> None:
     canary = _canary(tmp_path)
     path = plant(library, when=_exploits(canary)[index])
     result = render_against(run, library, tmp_path)
@@ -185,8 +187,8 @@ def test_condition_cannot_call_model_methods(
 
 
 def test_check_and_library_check_refuse_the_exploit_without_running_it(
-    run, library: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     canary = _canary(tmp_path)
     path = plant(library, text="{{ " + _exploits(canary)[0] + " }}")
     checked: Result = run("check", SAMPLE, "--library", library)
@@ -199,8 +201,8 @@ def test_check_and_library_check_refuse_the_exploit_without_running_it(
 
 
 def test_library_check_names_model_methods_in_conditions(
-    run, library: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, library: Path, tmp_path: Path
+) -> None:
     path = plant(library, when="customer.parse_file('/etc/hostname')")
     linted: Result = run("library", "check", "--library", library)
     assert linted.code == 2 and str(path) in linted.err, linted.err
@@ -231,7 +233,9 @@ def _edit_frame(library: Path, old: str, new: str) -> None:
         "title.encode()",
     ],
 )
-def test_word_frame_sees_plain_data(run, library: Path, tmp_path: Path, expression: str) -> None:  # type: ignore[no-untyped-def]
+def test_word_frame_sees_plain_data(
+    run: Run, library: Path, tmp_path: Path, expression: str
+) -> None:
     target = tmp_path / "written-by-the-frame.docx"
     statement = "{% if " + expression.format(target=target) + " %}x{% endif %}"
     _edit_frame(library, "{{ title }}", statement + "{{ title }}")
@@ -241,7 +245,7 @@ def test_word_frame_sees_plain_data(run, library: Path, tmp_path: Path, expressi
     assert not target.exists()
 
 
-def test_word_frame_still_places_its_logo(run, library: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_word_frame_still_places_its_logo(run: Run, library: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result: Result = run(
         "render", SAMPLE, "-o", out, "--library", library, "--only", "proposal", "--format", "docx"

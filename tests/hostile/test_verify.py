@@ -6,17 +6,22 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hostile_support import sample_record, write_record
+
+from conftest import Result
+
+Run = Callable[..., Result]
 
 STEM = "PG-SAMPLE-SAAS-EN"
 PROVENANCE = f"{STEM}.provenance.json"
 
 
 @pytest.fixture
-def rendered(run, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+def rendered(run: Run, tmp_path: Path) -> tuple[Path, Path]:
     """The sample record and the folder it was rendered into (HTML only: fast)."""
     needs = write_record(tmp_path, sample_record())
     out = tmp_path / "out"
@@ -25,7 +30,7 @@ def rendered(run, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyp
     return needs, out
 
 
-def _in_time(target, *args) -> None:  # type: ignore[no-untyped-def]
+def _in_time(target: Callable[..., object], *args: object) -> None:
     """Run ``target(*args)`` in a thread and fail if it takes more than 60 s (a hang)."""
     failure: list[BaseException] = []
 
@@ -46,7 +51,7 @@ def _in_time(target, *args) -> None:  # type: ignore[no-untyped-def]
 # Item 7: special files ------------------------------------------------------------
 
 
-def test_a_fifo_provenance_neither_hangs_verify_nor_render(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_fifo_provenance_neither_hangs_verify_nor_render(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     os.mkfifo(out / PROVENANCE)
@@ -64,7 +69,7 @@ def test_a_fifo_provenance_neither_hangs_verify_nor_render(run, tmp_path: Path) 
     _in_time(check)
 
 
-def test_a_provenance_pointing_at_dev_zero_is_not_read(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_provenance_pointing_at_dev_zero_is_not_read(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / PROVENANCE).symlink_to("/dev/zero")
@@ -76,7 +81,9 @@ def test_a_provenance_pointing_at_dev_zero_is_not_read(run, tmp_path: Path) -> N
     _in_time(check)
 
 
-def test_a_listed_output_that_is_dev_zero_or_a_fifo_is_reported(run, rendered) -> None:  # type: ignore[no-untyped-def]
+def test_a_listed_output_that_is_dev_zero_or_a_fifo_is_reported(
+    run: Run, rendered: tuple[Path, Path]
+) -> None:
     _needs, out = rendered
     contract, proposal = out / f"{STEM}-contract.html", out / f"{STEM}-proposal.html"
     contract.unlink()
@@ -93,7 +100,9 @@ def test_a_listed_output_that_is_dev_zero_or_a_fifo_is_reported(run, rendered) -
     _in_time(check)
 
 
-def test_a_deeply_nested_provenance_is_refused_without_a_traceback(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_deeply_nested_provenance_is_refused_without_a_traceback(
+    run: Run, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / PROVENANCE).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
@@ -105,7 +114,7 @@ def test_a_deeply_nested_provenance_is_refused_without_a_traceback(run, tmp_path
     assert result.code == 2 and "nested more than" in result.err
 
 
-def test_a_huge_provenance_is_refused_unread(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_huge_provenance_is_refused_unread(run: Run, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with (out / PROVENANCE).open("wb") as handle:
@@ -115,8 +124,8 @@ def test_a_huge_provenance_is_refused_unread(run, tmp_path: Path) -> None:  # ty
 
 
 def test_a_symlink_loop_as_the_output_folder_is_refused_before_rendering(
-    run, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    run: Run, tmp_path: Path
+) -> None:
     loop = tmp_path / "loop"
     loop.symlink_to(loop)
     needs = write_record(tmp_path, sample_record())
@@ -130,21 +139,21 @@ def test_a_symlink_loop_as_the_output_folder_is_refused_before_rendering(
 # Item 8: verify ---------------------------------------------------------------------
 
 
-def test_verify_on_an_empty_folder_says_what_it_expected(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_verify_on_an_empty_folder_says_what_it_expected(run: Run, tmp_path: Path) -> None:
     result = run("verify", tmp_path)
     assert result.code == 2
     assert "no provenance records (*.provenance.json) here" in result.err
     assert "propgen render NEEDS -o DIR" in result.err
 
 
-def test_verify_reports_files_no_provenance_lists(run, rendered) -> None:  # type: ignore[no-untyped-def]
+def test_verify_reports_files_no_provenance_lists(run: Run, rendered: tuple[Path, Path]) -> None:
     _needs, out = rendered
     (out / "invoice.pdf").write_bytes(b"%PDF-1.7 not ours")
     result = run("verify", out)
     assert result.code == 1 and "unlisted invoice.pdf" in result.out
 
 
-def test_verify_reports_a_dropped_entry(run, rendered) -> None:  # type: ignore[no-untyped-def]
+def test_verify_reports_a_dropped_entry(run: Run, rendered: tuple[Path, Path]) -> None:
     _needs, out = rendered
     data = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
     del data["outputs"][f"{STEM}-contract.html"]
@@ -165,7 +174,9 @@ def _tamper(out: Path) -> None:
     (out / PROVENANCE).write_text(json.dumps(data, indent=2), encoding="utf-8")
 
 
-def test_rebuild_catches_what_the_provenance_vouches_for(run, rendered) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_catches_what_the_provenance_vouches_for(
+    run: Run, rendered: tuple[Path, Path]
+) -> None:
     needs, out = rendered
     assert run("verify", out, "--rebuild", needs).code == 0
     _tamper(out)
@@ -178,7 +189,9 @@ def test_rebuild_catches_what_the_provenance_vouches_for(run, rendered) -> None:
     assert f"same     {STEM}-proposal.html" in result.out
 
 
-def test_rebuild_covers_partial_renders_of_one_revision(run, rendered) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_covers_partial_renders_of_one_revision(
+    run: Run, rendered: tuple[Path, Path]
+) -> None:
     needs, out = rendered
     result = run("render", needs, "-o", out, "--format", "docx", "--only", "proposal")
     assert result.code == 0, result.err
@@ -194,7 +207,7 @@ def test_rebuild_covers_partial_renders_of_one_revision(run, rendered) -> None: 
     assert rebuilt.out.count("same ") == 4  # three documents and the provenance
 
 
-def test_rebuild_with_nothing_of_the_record_says_what_it_expected(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_rebuild_with_nothing_of_the_record_says_what_it_expected(run: Run, tmp_path: Path) -> None:
     needs = write_record(tmp_path, sample_record())
     (tmp_path / "out").mkdir()
     result = run("verify", tmp_path / "out", "--rebuild", needs)

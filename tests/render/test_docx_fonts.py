@@ -7,14 +7,16 @@ from __future__ import annotations
 import subprocess
 from io import BytesIO
 from pathlib import Path
+from typing import cast
 
 import docx
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from propgen.pipeline import check
 from propgen.render.docx import render_docx
-from support import ROOT, paragraphs, require_tool
+from support import ROOT, paragraphs, require_tool, style_name
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAMPLE = ROOT / "samples" / "manufacturing.zh-CN.yaml"
@@ -65,7 +67,7 @@ def test_contract_body_is_simsun_and_the_rest_stays_sans(rendered: dict[str, byt
             "hAnsi": "Arial",
             "eastAsia": "DengXian",
         }, style
-    used = {p.style.name for p in paragraphs(contract)}
+    used = {style_name(p) for p in paragraphs(contract)}
     assert {"Normal", "Subclause", "Clause Heading"} <= used
     font_table = next(
         rel.target_part for rel in contract.part.rels.values() if rel.reltype.endswith("/fontTable")
@@ -92,7 +94,8 @@ def test_libreoffice_sets_the_contract_body_in_a_serif(
     )  # fmt: skip
     fonts: set[str] = set()
     for page in PdfReader(tmp_path / "contract.pdf").pages[2:4]:
-        for font in page["/Resources"]["/Font"].values():
+        resources = cast(DictionaryObject, page["/Resources"].get_object())
+        for font in cast(DictionaryObject, resources["/Font"].get_object()).values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("SerifCJK" in name for name in fonts), fonts  # SimSun → Noto Serif CJK
     assert any("SansCJK" in name for name in fonts), fonts  # headings keep the sans

@@ -5,12 +5,15 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import cast
 
 import pdfplumber
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from propgen.document import (
+    Block,
     BulletList,
     Cell,
     CoverLine,
@@ -263,7 +266,7 @@ def chinese_document() -> Document:
             start=1,
         )
     )
-    blocks = (
+    blocks: tuple[Block, ...] = (
         TableOfContents("目录"),
         PageBreak(),
         Paragraph(t("鉴于甲方需要统一的销售数据分析平台。"), style="recital"),
@@ -307,7 +310,7 @@ def _not_watermark(obj: dict[str, object]) -> bool:
 def font_names(data: bytes) -> set[str]:
     names: set[str] = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
+        fonts = cast(DictionaryObject, page["/Resources"].get_object()).get("/Font", {})
         for ref in fonts.values():
             names.add(str(ref.get_object()["/BaseFont"]).replace("-", ""))
     return names
@@ -419,7 +422,8 @@ def test_pdf_toc_has_page_numbers(en_pdf: bytes) -> None:
 def test_pdf_metadata_and_no_attachments(en_pdf: bytes) -> None:
     reader = PdfReader(io.BytesIO(en_pdf))
     assert reader.attachments == {}
-    assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
+    root = cast(DictionaryObject, reader.trailer["/Root"])
+    assert "/EmbeddedFiles" not in str(root.get("/Names", {}))
     info = reader.metadata
     assert info is not None
     assert info.title == "Proposal: Cloud Analytics Platform"

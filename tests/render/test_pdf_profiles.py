@@ -197,7 +197,7 @@ def test_archival_contract_signs_and_validates(tmp_path: Path) -> None:
         )
     )
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    signer = signers.SimpleSigner.load(str(key_file), str(cert_file))
+    signer = signers.SimpleSigner.load(str(key_file), str(cert_file))  # type: ignore[no-untyped-call]
     assert signer is not None
 
     writer = IncrementalPdfFileWriter(io.BytesIO(contract_pdf(EN, "archival")))
@@ -209,10 +209,10 @@ def test_archival_contract_signs_and_validates(tmp_path: Path) -> None:
     assert signature.field_name == "Customer_Signature"
     from pyhanko.keys import load_cert_from_pemder
 
-    status = validate_pdf_signature(
-        signature, ValidationContext(trust_roots=[load_cert_from_pemder(str(cert_file))])
-    )
-    assert status.intact and status.valid and status.trusted, status.pretty_print_details()
+    root = load_cert_from_pemder(str(cert_file))  # type: ignore[no-untyped-call]
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[root]))
+    details = status.pretty_print_details()  # type: ignore[no-untyped-call]
+    assert status.intact and status.valid and status.trusted, details
     with _open(signed.getvalue()) as pdf:
         assert set(_fields(pdf)) == {"Customer_Signature", "Supplier_Signature"}
 

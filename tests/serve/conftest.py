@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+import httpx2
 import pytest
 from starlette.testclient import TestClient
 
@@ -36,7 +37,7 @@ class Client(TestClient):
         assert page.status_code == 200, page.text
         return form_fields(page.text)
 
-    def act(self, path: str, fields: list[tuple[str, str]]) -> object:
+    def act(self, path: str, fields: list[tuple[str, str]]) -> httpx2.Response:
         return self.post(path, data=_as_dict(fields), headers={"X-CSRF-Token": self.csrf})
 
 

@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -43,7 +44,7 @@ def test_unknown_or_path_like_ids_are_not_found(client: Client, deal_id: str) ->
 def test_the_form_round_trips_a_record_unchanged(client: Client, workspace: Path) -> None:
     before = (workspace / f"{SAAS}.yaml").read_bytes()
     saved = client.act(f"/deals/{SAAS}/save", client.page_form(SAAS))
-    assert saved.status_code == 200 and 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert saved.status_code == 200 and 'data-saved="ok"' in saved.text
     assert (workspace / f"{SAAS}.yaml").read_bytes() == before
 
 
@@ -52,7 +53,7 @@ def test_an_error_is_reported_under_its_field_with_checks_message(
 ) -> None:
     fields = set_field(client.page_form(SAAS), "pricing.items.1.quantity", "-3")
     response = client.act(f"/deals/{SAAS}/preview", fields)
-    data = _preview_data(response.text)  # type: ignore[attr-defined]
+    data = _preview_data(response.text)
     problems = {p["field"]: p["message"] for p in data["problems"]}
     # The same record through the CLI's check says the same thing about the same field.
     bad = tmp_path / "bad.yaml"
@@ -67,10 +68,10 @@ def test_an_error_is_reported_under_its_field_with_checks_message(
     assert 'data-field="pricing.items[1].quantity"' in client.get(f"/deals/{SAAS}").text
 
 
-def _preview_data(html: str) -> dict[str, object]:
+def _preview_data(html: str) -> dict[str, Any]:
     found = re.search(r'<div id="preview-data" hidden data-preview="([^"]*)">', html)
     assert found, html[:500]
-    data: dict[str, object] = json.loads(html_lib.unescape(found.group(1)))
+    data: dict[str, Any] = json.loads(html_lib.unescape(found.group(1)))
     return data
 
 
@@ -96,7 +97,7 @@ def test_live_totals_follow_the_form(client: Client) -> None:
     fields = set_field(fields, "pricing.discount_pct", "4")
     fields = set_field(fields, "pricing.tax_pct", "8.25")
     response = client.act(f"/deals/{SAAS}/preview", fields)
-    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert response.status_code == 200
     line_totals = [
         _money(Decimal(q) * Decimal(p) * Decimal(u) * (1 - Decimal(d or 0) / 100))
         for _, q, p, u, d in lines
@@ -104,17 +105,17 @@ def test_live_totals_follow_the_form(client: Client) -> None:
     subtotal = sum(line_totals, Decimal(0))
     net = subtotal - _money(subtotal * Decimal("0.04"))
     total = net + _money(net * Decimal("8.25") / 100)
-    data = _preview_data(response.text)  # type: ignore[attr-defined]
+    data = _preview_data(response.text)
     assert data["lines"] == {"0": f"${line_totals[0]:,.2f}", "1": f"${line_totals[1]:,.2f}"}
-    assert f'id="grand-total">${total:,.2f}<' in response.text  # type: ignore[attr-defined]
+    assert f'id="grand-total">${total:,.2f}<' in response.text
 
 
 def test_live_totals_show_while_another_part_is_wrong(client: Client) -> None:
     fields = set_field(client.page_form(SAAS), "customer.name", "")
     response = client.act(f"/deals/{SAAS}/preview", fields)
-    data = _preview_data(response.text)  # type: ignore[attr-defined]
-    assert [p["field"] for p in data["problems"]] == ["customer.name"]  # type: ignore[index]
-    assert data["lines"] and 'grand-total">$' in response.text  # type: ignore[attr-defined]
+    data = _preview_data(response.text)
+    assert [p["field"] for p in data["problems"]] == ["customer.name"]
+    assert data["lines"] and 'grand-total">$' in response.text
 
 
 def test_save_keeps_comments_and_key_order(client: Client, workspace: Path) -> None:
@@ -123,7 +124,7 @@ def test_save_keeps_comments_and_key_order(client: Client, workspace: Path) -> N
     fields = set_field(client.page_form(SAAS), "customer.name", "Tallgrass Supply West")
     fields = set_field(fields, "terms.non_renewal_notice_days", "60")
     saved = client.act(f"/deals/{SAAS}/save", fields)
-    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in saved.text
     after = path.read_text(encoding="utf-8")
     expected = before.replace("  name: Tallgrass Supply\n", "  name: Tallgrass Supply West\n")
     expected = expected.replace(
@@ -138,12 +139,12 @@ def test_a_second_tab_cannot_overwrite_a_newer_save(client: Client, workspace: P
     tab_one = client.page_form(SAAS)
     tab_two = client.page_form(SAAS)
     first = client.act(f"/deals/{SAAS}/save", set_field(tab_one, "customer.size", "700 staff"))
-    assert first.status_code == 200  # type: ignore[attr-defined]
+    assert first.status_code == 200
     after_first = path.read_bytes()
     second = client.act(f"/deals/{SAAS}/save", set_field(tab_two, "customer.segment", "MRO"))
-    assert second.status_code == 409  # type: ignore[attr-defined]
+    assert second.status_code == 409
     assert path.read_bytes() == after_first
-    assert "changed on disk" in second.text  # type: ignore[attr-defined]
+    assert "changed on disk" in second.text
 
 
 def test_a_file_edited_on_disk_is_not_overwritten(client: Client, workspace: Path) -> None:
@@ -152,16 +153,16 @@ def test_a_file_edited_on_disk_is_not_overwritten(client: Client, workspace: Pat
     path.write_text(path.read_text(encoding="utf-8") + "# edited in vim\n", encoding="utf-8")
     edited = path.read_bytes()
     refused = client.act(f"/deals/{SAAS}/save", set_field(fields, "customer.size", "1"))
-    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert refused.status_code == 409
     assert path.read_bytes() == edited
 
 
 def test_rows_are_added_and_removed(client: Client) -> None:
     fields = client.page_form(SAAS)
     added = client.act(f"/deals/{SAAS}/form?list=pricing.items&action=add", fields)
-    assert 'name="_n.pricing.items" value="7"' in added.text  # type: ignore[attr-defined]
+    assert 'name="_n.pricing.items" value="7"' in added.text
     removed = client.act(f"/deals/{SAAS}/form?list=pricing.items&action=remove&index=0", fields)
-    text = removed.text  # type: ignore[attr-defined]
+    text = removed.text
     assert 'name="_n.pricing.items" value="5"' in text
     assert 'value="SD-PRO"' not in text and 'value="OP-ENT"' in text
 
@@ -178,7 +179,7 @@ def test_render_writes_what_the_cli_writes_byte_for_byte(
     assert "status-current" not in client.get("/").text
     version = dict(client.page_form(SAAS))["_version"]
     rendered = client.act(f"/deals/{SAAS}/render", [("_version", version)])
-    assert rendered.status_code == 200, rendered.text  # type: ignore[attr-defined]
+    assert rendered.status_code == 200, rendered.text
     names = sorted(p.name for p in (workspace / "out").iterdir())
     assert names == [
         "PG-2027-0031-contract.docx",
@@ -207,16 +208,16 @@ def test_render_writes_what_the_cli_writes_byte_for_byte(
 
 def test_a_failed_render_leaves_the_previous_outputs(client: Client, workspace: Path) -> None:
     version = dict(client.page_form(SAAS))["_version"]
-    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200  # type: ignore[attr-defined]
+    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200
     out = workspace / "out"
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     fields = set_field(client.page_form(SAAS), "clauses.limitation-of-liability", "no-such")
     saved = client.act(f"/deals/{SAAS}/save", fields)
-    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in saved.text
     version = dict(client.page_form(SAAS))["_version"]
     failed = client.act(f"/deals/{SAAS}/render", [("_version", version)])
-    assert failed.status_code == 422  # type: ignore[attr-defined]
-    assert "limitation-of-liability" in failed.text  # type: ignore[attr-defined]
+    assert failed.status_code == 422
+    assert "limitation-of-liability" in failed.text
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -224,26 +225,26 @@ def test_an_edited_record_at_the_same_version_replaces_its_documents_when_asked(
     client: Client, workspace: Path
 ) -> None:
     version = dict(client.page_form(SAAS))["_version"]
-    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200  # type: ignore[attr-defined]
+    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200
     provenance = next((workspace / "out").glob("*.provenance.json"))
     before = json.loads(provenance.read_text())["needs"]["sha256"]
     fields = set_field(client.page_form(SAAS), "pricing.discount_pct", "3")
-    assert 'data-saved="ok"' in client.act(f"/deals/{SAAS}/save", fields).text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in client.act(f"/deals/{SAAS}/save", fields).text
     version = dict(client.page_form(SAAS))["_version"]
     refused = client.act(f"/deals/{SAAS}/render", [("_version", version)])
-    assert refused.status_code == 409  # type: ignore[attr-defined]
-    assert "made from a different record" in refused.text  # type: ignore[attr-defined]
-    assert 'id="replace"' in refused.text and '"_replace": "1"' in refused.text  # type: ignore[attr-defined]
+    assert refused.status_code == 409
+    assert "made from a different record" in refused.text
+    assert 'id="replace"' in refused.text and '"_replace": "1"' in refused.text
     assert json.loads(provenance.read_text())["needs"]["sha256"] == before
     replaced = client.act(f"/deals/{SAAS}/render", [("_version", version), ("_replace", "1")])
-    assert replaced.status_code == 200, replaced.text  # type: ignore[attr-defined]
+    assert replaced.status_code == 200, replaced.text
     after = json.loads(provenance.read_text())["needs"]["sha256"]
     assert after == hashlib.sha256((workspace / f"{SAAS}.yaml").read_bytes()).hexdigest() != before
 
 
 def test_render_refuses_an_old_version(client: Client) -> None:
     refused = client.act(f"/deals/{SAAS}/render", [("_version", "0" * 64)])
-    assert refused.status_code == 409  # type: ignore[attr-defined]
+    assert refused.status_code == 409
 
 
 HOSTILE = '<script>alert("x")</script> & {{ 7*7 }} <b>bold</b>'
@@ -253,7 +254,7 @@ def test_hostile_values_appear_literally_in_preview_and_documents(
     client: Client, workspace: Path
 ) -> None:
     fields = set_field(client.page_form(SAAS), "customer.name", HOSTILE)
-    preview = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
+    preview = client.act(f"/deals/{SAAS}/preview", fields).text
     assert "<script>alert" not in preview and "<b>bold" not in preview
     # The preview page sits escaped in srcdoc; once unescaped it shows the text, escaped once.
     frame = re.search(r'srcdoc="([^"]*)"', preview)
@@ -264,9 +265,9 @@ def test_hostile_values_appear_literally_in_preview_and_documents(
     )
     assert "<script" not in page and "49" not in html_lib.unescape(page).split("alert")[0][-5:]
     saved = client.act(f"/deals/{SAAS}/save", fields)
-    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in saved.text
     version = dict(client.page_form(SAAS))["_version"]
-    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200  # type: ignore[attr-defined]
+    assert client.act(f"/deals/{SAAS}/render", [("_version", version)]).status_code == 200
     pdf = client.get(f"/deals/{SAAS}/files/PG-2027-0031-proposal.pdf").content
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert '<script>alert("x")</script> & {{ 7*7 }} <b>bold</b>' in " ".join(text.split())
@@ -288,7 +289,7 @@ def test_create_a_deal_from_the_starter(client: Client, workspace: Path) -> None
     assert '<span class="count">' in page  # the side panel lists them from the start
     before = (workspace / "acme-2027.yaml").read_bytes()
     unchanged = client.act("/deals/acme-2027/save", client.page_form("acme-2027"))
-    assert 'data-saved="ok"' in unchanged.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in unchanged.text
     assert (workspace / "acme-2027.yaml").read_bytes() == before
     row = re.search(r"acme-2027</a>.*?status-(\w+)", client.get("/").text, re.S)
     assert row and row.group(1) == "invalid"
@@ -352,11 +353,11 @@ def test_every_form_field_has_a_label_in_both_languages() -> None:
 
 def test_a_pending_deviation_offers_its_approval_entry(client: Client, workspace: Path) -> None:
     fields = set_field(client.page_form(SAAS), "pricing.discount_pct", "12")
-    preview = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
+    preview = client.act(f"/deals/{SAAS}/preview", fields).text
     found = re.search(r'hx-post="(/deals/[^"]*action=approve[^"]*)"', preview)
     assert found and "what=deal-discount" in found.group(1)
     url = html_lib.unescape(found.group(1))
-    form = client.act(url, fields).text  # type: ignore[attr-defined]
+    form = client.act(url, fields).text
     assert 'name="approvals.1.what" value="deal-discount"' in form
     assert 'name="approvals.1.role" value="sales-director"' in form
     fields = [*fields, ("_n.approvals", "2")]
@@ -367,15 +368,15 @@ def test_a_pending_deviation_offers_its_approval_entry(client: Client, workspace
         ("approvals.1.date", "2027-02-07"),
     ]
     fields = [(n, v) for n, v in fields if not (n == "_n.approvals" and v == "1")]
-    approved = client.act(f"/deals/{SAAS}/preview", fields).text  # type: ignore[attr-defined]
+    approved = client.act(f"/deals/{SAAS}/preview", fields).text
     assert "approved by Dana Lee (2027-02-07)" in approved and "action=approve" not in approved
 
 
 def test_problems_are_in_the_records_language(client: Client, workspace: Path) -> None:
     deal = "saas.zh-CN"
     fields = set_field(client.page_form(deal), "pricing.items.0.quantity", "-3")
-    data = _preview_data(client.act(f"/deals/{deal}/preview", fields).text)  # type: ignore[attr-defined]
-    shown = {p["field"]: p["message"] for p in data["problems"]}  # type: ignore[attr-defined]
+    data = _preview_data(client.act(f"/deals/{deal}/preview", fields).text)
+    shown = {p["field"]: p["message"] for p in data["problems"]}
     bad = workspace / "bad.yaml"
     text = (workspace / f"{deal}.yaml").read_text(encoding="utf-8")
     bad.write_text(re.sub(r"quantity: \d+", "quantity: -3", text, count=1), encoding="utf-8")
