@@ -286,7 +286,40 @@ def _apply_override(
     removed: set[str],
     at: tuple[str, int | None],
 ) -> list[PlannedText]:
+    """One presales change to the proposal's sections: add, remove, replace, move."""
     ids = [s.id for s in order]
+    _check_anchors(change, ids)
+    existing = next((s for s in order if s.id == change.id), None)
+    if existing is None:
+        if change.id in removed:
+            raise _OverrideProblem(
+                "id",
+                N_("section {section!r} was removed earlier in this list").format(
+                    section=change.id
+                ),
+                N_("drop the remove, or this change"),
+            )
+        return _insert(order, _added_section(change, ids, library, manifest, locale, at), change)
+    locked = change.id in loaded and loaded[change.id].value.locked
+    if locked and (change.remove or change.text is not None or change.title):
+        raise _OverrideProblem(
+            "id",
+            N_("section {section!r} is locked by the library").format(section=change.id),
+            N_("it cannot be replaced or removed; ask its owner, {owner}").format(
+                owner=loaded[change.id].value.owner
+            ),
+        )
+    if change.remove:
+        removed.add(change.id)
+        return [s for s in order if s.id != change.id]
+    updated = _changed_section(existing, change, loaded, locale, at)
+    if change.after or change.before:
+        return _insert([s for s in order if s.id != change.id], updated, change)
+    return [updated if s.id == change.id else s for s in order]
+
+
+def _check_anchors(change: SectionOverride, ids: list[str]) -> None:
+    """``after:`` and ``before:`` name sections of the proposal."""
     for anchor_field in ("after", "before"):
         anchor = getattr(change, anchor_field)
         if anchor and anchor not in ids:
@@ -299,66 +332,63 @@ def _apply_override(
                 ).format(anchor=anchor),
                 _did_you_mean(anchor, ids),
             )
-    existing = next((s for s in order if s.id == change.id), None)
-    locked = change.id in loaded and loaded[change.id].value.locked
-    if existing is None and change.id in removed:
+
+
+def _added_section(
+    change: SectionOverride,
+    ids: list[str],
+    library: Library,
+    manifest: Manifest,
+    locale: str,
+    at: tuple[str, int | None],
+) -> PlannedText:
+    """A section the proposal does not have yet: from the library, or the record's text."""
+    if change.remove or change.variant:
         raise _OverrideProblem(
             "id",
-            N_("section {section!r} was removed earlier in this list").format(section=change.id),
-            N_("drop the remove, or this change"),
+            N_("no section {section!r} in this proposal").format(section=change.id),
+            _did_you_mean(change.id, ids),
         )
-    if existing is None:
-        if change.remove or change.variant:
-            raise _OverrideProblem(
-                "id",
-                N_("no section {section!r} in this proposal").format(section=change.id),
-                _did_you_mean(change.id, ids),
-            )
-        if not (change.after or change.before):
-            raise _OverrideProblem(
-                "id",
-                N_("a new section needs after: or before: to say where it goes"),
-                N_("the sections, in order: {options}").format(options=", ".join(ids)),
-            )
-        if change.text is None:
-            if not library.has(manifest.id, "sections", change.id):
-                raise _OverrideProblem(
-                    "id",
-                    N_("no library section {section!r} to add").format(section=change.id),
-                    N_("{suggestion} (or give text)").format(
-                        suggestion=_did_you_mean(
-                            change.id, library.known_ids(manifest.id, "sections")
-                        )
-                    ),
-                )
-            added = _section_text(library.section(manifest.id, change.id), locale)
-        else:
-            if not change.title:
-                raise _OverrideProblem("title", N_("a new section needs a title"))
-            added = PlannedText(
-                id=change.id,
-                title=change.title,
-                source=change.text,
-                templated=True,
-                file=at[0],
-                line=at[1],
-                version="",
-                origin="added",
-            )
-        if change.title:
-            added = replace(added, title=change.title)
-        return _insert(order, added, change)
-    if locked and (change.remove or change.text is not None or change.title):
+    if not (change.after or change.before):
         raise _OverrideProblem(
             "id",
-            N_("section {section!r} is locked by the library").format(section=change.id),
-            N_("it cannot be replaced or removed; ask its owner, {owner}").format(
-                owner=loaded[change.id].value.owner
-            ),
+            N_("a new section needs after: or before: to say where it goes"),
+            N_("the sections, in order: {options}").format(options=", ".join(ids)),
         )
-    if change.remove:
-        removed.add(change.id)
-        return [s for s in order if s.id != change.id]
+    if change.text is None:
+        if not library.has(manifest.id, "sections", change.id):
+            raise _OverrideProblem(
+                "id",
+                N_("no library section {section!r} to add").format(section=change.id),
+                N_("{suggestion} (or give text)").format(
+                    suggestion=_did_you_mean(change.id, library.known_ids(manifest.id, "sections"))
+                ),
+            )
+        added = _section_text(library.section(manifest.id, change.id), locale)
+    else:
+        if not change.title:
+            raise _OverrideProblem("title", N_("a new section needs a title"))
+        added = PlannedText(
+            id=change.id,
+            title=change.title,
+            source=change.text,
+            templated=True,
+            file=at[0],
+            line=at[1],
+            version="",
+            origin="added",
+        )
+    return replace(added, title=change.title) if change.title else added
+
+
+def _changed_section(
+    existing: PlannedText,
+    change: SectionOverride,
+    loaded: dict[str, Loaded[SectionFile]],
+    locale: str,
+    at: tuple[str, int | None],
+) -> PlannedText:
+    """A section of the proposal with the record's variant, text and title."""
     updated = existing
     if change.variant:
         variants = list(loaded[change.id].value.variants) if change.id in loaded else []
@@ -377,9 +407,7 @@ def _apply_override(
         )
     if change.title:
         updated = replace(updated, title=change.title, origin="override")
-    if change.after or change.before:
-        return _insert([s for s in order if s.id != change.id], updated, change)
-    return [updated if s.id == change.id else s for s in order]
+    return updated
 
 
 def _insert(
