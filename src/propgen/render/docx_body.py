@@ -311,47 +311,57 @@ class Body:
             if block.caption:
                 self.para("Caption").add_run(block.caption)
             return
-        weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
-        widths = [self.width * w // sum(weights) for w in weights[:cols]]
-        widths[-1] += self.width - sum(widths)
-        widths = _fit_columns(widths, _column_needs(rows, cols))
+        widths = _fit_columns(self.column_widths(block, cols), _column_needs(rows, cols))
         table = self.new_table(len(rows), widths, "Propgen Table", block.caption)
+        _header_look(table, block.header is not None)
         keep = rows_kept_with_next(
             len(rows), header=block.header is not None, footer=len(block.footer)
-        )
-        look = table._tbl.tblPr.find(qn("w:tblLook"))  # header-row styling only with a header
-        look.getparent().replace(
-            look,
-            parse_xml(
-                f'<w:tblLook {nsdecls("w")} w:val="0{4 if block.header else 0}00" w:firstRow='
-                f'"{int(bool(block.header))}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-                'w:noHBand="1" w:noVBand="1"/>'
-            ),
         )
         for r, ((row, kind), tr) in enumerate(zip(rows, table.rows, strict=True)):
             if kind == "header":
                 tr._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+            first_footer = bool(block.footer) and r == len(rows) - len(block.footer)
             for c, cell in enumerate(tr.cells):
-                p = cell.paragraphs[0]
-                p.style = self.style("Table Header" if kind == "header" else "Table Text")
-                p.alignment = getattr(WD_ALIGN_PARAGRAPH, (block.align[c:] or ("left",))[0].upper())
-                if kind == "header":
-                    _cell_props(cell, fill=ACCENT)
-                elif kind == "total":
-                    _cell_props(cell, fill=TINT, top=(8, ACCENT))
-                elif kind == "subtotal" or (r == len(rows) - len(block.footer) and block.footer):
-                    _cell_props(cell, top=(6, RULE))
-                inlines = row.cells[c].inlines if c < len(row.cells) else ()
-                bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
-                # optional rows are italic, except Chinese text (no italic: Word slants it)
-                optional = kind == "optional" and not self.chinese
-                muted = kind in ("optional", "detail")
-                if kind == "detail" and c == 0:  # a breakdown of the row above: indented
-                    p.paragraph_format.left_indent = Twips(180)
-                self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
-                if r in keep:
-                    p.paragraph_format.keep_with_next = True
+                self.table_cell(block, row, kind, c, cell, first_footer, r in keep)
         self.target.add_paragraph(style=self.style("Table Spacer"))
+
+    def column_widths(self, block: dm.Table, cols: int) -> list[int]:
+        """The columns' widths (twips) in proportion to the block's, filling the page."""
+        weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
+        widths = [self.width * w // sum(weights) for w in weights[:cols]]
+        widths[-1] += self.width - sum(widths)
+        return widths
+
+    def table_cell(
+        self,
+        block: dm.Table,
+        row: dm.Row,
+        kind: str,
+        c: int,
+        cell: Any,
+        first_footer: bool,
+        keep_with_next: bool,
+    ) -> None:
+        """Cell ``c`` of a row: its style, alignment, fill and rule, and its text."""
+        p = cell.paragraphs[0]
+        p.style = self.style("Table Header" if kind == "header" else "Table Text")
+        p.alignment = getattr(WD_ALIGN_PARAGRAPH, (block.align[c:] or ("left",))[0].upper())
+        if kind == "header":
+            _cell_props(cell, fill=ACCENT)
+        elif kind == "total":
+            _cell_props(cell, fill=TINT, top=(8, ACCENT))
+        elif kind == "subtotal" or first_footer:
+            _cell_props(cell, top=(6, RULE))
+        inlines = row.cells[c].inlines if c < len(row.cells) else ()
+        bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
+        # optional rows are italic, except Chinese text (no italic: Word slants it)
+        optional = kind == "optional" and not self.chinese
+        muted = kind in ("optional", "detail")
+        if kind == "detail" and c == 0:  # a breakdown of the row above: indented
+            p.paragraph_format.left_indent = Twips(180)
+        self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
+        if keep_with_next:
+            p.paragraph_format.keep_with_next = True
 
     def keep_lead_in(self) -> None:
         """Keep the paragraphs leading into a signature block on its page: Word moves
@@ -525,6 +535,19 @@ def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:
 def _content(body: Any) -> list[Any]:
     """The body's blocks, less its closing ``w:sectPr`` (python-docx adds before it)."""
     return [child for child in body if child.tag != qn("w:sectPr")]
+
+
+def _header_look(table: Any, header: bool) -> None:
+    """Word's table look: header-row styling only when the table has a header."""
+    look = table._tbl.tblPr.find(qn("w:tblLook"))
+    look.getparent().replace(
+        look,
+        parse_xml(
+            f'<w:tblLook {nsdecls("w")} w:val="0{4 if header else 0}00" w:firstRow='
+            f'"{int(header)}" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
+            'w:noHBand="1" w:noVBand="1"/>'
+        ),
+    )
 
 
 def _styled(run: Any, bold: bool, italic: bool, color: str) -> None:
