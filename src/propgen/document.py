@@ -89,10 +89,10 @@ Inline = Text | Strong | Emph | LineBreak | Ref | Inserted | Deleted
 
 # --- blocks ----------------------------------------------------------------
 
-ParagraphStyle = Literal["body", "lead", "note", "notice", "recital", "amount"]
-"""How a paragraph is meant: ``lead`` opens a section, ``note`` is small print,
-``notice`` is a boxed warning (for example unapproved deviations), ``recital`` is a
-contract recital, ``amount`` states a total in words."""
+ParagraphStyle = Literal["body", "lead", "note", "amount"]
+"""How a paragraph is meant: ``lead`` opens a section (a redline's introduction),
+``note`` is small print, ``amount`` states a total in words. (A cover notice is
+``Meta.notice``, recitals are body text.)"""
 
 
 @dataclass(frozen=True)

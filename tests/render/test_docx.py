@@ -192,10 +192,10 @@ def sample(locale: str = "en-US", *, extra: str = "", logo: str = "logo.svg") ->
             "terms",
             (
                 Heading(1, t(h[3]), anchor="terms", number=num[3]),
-                Paragraph(t(s["para"]), style="recital"),
+                Paragraph(t(s["para"]), style="lead"),
                 Paragraph(t(s["para"]), number="4.1"),
                 Paragraph(t(s["para"][:80]), number="4.2"),
-                Paragraph(t(s["notice"]), style="notice"),
+                Paragraph(t(s["notice"]), style="note"),
             ),
         ),
         Section(
@@ -252,8 +252,6 @@ def test_styles_headings_lists_and_toc() -> None:
     for name in (
         "Lead",
         "Note",
-        "Notice",
-        "Recital",
         "Amount",
         "List Bullet",
         "List Number",

@@ -20,7 +20,7 @@ from support import ROOT, paragraphs, require_tool, style_name
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAMPLE = ROOT / "samples" / "manufacturing.zh-CN.yaml"
-BODY = ("Normal", "Subclause", "Recital", "List Bullet", "List Number")
+BODY = ("Normal", "Subclause", "Note", "List Bullet", "List Number")
 SANS = ("Heading 1", "Clause Heading", "Table Text", "Table Header", "Signature Line", "toc 1")
 
 

@@ -160,7 +160,7 @@ def english_document(**meta: object) -> Document:
                         Text("after a line break."),
                     )
                 ),
-                Paragraph(t("Unapproved deviation: liability cap of 24 months."), "notice"),
+                Paragraph(t("Unapproved deviation: liability cap of 24 months."), "note"),
                 *_filler("Discovery", 4),
             ),
         ),
@@ -199,7 +199,7 @@ def english_document(**meta: object) -> Document:
             "terms",
             (
                 Heading(1, t("Terms"), number="4."),
-                Paragraph(t("The parties agree as follows."), style="recital"),
+                Paragraph(t("The parties agree as follows.")),
                 Paragraph(t("Fees are due within 30 days."), number="4.1"),
                 Paragraph(t("Either party may terminate for breach."), number="4.2"),
                 Table(
@@ -269,7 +269,7 @@ def chinese_document() -> Document:
     blocks: tuple[Block, ...] = (
         TableOfContents("目录"),
         PageBreak(),
-        Paragraph(t("鉴于甲方需要统一的销售数据分析平台。"), style="recital"),
+        Paragraph(t("鉴于甲方需要统一的销售数据分析平台。")),
         *clauses,
         Section("pricing", (Heading(1, t("报价"), number="第七条"), _pricing_table(42, "¥"))),
         Paragraph(t("人民币肆拾贰万叁仟陆佰陆拾陆元壹角捌分"), style="amount"),

@@ -24,9 +24,7 @@ from propgen.negotiate import tracked
 from propgen.render import docx_numbering, docx_trace
 
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
-PARA_STYLES = dict(
-    body="Normal", lead="Lead", note="Note", notice="Notice", recital="Recital", amount="Amount"
-)
+PARA_STYLES = dict(body="Normal", lead="Lead", note="Note", amount="Amount")
 # The contents list these styles (as the PDF: headings of levels 1-2), not outline
 # levels, so "Heading 2 Unlisted" keeps its outline level for the navigation pane.
 TOC_STYLES = "Heading 1,1,Heading 2,2,Clause Heading,1"

@@ -21,9 +21,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 SERIF_LATIN, SERIF_CJK = "Times New Roman", "SimSun"
 SANS_LATIN, SANS_CJK = "Arial", "DengXian"
-SERIF_STYLES = (
-    "Normal,Lead,Note,Notice,Recital,Amount,Subclause,List Bullet,List Number,List Continue"
-)
+SERIF_STYLES = "Normal,Lead,Note,Amount,Subclause,List Bullet,List Number,List Continue"
 """The styles of running text: what the PDF sets as ``p`` and ``li``."""
 _FONT_TABLE = (
     f'<w:font {nsdecls("w")} w:name="{SERIF_CJK}"><w:altName w:val="宋体"/>'
