@@ -240,7 +240,9 @@ def test_sub_cent_unit_prices_multiply_out_as_printed() -> None:
     priced = price(
         Pricing(items=[LineItem(name="x", quantity=D(1000), unit_price=D("0.125"))]), "USD"
     )
-    assert (fmt.unit_price(priced.lines[0].unit_price), fmt.money(priced.total)) == (
+    unit_price = priced.lines[0].unit_price
+    assert unit_price is not None
+    assert (fmt.unit_price(unit_price), fmt.money(priced.total)) == (
         "$0.125",
         "$125.00",
     )

@@ -77,9 +77,9 @@ def test_partial_last_year_and_quarters() -> None:
     # 30 months at 100.00: years of 12, 12 and 6 months → 1,200 / 1,200 / 600.
     monthly = price_line(item(periods=30, unit_price="100", recurring="month"), "USD")
     assert [(y.periods, y.amount) for y in monthly.years] == [
-        (12, D("1200.00")),
-        (12, D("1200.00")),
-        (6, D("600.00")),
+        (D(12), D("1200.00")),
+        (D(12), D("1200.00")),
+        (D(6), D("600.00")),
     ]
     # 6 quarters of 333.33 × 3 units: total round(5,999.94) = 5,999.94;
     # year 1 = round(5,999.94 × 4/6) = 3,999.96; year 2 takes the remainder 1,999.98.

@@ -35,7 +35,7 @@ def test_the_form_round_trips_every_sample_byte_for_byte(
         client.csrf = client.app.guard.csrf  # type: ignore[attr-defined]
         before = (folder / sample.name).read_bytes()
         saved = client.act(f"/deals/{sample.stem}/save", client.page_form(sample.stem))
-        assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+        assert 'data-saved="ok"' in saved.text
         assert (folder / sample.name).read_bytes() == before
 
 
@@ -57,7 +57,7 @@ def test_the_form_edits_ids_links_and_billing(client: Client, workspace: Path) -
     fields = set_field(fields, "pricing.items.3.recurring", "year")
     fields = set_field(fields, "pricing.items.3.unit_cost", "70000.00")
     saved = client.act("/deals/saas.en-US/save", fields)
-    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in saved.text
     after = path.read_text(encoding="utf-8")
 
     record = check(path).plan.record
@@ -96,9 +96,9 @@ def test_a_removed_line_takes_its_ramp_with_it(client: Client, workspace: Path) 
         "/deals/saas.en-US/form?list=pricing.items&action=remove&index=0",
         form_fields(page),
     )
-    fields = form_fields(form.text)  # type: ignore[attr-defined]
+    fields = form_fields(form.text)
     saved = client.act("/deals/saas.en-US/save", fields)
-    assert 'data-saved="ok"' in saved.text  # type: ignore[attr-defined]
+    assert 'data-saved="ok"' in saved.text
     items = check(path).plan.record.pricing.items
     assert [item.sku for item in items][:2] == ["OP-ENT", "CP-ADD"]
     assert all(not item.ramp for item in items)  # the ramp left with its line
