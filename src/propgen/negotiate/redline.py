@@ -28,6 +28,7 @@ from propgen.document import (
     Row,
     Section,
     Table,
+    TableOfContents,
     Text,
     iter_blocks,
 )
@@ -241,8 +242,55 @@ def redline_files(
     redline = redline_contract(checked)
     stem = safe_name(checked.plan.record.document.reference)
     theme = checked.library.theme_dir
+    formats = tuple(formats)
+    pdf = render_document(redline.printable, theme, "pdf") if "pdf" in formats else None
     out: dict[str, bytes] = {}
     for fmt in formats:
-        document = redline.document if fmt == "docx" else redline.printable
-        out[f"{stem}-contract-redline.{fmt}"] = render_document(document, theme, fmt)
+        if fmt == "pdf" and pdf is not None:
+            data = pdf
+        elif fmt == "docx":
+            data = _redline_docx(redline.document, theme, pdf)
+        else:
+            data = render_document(redline.printable, theme, fmt)
+        out[f"{stem}-contract-redline.{fmt}"] = data
     return out
+
+
+def _redline_docx(document: Document, theme: Path, printable: bytes | None) -> bytes:
+    """The redline's DOCX; its contents page numbered from the printable PDF when
+    there is one (the same layout, less the summary's pages), so the document is
+    not laid out a second time. Either way the bytes are the same."""
+    from propgen.render import render_document
+
+    toc = next((b for b in iter_blocks(document.blocks) if isinstance(b, TableOfContents)), None)
+    pages = _shifted_contents_pages(printable, toc.title) if printable and toc else None
+    if pages is None:
+        return render_document(document, theme, "docx")
+    from propgen.render.docx import render_docx
+
+    return render_docx(document, theme, pages)
+
+
+def _shifted_contents_pages(printable: bytes, toc_title: str) -> tuple[int, ...] | None:
+    """The contents entries' pages of the redline without its summary: the printable
+    PDF's outline pages, less the pages the summary takes between the cover and the
+    contents page (found by the contents title). None when that cannot be told."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from propgen.render.pdf_pages import contents_pages
+
+    reader = PdfReader(BytesIO(printable))
+    first = None
+    for index in range(1, min(len(reader.pages), 12)):
+        lines = (line.strip() for line in (reader.pages[index].extract_text() or "").splitlines())
+        if toc_title.strip() in lines:
+            first = index
+            break
+    pages = contents_pages(printable)
+    if first is None or first < 2 or not pages:
+        return None
+    shift = first - 1  # in the DOCX the contents page follows the cover
+    shifted = tuple(page - shift for page in pages)
+    return shifted if min(shifted) > first - shift else None
