@@ -5,6 +5,7 @@ byte-identical; the PDF shows the changes and opens with the deviations summary.
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import subprocess
@@ -361,3 +362,17 @@ def test_a_record_without_a_contract_is_refused_naming_the_field(
     assert "document.produce" in result.err and "no contract to redline" in result.err
     assert "Traceback" not in result.err
     assert not out.exists()
+
+
+def test_the_docx_is_the_same_with_or_without_its_pdf(cases: dict[str, Case]) -> None:
+    """The contents page's numbers come from the printable PDF (less the summary's
+    pages) or from a layout of the DOCX's own: the same numbers, the same bytes."""
+    case = cases["en"]
+    library = Library(case.library)
+    alone = redline_files(case.record, formats=("docx",), library=library)
+    both = redline_files(case.record, formats=("docx", "pdf"), library=library)
+    name = f"{_stem(case)}-contract-redline.docx"
+    assert alone[name] == both[name]
+    with zipfile.ZipFile(io.BytesIO(alone[name])) as archive:
+        xml = archive.read("word/document.xml").decode()
+    assert re.search(r'w:anchor="[^"]+"[^>]*>.*?<w:t>\d+</w:t>', xml)  # numbered contents
