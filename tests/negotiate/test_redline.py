@@ -25,7 +25,7 @@ from propgen.library.store import Library
 from propgen.locale import chinese_number
 from propgen.negotiate.redline import redline_contract, redline_files, standard_plan
 from propgen.pipeline import assembly_inputs, check
-from propgen.render import render_document
+from propgen.render.docx import render_docx
 from support import ROOT, pdf_text, require_tool
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -53,7 +53,9 @@ def docx_files(
         out[name] = {}
         for kind, document in documents.items():
             path = folder / f"{kind}.docx"
-            path.write_bytes(render_document(document, library.theme_dir, "docx"))
+            # contents without page numbers: the redline's pages (deleted text shown)
+            # are not the deal's, and a page number is a field result, not text
+            path.write_bytes(render_docx(document, library.theme_dir))
             out[name][kind] = path
     return out
 
