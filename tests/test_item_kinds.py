@@ -12,7 +12,7 @@ from propgen.pipeline import check
 from support import ROOT, document_paragraphs
 
 RETAIL_ZH = ROOT / "samples" / "retail.zh-CN.yaml"
-RETAIL_EN = ROOT / "samples" / "retail.en-US.yaml"
+SAAS_EN = ROOT / "samples" / "saas.en-US.yaml"  # no hardware line
 
 
 def _clauses(path: Path) -> dict[str, str]:
@@ -40,7 +40,7 @@ def test_hardware_brings_delivery_acceptance_title_risk_and_warranty() -> None:
 
 
 def test_no_hardware_no_hardware_clause_and_numbers_stay_contiguous() -> None:
-    numbers = _clauses(RETAIL_EN)
+    numbers = _clauses(SAAS_EN)
     assert "hardware" not in numbers
     clause_numbers = [n for n in numbers.values() if n and n.rstrip(".").isdigit()]
     assert clause_numbers == [f"{i}." for i in range(1, len(clause_numbers) + 1)]

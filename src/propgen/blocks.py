@@ -196,10 +196,16 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
             )
         )
         footer.append(totalrow(label("net"), fmt.money(pricing.net)))
-    if pricing.tax_pct:
-        footer.append(
-            totalrow(label("tax", percent=fmt.percent(pricing.tax_pct)), fmt.money(pricing.tax))
+    by_rate = len(pricing.taxes) > 1  # VAT per rate: each group with its base
+    for group in pricing.taxes:
+        if not group.rate:
+            continue
+        text = (
+            label("tax_on", percent=fmt.percent(group.rate), base=fmt.money(group.base))
+            if by_rate
+            else label("tax", percent=fmt.percent(group.rate))
         )
+        footer.append(totalrow(text, fmt.money(group.tax)))
     footer.append(totalrow(label("total"), fmt.money(pricing.total), "total"))
     return Table(
         header=row(*(c[1] for c in columns)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from propgen.discovery import Value, trace, value
@@ -15,7 +15,7 @@ from propgen.locale import Formatter
 from propgen.needs.models import Customer, Discovery, DocumentInfo, Person, Solution, Terms
 from propgen.plan import Plan
 from propgen.pricing import PriceBreakdown
-from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_terms
+from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_tax, state_terms
 
 
 @dataclass(frozen=True)
@@ -147,12 +147,21 @@ def template_context(
             "discovery": record.discovery,
             "solution": record.solution,
             "terms": record.terms,
-            "term": state_terms(
-                record.terms,
-                label,
-                cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
-                contract_total=fmt.money(pricing.total),
-                count=fmt.count,
+            "term": replace(
+                state_terms(
+                    record.terms,
+                    label,
+                    cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
+                    contract_total=fmt.money(pricing.total),
+                    count=fmt.count,
+                ),
+                tax=state_tax(
+                    tuple(
+                        (fmt.percent(g.rate), fmt.money(g.base)) for g in pricing.taxes if g.rate
+                    ),
+                    label,
+                    fmt.join_list,
+                ),
             ),
             "annexes": dict(annexes),
             "approvals": record.approvals,

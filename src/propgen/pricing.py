@@ -9,6 +9,12 @@ Babel), once where it is first computed:
 - subtotal = Σ non-optional line totals
 - deal discount = round(subtotal × discount_pct / 100); net = subtotal − discount
 - tax = round(net × tax_pct / 100); total = net + tax
+- lines taxed at different rates (``LineItem.tax_pct``, ``Pricing.tax_rates`` by kind):
+  the tax is worked out per rate group and rounded once per group. A group's share
+  of the deal discount = round(discount × group subtotal / subtotal), the last group
+  (highest rate) taking the rest, so the shares add up to the discount; group base =
+  group subtotal − its share; group tax = round(base × rate / 100); tax = Σ group
+  taxes; total = net + tax
 - instalment = round(total × percent / 100), the last takes the remainder; an
   instalment never takes more than what is left, so none is ever negative
 - a contract year's share of a line, of the deal discount and of the tax is rounded
@@ -167,6 +173,16 @@ class Conversion:
 
 
 @dataclass(frozen=True)
+class TaxGroup:
+    """The lines taxed at one rate: their base (after their share of the deal
+    discount) and the tax on it, rounded once."""
+
+    rate: Decimal
+    base: Decimal
+    tax: Decimal
+
+
+@dataclass(frozen=True)
 class PriceBreakdown:
     """A priced deal: every figure a document or a policy check needs (never costs)."""
 
@@ -186,6 +202,8 @@ class PriceBreakdown:
     tcv: Decimal = ZERO
     years: tuple[YearTotal, ...] = ()
     conversion: Conversion | None = None
+    taxes: tuple[TaxGroup, ...] = ()
+    """The tax by rate, lowest rate first; one group when every line has the same rate."""
 
     @property
     def price_currency(self) -> str:
@@ -364,7 +382,8 @@ def _price(pricing: Pricing, currency: str) -> PriceBreakdown:
     optional_total = r(sum((line.total for line in lines if line.optional), ZERO))
     discount = r(subtotal * pricing.discount_pct / HUNDRED)
     net = subtotal - discount
-    tax = r(net * pricing.tax_pct / HUNDRED)
+    taxes = _tax_groups(pricing, lines, subtotal, discount, currency)
+    tax = sum((group.tax for group in taxes), Decimal(0))
     total = net + tax
     years = _years(charged, discount, tax, currency)
     one_off = r(sum((line.total for line in charged if not line.recurring), ZERO))
@@ -391,6 +410,7 @@ def _price(pricing: Pricing, currency: str) -> PriceBreakdown:
         tcv=net,
         years=years,
         conversion=conversion,
+        taxes=taxes,
     )
 
 
@@ -423,6 +443,41 @@ def _years(
         )
         for k in range(count)
     )
+
+
+def tax_rate(item: LineItem, pricing: Pricing) -> Decimal:
+    """A line's tax rate: its own, else its kind's, else the deal's."""
+    if item.tax_pct is not None:
+        return item.tax_pct
+    if item.kind is not None and item.kind in pricing.tax_rates:
+        return pricing.tax_rates[item.kind]
+    return pricing.tax_pct
+
+
+def _tax_groups(
+    pricing: Pricing,
+    lines: tuple[PricedLine, ...],
+    subtotal: Decimal,
+    discount: Decimal,
+    currency: str,
+) -> tuple[TaxGroup, ...]:
+    """The tax per rate group, each rounded once (see the module's rules)."""
+    groups: dict[Decimal, Decimal] = {}
+    for line in lines:
+        if not line.optional:
+            rate = tax_rate(line.item, pricing)
+            groups[rate] = groups.get(rate, Decimal(0)) + line.total
+    if len(groups) <= 1:  # the simple case: one rate on the net
+        rate = next(iter(groups), pricing.tax_pct)
+        net = subtotal - discount
+        return (TaxGroup(rate, net, round_money(net * rate / HUNDRED, currency)),)
+    rates = sorted(groups)
+    shares = split(discount, [groups[rate] for rate in rates], currency)
+    out = []
+    for rate, share in zip(rates, shares, strict=True):
+        base = groups[rate] - share
+        out.append(TaxGroup(rate, base, round_money(base * rate / HUNDRED, currency)))
+    return tuple(out)
 
 
 def _instalments(pricing: Pricing, total: Decimal, currency: str) -> tuple[PricedInstalment, ...]:

@@ -35,6 +35,9 @@ class TermStatements:
     """The customer's notice to end the contract for convenience; None: no such right."""
     address_change_notice: str
     """How early a party announces a change of its notice details."""
+    tax: str = ""
+    """The tax rate(s) the deal is priced at: "6%", or per rate with its base
+    ("13% on $449,500.00 and 6% on $200,000.00"); see :func:`state_tax`."""
 
 
 LIABILITY_CLAUSE = "limitation-of-liability"
@@ -123,3 +126,13 @@ def _liability_cap(
         return label(f"term_liability_cap_{position}", basis=basis, total=contract_total)
     except KeyError:  # a library's own position without a label: its basis is the cap
         return basis
+
+
+def state_tax(
+    taxes: tuple[tuple[str, str], ...], label: Callable[..., str], join: Callable[[list[str]], str]
+) -> str:
+    """The deal's tax rates in words from ``(rate, base)`` pairs, formatted: one rate
+    alone ("6%"), several each with the base it applies to."""
+    if len(taxes) == 1:
+        return taxes[0][0]
+    return join([label("tax_rate_on", percent=rate, base=base) for rate, base in taxes])

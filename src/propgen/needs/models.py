@@ -629,6 +629,9 @@ class LineItem(Model):
     price of the band the whole quantity falls in."""
     unit_cost: Money | None = None
     """Our cost per unit and period, in the price currency; never printed."""
+    tax_pct: Percent | None = None
+    """This line's tax rate; none: ``pricing.tax_rates`` for its kind, else
+    ``pricing.tax_pct``."""
 
     @property
     def period_count(self) -> Decimal:
@@ -686,6 +689,10 @@ class Pricing(Model):
     items: list[LineItem] = Field(min_length=1, max_length=MAX_ITEMS)
     discount_pct: Percent = Decimal(0)
     tax_pct: Percent = Decimal(0)
+    tax_rates: dict[ItemKind, Percent] = Field(default_factory=dict)
+    """Tax rates by line kind (a zh-CN deal: 13 for hardware and perpetual licences
+    (goods), 6 for subscriptions and services); a line of another kind is taxed at
+    ``tax_pct``."""
     payment_schedule: list[Instalment] = Field(default_factory=list, max_length=MAX_ITEMS)
     payment_by_year: Flag = False
     """Invoice each contract year's total instead of milestone instalments."""

@@ -155,6 +155,14 @@ FIELDS: dict[str, tuple[str, object]] = {
         "How Chinese text addresses the customer (贵司, 贵行 …); the industry's default otherwise.",
         "贵司",
     ),
+    "LineItem.tax_pct": (
+        "This line's tax rate in percent; otherwise pricing.tax_rates for its kind, else pricing.tax_pct.",
+        13,
+    ),
+    "Pricing.tax_rates": (
+        "Tax rate in percent by line kind; the tax is worked out per rate and shown by rate.",
+        {"hardware": 13, "service": 6},
+    ),
     "Customer.region": (
         "Where the customer is (us, eu, uk, cn, other): which regulation the documents "
         "may name (DORA only for eu); the locale's country otherwise.",
