@@ -192,3 +192,15 @@ def test_a_perpetual_licence_survives_the_term_in_english(tmp_path: Path) -> Non
     plain = "\n".join(document_paragraphs(check(RETAIL_EN).documents["contract"]))
     assert "licensed on a perpetual basis" not in plain
     assert "perpetual licenses granted under" not in plain
+
+
+def test_each_contract_year_carries_the_tax_of_its_own_rates() -> None:
+    priced = check(ROOT / "samples" / "manufacturing.zh-CN.yaml").pricing
+    # years 2 and 3 hold only the 6% support fee: 116,000 and 122,000 less the 2% deal
+    # discount (113,680.00 and 119,560.00), so 6% of each: 6,820.80 and 7,173.60
+    assert [(y.net, y.tax) for y in priced.years[1:]] == [
+        (D("113680.00"), D("6820.80")),
+        (D("119560.00"), D("7173.60")),
+    ]
+    assert sum(y.tax for y in priced.years) == priced.tax
+    assert sum(y.total for y in priced.years) == priced.total

@@ -385,7 +385,7 @@ def _price(pricing: Pricing, currency: str) -> PriceBreakdown:
     taxes = _tax_groups(pricing, lines, subtotal, discount, currency)
     tax = sum((group.tax for group in taxes), Decimal(0))
     total = net + tax
-    years = _years(charged, discount, tax, currency)
+    years = _years(charged, discount, _tax_by_year(charged, taxes, pricing, currency), currency)
     one_off = r(sum((line.total for line in charged if not line.recurring), ZERO))
     if pricing.payment_by_year:
         instalments = tuple(
@@ -414,8 +414,30 @@ def _price(pricing: Pricing, currency: str) -> PriceBreakdown:
     )
 
 
+def _tax_by_year(
+    lines: Sequence[PricedLine],
+    taxes: tuple[TaxGroup, ...],
+    pricing: Pricing,
+    currency: str,
+) -> list[Decimal]:
+    """Each contract year's tax: every rate group's tax shared over the years in
+    proportion to that group's charges in each year (so a year of 6% support carries
+    6% tax), the shares of each group adding up to its tax exactly."""
+    count = max((len(line.years) for line in lines), default=1)
+    per_year = [ZERO] * count
+    for group in taxes:
+        weights = [ZERO] * count
+        for line in lines:
+            if len(taxes) == 1 or tax_rate(line.item, pricing) == group.rate:
+                for year in line.years:
+                    weights[year.year - 1] += year.amount
+        for k, share in enumerate(split(group.tax, weights, currency)):
+            per_year[k] += share
+    return per_year
+
+
 def _years(
-    lines: Sequence[PricedLine], discount: Decimal, tax: Decimal, currency: str
+    lines: Sequence[PricedLine], discount: Decimal, tax_by_year: list[Decimal], currency: str
 ) -> tuple[YearTotal, ...]:
     count = max((len(line.years) for line in lines), default=1)
     one_off = [ZERO] * count
@@ -429,7 +451,7 @@ def _years(
     subtotals = [a + b for a, b in zip(one_off, recurring, strict=True)]
     discounts = split(discount, subtotals, currency)
     nets = [s - d for s, d in zip(subtotals, discounts, strict=True)]
-    taxes = split(tax, nets, currency)
+    taxes = tax_by_year
     return tuple(
         YearTotal(
             k + 1,
