@@ -148,11 +148,11 @@ def test_pricing_tables_show_the_tax_by_rate(retail_zh: Path, kind: str) -> None
     (pdf,) = retail_zh.glob(f"*-{kind}.pdf")
     text = _squashed_pdf(pdf)
     for piece in (
-        "增值税(税率6%,计税金额",
-        "¥823,200.00)",
+        "税额(6%)",
+        "计税金额¥823,200.00",
         "¥49,392.00",
-        "增值税(税率13%,计税金额",
-        "¥6,794,888.80)",
+        "税额(13%)",
+        "计税金额¥6,794,888.80",
         "¥883,335.54",
     ):
         assert piece in text, piece
@@ -161,8 +161,8 @@ def test_pricing_tables_show_the_tax_by_rate(retail_zh: Path, kind: str) -> None
     body = docx.Document(str(docx_path)).element.body
     # every cell, also of tables inside the sections' content controls
     cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in body.iter(qn("w:tc"))]
-    assert any("税率6%" in c and "823,200.00" in c for c in cells)
-    assert any("税率13%" in c and "6,794,888.80" in c for c in cells)
+    assert any("税额（6%）" in c and "计税金额¥823,200.00" in c for c in cells)
+    assert any("税额（13%）" in c and "计税金额¥6,794,888.80" in c for c in cells)
 
 
 def test_contract_and_proposal_state_the_same_rates() -> None:

@@ -196,16 +196,16 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
             )
         )
         footer.append(totalrow(label("net"), fmt.money(pricing.net)))
-    by_rate = len(pricing.taxes) > 1  # VAT per rate: each group with its base
+    by_rate = len(pricing.taxes) > 1  # VAT per rate: each group with its base below
     for group in pricing.taxes:
         if not group.rate:
             continue
-        text = (
-            label("tax_on", percent=fmt.percent(group.rate), base=fmt.money(group.base))
-            if by_rate
-            else label("tax", percent=fmt.percent(group.rate))
-        )
-        footer.append(totalrow(text, fmt.money(group.tax)))
+        tax_row = totalrow(label("tax", percent=fmt.percent(group.rate)), fmt.money(group.tax))
+        if by_rate:  # "Tax (13%)" / "on $449,500.00": the base on its own line
+            base = label("tax_base", base=fmt.money(group.base))
+            first = Cell((*tax_row.cells[0].inlines, LineBreak(), Text(base)))
+            tax_row = Row((first, *tax_row.cells[1:]), tax_row.style)
+        footer.append(tax_row)
     footer.append(totalrow(label("total"), fmt.money(pricing.total), "total"))
     return Table(
         header=row(*(c[1] for c in columns)),
