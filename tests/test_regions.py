@@ -163,3 +163,23 @@ def test_a_chinese_bank_reads_no_us_or_eu_regulation() -> None:
     text = _text(CN_BANK)
     for name in (*EU_ONLY, "GLBA", "Interagency"):
         assert name not in text, name
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_the_requirements_table_stays_a_table_in_every_region(region: str) -> None:
+    from propgen.document import Paragraph, Table, inline_text, iter_blocks
+
+    proposal = check(US_BANK, region=region).documents["proposal"]  # type: ignore[arg-type]
+    tables = [
+        b
+        for b in iter_blocks(proposal.blocks)
+        if isinstance(b, Table)
+        and b.header
+        and "Requirement" in inline_text(b.header.cells[0].inlines)
+    ]
+    assert len(tables) == 1
+    rows = [inline_text(r.cells[0].inlines) for r in tables[0].rows]
+    assert rows[-1] == "Your regulator's own requirements"
+    for block in iter_blocks(proposal.blocks):
+        if isinstance(block, Paragraph):
+            assert "| Your regulator" not in inline_text(block.inlines)
