@@ -52,7 +52,8 @@ _WORDS = (
 """Words the CLI prints through ``_t(word)``, listed for the catalogue."""
 
 EXIT_PENDING_APPROVALS = 3
-"""``check --strict``: every record is valid but a deviation still needs approval."""
+"""``check --strict``: every record is valid but a deviation still needs approval;
+``review``: the edited document has changes someone must approve or review."""
 
 
 def _language(record_locale: str | None = None) -> str:
@@ -722,6 +723,66 @@ def diff(old: Path, new: Path, library_dir: Path | None) -> None:
         _echo(change)
     if not changes:
         _echo(_t("no differences"))
+
+
+@cli.command()
+@click.argument("edited", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--provenance",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The provenance of the rendered document (default: out/REF.provenance.json).",
+)
+@click.option(
+    "--needs",
+    "needs_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The needs record (default: the one the provenance names, found by its sha256).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "html", "json"]),
+    default="text",
+    show_default=True,
+)
+@library_option
+def review(
+    edited: Path,
+    provenance: Path | None,
+    needs_path: Path | None,
+    output_format: str,
+    library_dir: Path | None,
+) -> None:
+    """Review EDITED, a contract (or proposal) DOCX the customer edited.
+
+    Each clause is found again (content control, bookmark, else text similarity) and
+    compared with the library's positions filled with the deal's values: unchanged,
+    another library position (and who must approve it), new wording (with the diff),
+    deleted; new text outside any clause; payment days, liability cap and discount
+    checked against the policy again. Writes nothing.
+
+    Exit codes: 0 nothing to approve; 3 something needs approval or review; 2 the
+    file cannot be read safely or the record is not found.
+    """
+    from propgen.review import review_docx
+    from propgen.review.report import as_html, as_json, as_text
+
+    result = review_docx(
+        edited, library=_library(library_dir), needs=needs_path, provenance=provenance
+    )
+    language = _language(result.locale)
+
+    def t(message: str) -> str:
+        return _t(message, language)
+
+    if output_format == "json":
+        _echo(as_json(result), nl=False)
+    elif output_format == "html":
+        click.echo(as_html(result, t), nl=False)
+    else:
+        _echo(as_text(result, t), nl=False)
+    if result.approvals_needed:
+        raise click.exceptions.Exit(EXIT_PENDING_APPROVALS)
 
 
 @cli.group()

@@ -7,8 +7,9 @@
     │   ├── NeedsError           a needs record is malformed or invalid
     │   ├── LibraryError         a library file is malformed, or a template fails
     │   ├── PolicyError          governance refuses the deal (retired clause, draft text)
-    │   └── ResourceLimit        a document is too large, or took too long or too much
+    │   ├── ResourceLimit        a document is too large, or took too long or too much
     │                            memory to render (guard.py)
+    │   └── DocumentError        an edited DOCX given to ``review`` cannot be read safely
     └── EnvironmentProblem       exit 1: the machine lacks something (a CJK font, ...)
 
 Every :class:`InvalidInput` carries one or more :class:`Problem` s (never none), each saying
@@ -91,6 +92,11 @@ class PolicyError(InvalidInput):
 
 class ResourceLimit(InvalidInput):
     """A document took longer or needed more memory than allowed, or is too large."""
+
+
+class DocumentError(InvalidInput):
+    """A DOCX handed back for review is not a sound Word file, or is hostile (a zip
+    bomb, entity expansion, parts too large)."""
 
 
 class EnvironmentProblem(PropgenError):

@@ -54,7 +54,7 @@ class Body:
         marked = [
             b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Heading | dm.Section)
         ]
-        names = bookmark_names(marked)
+        names = docx_trace.bookmark_names(marked)
         self.names = deque(names)
         self.toc = [
             (b, n)
@@ -621,26 +621,3 @@ def _hang(label: str) -> int:
     """Hanging indent (twips) for a sub-clause label: 1.2 cm, or wider in 0.5 cm steps."""
     estimate = _text_width(label, 10)
     return 680 if estimate <= 600 else -(-estimate // 283) * 283 + 120
-
-
-def bookmark_names(marked: list[dm.Heading | dm.Section]) -> list[str]:
-    """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
-    used: set[str] = set()
-    names: dict[int, str] = {}
-    for headings in (True, False):
-        for i, block in enumerate(marked):
-            if isinstance(block, dm.Heading) != headings:
-                continue
-            raw = block.anchor if isinstance(block, dm.Heading) else block.source_id
-            if not raw:
-                base = f"_Toc{i + 1:06d}"
-            else:
-                base = re.sub(r"[^0-9A-Za-z_]", "_", raw)
-                base = (base if base[:1].isalpha() else "b_" + base)[:40]
-            name, n = base, 1
-            while name in used:
-                n += 1
-                name = f"{base[: 40 - len(str(n)) - 1]}_{n}"
-            used.add(name)
-            names[i] = name
-    return [names[i] for i in range(len(marked))]

@@ -99,6 +99,13 @@ def wrap(body: Any, elements: list[Any], section: dm.Section, n: int) -> None:
     pr.append(OxmlElement("w:id", {qn("w:val"): str(n)}))
     if section.locked:
         pr.append(OxmlElement("w:lock", {qn("w:val"): "sdtContentLocked"}))
+    # A building-block control, as Word wraps a contents page: LibreOffice keeps it
+    # around the paragraphs, where it turns a rich-text one into copies of the first
+    # paragraph's text in Chinese documents (7.4).
+    part = OxmlElement("w:docPartObj")
+    part.append(OxmlElement("w:docPartGallery", {qn("w:val"): "Custom 1"}))
+    part.append(OxmlElement("w:docPartCategory", {qn("w:val"): "propgen"}))
+    pr.append(part)
     content = OxmlElement("w:sdtContent")
     elements[0].addprevious(sdt)
     for element in elements:
@@ -167,3 +174,26 @@ def add_trace_part(docx_document: Any, document: dm.Document) -> None:
     item_props = Part(PackURI(f"/customXml/itemProps{k}.xml"), _CT_CUSTOM_XML_PROPS, props, package)
     item.relate_to(item_props, _RT_CUSTOM_XML_PROPS)
     main.relate_to(item, _RT_CUSTOM_XML)
+
+
+def bookmark_names(marked: list[dm.Heading | dm.Section]) -> list[str]:
+    """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
+    used: set[str] = set()
+    names: dict[int, str] = {}
+    for headings in (True, False):
+        for i, block in enumerate(marked):
+            if isinstance(block, dm.Heading) != headings:
+                continue
+            raw = block.anchor if isinstance(block, dm.Heading) else block.source_id
+            if not raw:
+                base = f"_Toc{i + 1:06d}"
+            else:
+                base = re.sub(r"[^0-9A-Za-z_]", "_", raw)
+                base = (base if base[:1].isalpha() else "b_" + base)[:40]
+            name, n = base, 1
+            while name in used:
+                n += 1
+                name = f"{base[: 40 - len(str(n)) - 1]}_{n}"
+            used.add(name)
+            names[i] = name
+    return [names[i] for i in range(len(marked))]

@@ -15,8 +15,8 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from propgen import document as dm
 from propgen.errors import PropgenError
-from propgen.render.docx_body import bookmark_names
 from propgen.render.docx_numbering import subclause_bookmarks, uses_clause_list
+from propgen.render.docx_trace import bookmark_names
 
 STRICT_XML = etree.XMLParser(
     recover=False, resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False

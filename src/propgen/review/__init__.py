@@ -1,0 +1,202 @@
+"""Review of a DOCX the customer (or presales) edited: each clause found again and
+compared with the library's approved positions, filled with the deal's values.
+
+::
+
+    read_docx (docx_read)    the edited file, read safely: paragraphs as proposed
+    expected_sections        the record + library → what each section should say,
+      (expected)             and every other position of each clause
+    align                    each section found: content control, bookmark, similarity
+    judge (compare)          unchanged / another position / new wording / deleted / added
+    read_figures (figures)   payment days, liability cap, discount against the policy
+
+The record is found from the DOCX's trace part (its sha256) through the provenance
+file, or given. Nothing is written; :mod:`propgen.review.report` presents the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from propgen.errors import DocumentError, NeedsError, Problem
+from propgen.i18n import N_
+from propgen.library.store import Library
+from propgen.review.compare import AddedText, SectionReview, judge
+from propgen.review.docx_read import EditedDocx, read_docx
+from propgen.review.figures import Figure, read_figures
+
+__all__ = ["Review", "review_docx"]
+
+MAX_PROVENANCE = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Review:
+    file: str
+    reference: str
+    kind: str
+    locale: str
+    needs: str
+    sections: tuple[SectionReview, ...]
+    added: tuple[AddedText, ...]
+    figures: tuple[Figure, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def approvals_needed(self) -> int:
+        """Sections, new text and figures someone must still approve or review."""
+        return (
+            sum(s.needs_approval for s in self.sections)
+            + len(self.added)
+            + sum(f.needs_approval for f in self.figures)
+        )
+
+
+def review_docx(
+    edited: Path,
+    *,
+    library: Library,
+    needs: Path | None = None,
+    provenance: Path | None = None,
+) -> Review:
+    """Review ``edited`` against the record it was made from.
+
+    Raises:
+        DocumentError: the DOCX cannot be read safely, or is not a propgen document.
+        NeedsError: the record cannot be found, or does not validate.
+    """
+    from propgen.guard import limits
+    from propgen.pipeline import check
+    from propgen.review.align import align
+    from propgen.review.expected import expected_sections
+
+    with limits(f"the review of {edited.name}", seconds=120):
+        docx = read_docx(edited)
+    trace = docx.trace
+    warnings: list[str] = []
+    record = _find_record(edited, trace.reference, trace.needs_sha256, needs, provenance)
+    sha = hashlib.sha256(record.read_bytes()).hexdigest()
+    if trace.needs_sha256 and sha != trace.needs_sha256:
+        warnings.append(
+            N_(
+                "the needs record changed since this document was rendered; "
+                "compared with the record as it is now"
+            )
+        )
+    kind = trace.kind if trace.kind in ("proposal", "contract") else "contract"
+    checked = check(record, library=library, only=kind, allow_draft=True)  # type: ignore[arg-type]
+    if trace.library_sha256 and trace.library_sha256 != library.identity()["content_sha256"]:
+        warnings.append(
+            N_(
+                "the library changed since this document was rendered; "
+                "compared with the library as it is now"
+            )
+        )
+    if not trace.reference:
+        warnings.append(
+            N_(
+                "the document carries no propgen trace part; sections found by "
+                "bookmarks and similarity only"
+            )
+        )
+    expected = expected_sections(checked, kind)  # type: ignore[arg-type]
+    locale = checked.plan.record.document.locale
+    with limits(f"the review of {edited.name}", seconds=120):
+        alignment = align(docx.paragraphs, expected)
+        findings = judge(alignment, expected, locale)
+        figures = read_figures(checked, _reviewed_text(docx, alignment))
+    return Review(
+        file=str(edited),
+        reference=checked.plan.record.document.reference,
+        kind=kind,
+        locale=locale,
+        needs=str(record),
+        sections=findings.sections,
+        added=findings.added,
+        figures=tuple(figures),
+        warnings=tuple(warnings),
+    )
+
+
+def _reviewed_text(docx: EditedDocx, alignment: object) -> str:
+    from propgen.review.align import Alignment
+
+    assert isinstance(alignment, Alignment)
+    paras = [p for f in alignment.found.values() for p in f.paragraphs]
+    paras += [p for loose in alignment.added for p in loose.paragraphs]
+    return "\n".join(p.text for p in paras)
+
+
+def _find_record(
+    edited: Path, reference: str, needs_sha: str, needs: Path | None, provenance: Path | None
+) -> Path:
+    """The needs record: given, or the one the provenance names whose sha256 is the
+    one the document (or the provenance) records."""
+    if needs is not None:
+        return needs
+    from propgen.output import safe_name
+
+    if provenance is None and reference:
+        stem = safe_name(reference)
+        for folder in (Path("out"), edited.parent):
+            candidate = folder / f"{stem}.provenance.json"
+            if candidate.is_file():
+                provenance = candidate
+                break
+    if provenance is None:
+        raise NeedsError(
+            problems=[
+                Problem(
+                    N_("cannot find the needs record this document was made from"),
+                    file=str(edited),
+                    hint=N_("give --needs RECORD or --provenance out/REF.provenance.json"),
+                )
+            ]
+        )
+    data = _read_provenance(provenance)
+    given = data.get("needs")
+    recorded: dict[str, object] = given if isinstance(given, dict) else {}
+    name = str(recorded.get("file", ""))
+    sha = needs_sha or str(recorded.get("sha256", ""))
+    folder = provenance.resolve().parent
+    for base in (Path.cwd(), folder, folder.parent):
+        candidate = base / Path(name).name
+        found = name and candidate.is_file()
+        if found and hashlib.sha256(candidate.read_bytes()).hexdigest() == sha:
+            return candidate
+    raise NeedsError(
+        problems=[
+            Problem(
+                N_(
+                    "no needs record {name} with sha256 {sha} next to the provenance or "
+                    "in the current folder"
+                ).format(name=name or "?", sha=sha[:12]),
+                file=str(provenance),
+                hint=N_("give --needs RECORD"),
+            )
+        ]
+    )
+
+
+def _read_provenance(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_PROVENANCE + 1)
+    except OSError as exc:
+        raise DocumentError(
+            problems=[Problem(f"cannot read: {exc.strerror}", file=str(path))]
+        ) from exc
+    if len(raw) > MAX_PROVENANCE:
+        raise DocumentError(problems=[Problem("too large for a provenance file", file=str(path))])
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DocumentError(
+            problems=[Problem(f"not a provenance file (not JSON): {exc}", file=str(path))]
+        ) from exc
+    if not isinstance(data, dict):
+        raise DocumentError(problems=[Problem("not a provenance file", file=str(path))])
+    return data

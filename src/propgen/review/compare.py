@@ -1,0 +1,142 @@
+"""The verdict on each section: unchanged, another library position, new wording,
+deleted; and the new text outside any section."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import Literal
+
+from propgen.locales import is_chinese
+from propgen.review.align import Alignment
+from propgen.review.expected import ExpectedSection, normalise
+
+Verdict = Literal["unchanged", "position", "new-wording", "deleted"]
+
+_LATIN = re.compile(r"\w+|\s+|[^\w\s]")
+_CHINESE = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*|\s+|.", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stretch of a diff: ``equal``, ``delete`` (approved text the edit drops)
+    or ``insert`` (text the edit adds)."""
+
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+@dataclass(frozen=True)
+class SectionReview:
+    id: str
+    title: str
+    n: int
+    is_clause: bool
+    verdict: Verdict
+    found_by: str
+    position: str = ""
+    """``position``: the library position the edited text is."""
+    approval: str = ""
+    """The role that must approve, or the owner who must review ("" when none)."""
+    diff: tuple[Change, ...] = ()
+    text: str = ""
+    """The section's edited text (for the counter-redline)."""
+
+    @property
+    def needs_approval(self) -> bool:
+        if self.verdict == "position":
+            return bool(self.approval)  # back to standard needs no one
+        return self.verdict != "unchanged"
+
+
+@dataclass(frozen=True)
+class AddedText:
+    after: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    sections: tuple[SectionReview, ...]
+    added: tuple[AddedText, ...]
+    figures: tuple[object, ...] = field(default=())
+
+
+def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) -> Findings:
+    reviews: list[SectionReview] = []
+    for section in expected:
+        found = alignment.found.get(section.id)
+        owner = section.owner
+        base = dict(id=section.id, title=section.title, n=section.n, is_clause=section.is_clause)
+        if found is None:
+            if not section.paragraphs:
+                continue
+            reviews.append(
+                SectionReview(
+                    **base,  # type: ignore[arg-type]
+                    verdict="deleted",
+                    found_by="",
+                    approval=owner,
+                    diff=(Change("delete", "\n".join(section.paragraphs)),),
+                )
+            )
+            continue
+        have = tuple(normalise(p.text) for p in found.paragraphs if normalise(p.text))
+        text = "\n".join(have)
+        if have == section.paragraphs:
+            reviews.append(
+                SectionReview(**base, verdict="unchanged", found_by=found.by, text=text)  # type: ignore[arg-type]
+            )
+            continue
+        match = next((p for p in section.alternatives if p.paragraphs == have), None)
+        if match is not None:
+            reviews.append(
+                SectionReview(
+                    **base,  # type: ignore[arg-type]
+                    verdict="position",
+                    found_by=found.by,
+                    position=match.name,
+                    approval=match.approval,
+                    diff=diff("\n".join(section.paragraphs), text, locale),
+                    text=text,
+                )
+            )
+            continue
+        reviews.append(
+            SectionReview(
+                **base,  # type: ignore[arg-type]
+                verdict="new-wording",
+                found_by=found.by,
+                approval=owner,
+                diff=diff("\n".join(section.paragraphs), text, locale),
+                text=text,
+            )
+        )
+    added = tuple(
+        AddedText(
+            item.after, "\n".join(normalise(p.text) for p in item.paragraphs if p.text.strip())
+        )
+        for item in alignment.added
+    )
+    return Findings(tuple(reviews), added)
+
+
+def tokens(text: str, locale: str) -> list[str]:
+    """Words, spaces and marks for Latin text; characters for Chinese."""
+    return (_CHINESE if is_chinese(locale) else _LATIN).findall(text)
+
+
+def diff(before: str, after: str, locale: str) -> tuple[Change, ...]:
+    """``before`` → ``after`` as stretches of equal, deleted and inserted text."""
+    a, b = tokens(before, locale), tokens(after, locale)
+    out: list[Change] = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(Change("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(Change("delete", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(Change("insert", "".join(b[j1:j2])))
+    return tuple(out)
