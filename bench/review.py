@@ -22,8 +22,8 @@ REPO = Path(__file__).resolve().parent.parent
 PY = str(Path(sys.executable))
 RECORDS = [REPO / "samples" / "saas.en-US.yaml", REPO / "samples" / "manufacturing.zh-CN.yaml"]
 EDITS = {
-    "en-US": [("within 45 days", "within 60 days"), ("in the 18 months", "in the 6 months")],
-    "zh-CN": [("之日起30日内", "之日起60日内"), ("前12个月", "前6个月")],
+    "en-US": [("within 45\u00a0days", "within 60\u00a0days"), ("18\u00a0months", "6\u00a0months")],
+    "zh-CN": [("30日", "60日"), ("12个月", "6个月")],
 }
 TARGET = 1.0
 

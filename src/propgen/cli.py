@@ -745,12 +745,20 @@ def diff(old: Path, new: Path, library_dir: Path | None) -> None:
     default="text",
     show_default=True,
 )
+@click.option(
+    "--counter",
+    "counter_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a counter-redline: EDITED with every unapproved change reverted as "
+    "tracked changes.",
+)
 @library_option
 def review(
     edited: Path,
     provenance: Path | None,
     needs_path: Path | None,
     output_format: str,
+    counter_path: Path | None,
     library_dir: Path | None,
 ) -> None:
     """Review EDITED, a contract (or proposal) DOCX the customer edited.
@@ -759,7 +767,9 @@ def review(
     compared with the library's positions filled with the deal's values: unchanged,
     another library position (and who must approve it), new wording (with the diff),
     deleted; new text outside any clause; payment days, liability cap and discount
-    checked against the policy again. Writes nothing.
+    checked against the policy again. Writes nothing but the --counter file: EDITED
+    with each change still needing approval reverted as tracked changes (author: the
+    seller, date: today).
 
     Exit codes: 0 nothing to approve; 3 something needs approval or review; 2 the
     file cannot be read safely or the record is not found.
@@ -781,6 +791,16 @@ def review(
         click.echo(as_html(result, t), nl=False)
     else:
         _echo(as_text(result, t), nl=False)
+    if counter_path is not None:
+        import datetime as dt
+
+        from propgen.output import write_atomic
+        from propgen.review.counter import counter_docx
+
+        seller = result.basis.seller if result.basis else "propgen"
+        data = counter_docx(edited, result, author=seller, date_iso=dt.date.today().isoformat())
+        write_atomic(counter_path, data)
+        _echo(str(counter_path), err=True)
     if result.approvals_needed:
         raise click.exceptions.Exit(EXIT_PENDING_APPROVALS)
 

@@ -65,7 +65,8 @@ def replace_text(body: Any, section_id: str, old: str, new: str, tracked: bool =
     """Replace ``old`` by ``new`` in one run of the section (as a tracked change when
     ``tracked``: the old run deleted, the new one inserted)."""
     for t in control(body, section_id).iter(f"{W}t"):
-        if t.text and old in t.text:
+        if t.text and old in t.text.replace("\u00a0", " "):  # figures keep no-break spaces
+            t.text = t.text.replace("\u00a0", " ")
             if not tracked:
                 t.text = t.text.replace(old, new, 1)
                 return

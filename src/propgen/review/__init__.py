@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from propgen.errors import DocumentError, NeedsError, Problem
 from propgen.i18n import N_
@@ -34,6 +35,16 @@ MAX_PROVENANCE = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Basis:
+    docx: EditedDocx
+    alignment: Any
+    """The :class:`~propgen.review.align.Alignment`."""
+    expected: list[Any]
+    """The :class:`~propgen.review.expected.ExpectedSection` s."""
+    seller: str
+
+
+@dataclass(frozen=True)
 class Review:
     file: str
     reference: str
@@ -44,6 +55,8 @@ class Review:
     added: tuple[AddedText, ...]
     figures: tuple[Figure, ...]
     warnings: tuple[str, ...]
+    basis: Basis | None = field(default=None, repr=False, compare=False)
+    """What was read and aligned, for the counter-redline."""
 
     @property
     def approvals_needed(self) -> int:
@@ -68,6 +81,7 @@ def review_docx(
         DocumentError: the DOCX cannot be read safely, or is not a propgen document.
         NeedsError: the record cannot be found, or does not validate.
     """
+    from propgen.context import seller_for
     from propgen.guard import limits
     from propgen.pipeline import check
     from propgen.review.align import align
@@ -118,6 +132,7 @@ def review_docx(
         added=findings.added,
         figures=tuple(figures),
         warnings=tuple(warnings),
+        basis=Basis(docx, alignment, expected, seller_for(library.seller, locale).name),
     )
 
 

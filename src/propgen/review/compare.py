@@ -3,19 +3,13 @@ deleted; and the new text outside any section."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Literal
 
-from propgen.locales import is_chinese
 from propgen.review.align import Alignment
 from propgen.review.expected import ExpectedSection, normalise
 
 Verdict = Literal["unchanged", "position", "new-wording", "deleted"]
-
-_LATIN = re.compile(r"\w+|\s+|[^\w\s]")
-_CHINESE = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*|\s+|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -122,21 +116,10 @@ def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) ->
     return Findings(tuple(reviews), added)
 
 
-def tokens(text: str, locale: str) -> list[str]:
-    """Words, spaces and marks for Latin text; characters for Chinese."""
-    return (_CHINESE if is_chinese(locale) else _LATIN).findall(text)
-
-
 def diff(before: str, after: str, locale: str) -> tuple[Change, ...]:
-    """``before`` → ``after`` as stretches of equal, deleted and inserted text."""
-    a, b = tokens(before, locale), tokens(after, locale)
-    out: list[Change] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(Change("equal", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(Change("delete", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(Change("insert", "".join(b[j1:j2])))
-    return tuple(out)
+    """``before`` → ``after`` as stretches of equal, deleted and inserted text (words
+    for Latin text, characters for Chinese: :mod:`propgen.negotiate.diff`, as the
+    redline)."""
+    from propgen.negotiate.diff import diff_text
+
+    return tuple(Change(segment.op, segment.text) for segment in diff_text(before, after, locale))

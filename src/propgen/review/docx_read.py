@@ -51,6 +51,8 @@ class Para:
     element: Any = None
     """The ``w:p`` (for the counter-redline)."""
     heading: bool = False
+    shown: str = ""
+    """The text as it reads, cross-reference numbers included."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,20 @@ def read_docx(path: Path) -> EditedDocx:
     root = parse_xml(parts["word/document.xml"], path, "word/document.xml")
     styles = _style_names(parts.get("word/styles.xml"), path)
     return EditedDocx(_paragraphs(root, styles), _trace(parts, path), parts, root)
+
+
+def read_members(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
+    """Every member of the DOCX at ``path``, each read within the limits above."""
+    data = _read_file(path)
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise _error(path, "not a DOCX file (not a zip archive)") from exc
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_MEMBERS:
+            raise _error(path, f"the archive has {len(infos):,} members; a DOCX has a few dozen")
+        return [(info, _member(archive, info, path)) for info in infos]
 
 
 def _read_file(path: Path) -> bytes:
@@ -239,14 +255,15 @@ def _paragraph(p: Any, styles: dict[str, str], tag: ClauseTag | None, pending: l
     heading = style.lower() in _HEADING_STYLES or (
         outline is not None and outline.get(f"{W}val") == "0"
     )
-    return Para(paragraph_text(p), style, tag, marks, p, heading)
+    return Para(paragraph_text(p), style, tag, marks, p, heading, paragraph_text(p, masked=False))
 
 
 _SKIPPED = (f"{W}del", f"{W}moveFrom")
 
 
-def paragraph_text(p: Any) -> str:
-    """The paragraph's text as proposed: insertions in, deletions out, REF results ``#``."""
+def paragraph_text(p: Any, *, masked: bool = True) -> str:
+    """The paragraph's text as proposed: insertions in, deletions out, REF results
+    ``#`` (``masked``) or as they read."""
     pieces: list[str] = []
     fields: list[list[Any]] = []  # [instruction, in result?, result shown?]
     for node in p.iter():
@@ -254,9 +271,10 @@ def paragraph_text(p: Any) -> str:
         if not isinstance(tag, str):
             continue
         if tag in (f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}noBreakHyphen", f"{W}sym"):
-            if _deleted(node, p):
+            if _deleted(node, p, masked):
                 continue
-            if fields and fields[-1][1] and fields[-1][0].strip().upper().startswith("REF"):
+            in_ref = fields and fields[-1][1] and fields[-1][0].strip().upper().startswith("REF")
+            if masked and in_ref:
                 if not fields[-1][2]:
                     pieces.append(REF_MARK)
                     fields[-1][2] = True
@@ -282,14 +300,16 @@ def paragraph_text(p: Any) -> str:
     return "".join(pieces)
 
 
-def _deleted(node: Any, p: Any) -> bool:
+def _deleted(node: Any, p: Any, masked: bool = False) -> bool:
     for ancestor in node.iterancestors():
         if ancestor is p:
             return False
         if ancestor.tag in _SKIPPED:
             return True
-        if ancestor.tag == f"{W}fldSimple" and ancestor.get(
-            f"{W}instr", ""
-        ).strip().upper().startswith("REF"):
+        if masked and ancestor.tag == f"{W}fldSimple" and _is_ref(ancestor):
             return True
     return False
+
+
+def _is_ref(node: Any) -> bool:
+    return bool(node.get(f"{W}instr", "").strip().upper().startswith("REF"))

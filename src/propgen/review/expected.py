@@ -48,6 +48,8 @@ class ExpectedSection:
     """The clause's other positions, filled with the deal's values."""
     owner: str
     bookmark: str
+    shown: tuple[str, ...] = ()
+    """``paragraphs`` as they read (cross-reference numbers, not ``#``)."""
     """The Word bookmark propgen put on the section's first paragraph."""
 
 
@@ -83,6 +85,7 @@ def expected_sections(checked: Checked, kind: dm.DocumentKind) -> list[ExpectedS
                 version=section.version,
                 position=section.position,
                 paragraphs=tuple(block_texts(section.blocks, listed)),
+                shown=tuple(block_texts(section.blocks, listed, masked=False)),
                 alternatives=tuple(alternatives.get(section.source_id, ())),
                 owner=owners.get(section.source_id, ""),
                 bookmark=marks.get(section.source_id, ""),
@@ -91,7 +94,7 @@ def expected_sections(checked: Checked, kind: dm.DocumentKind) -> list[ExpectedS
     return out
 
 
-def block_texts(blocks: tuple[dm.Block, ...], listed: bool) -> list[str]:
+def block_texts(blocks: tuple[dm.Block, ...], listed: bool, *, masked: bool = True) -> list[str]:
     """The normalised text of each paragraph and table cell the DOCX renderer writes
     for ``blocks`` (``listed``: clause numbers are the Word list's, not text)."""
     out: list[str] = []
@@ -105,20 +108,20 @@ def block_texts(blocks: tuple[dm.Block, ...], listed: bool) -> list[str]:
         match block:
             case dm.Heading():
                 number = block.number + " " if block.number and not listed else ""
-                add(number + _inline_text(block.inlines))
+                add(number + _inline_text(block.inlines, masked))
             case dm.Paragraph():
                 typed = block.number and not listed
-                add((block.number + " " if typed else "") + _inline_text(block.inlines))
+                add((block.number + " " if typed else "") + _inline_text(block.inlines, masked))
             case dm.BulletList() | dm.OrderedList():
                 for item in block.items:
-                    out.extend(block_texts(item.blocks, listed))
+                    out.extend(block_texts(item.blocks, listed, masked=masked))
             case dm.Table():
                 add(block.caption)
                 for row in (block.header, *block.rows, *block.footer):
                     for cell in row.cells if row else ():
-                        add(_inline_text(cell.inlines))
+                        add(_inline_text(cell.inlines, masked))
             case dm.Section():
-                out.extend(block_texts(block.blocks, listed))
+                out.extend(block_texts(block.blocks, listed, masked=masked))
             case dm.SignatureBlock():
                 for person in block.signatories:
                     for line in (person.heading, person.party, *person.lines):
@@ -128,17 +131,18 @@ def block_texts(blocks: tuple[dm.Block, ...], listed: bool) -> list[str]:
     return out
 
 
-def _inline_text(inlines: tuple[dm.Inline, ...]) -> str:
+def _inline_text(inlines: tuple[dm.Inline, ...], masked: bool) -> str:
     parts: list[str] = []
     for inline in inlines:
         match inline:
             case dm.Ref():
                 before, found, after = inline.text.partition(inline.number or "\0")
-                parts.append(before + REF_MARK + after if inline.number and found else inline.text)
+                ref = masked and inline.number and found
+                parts.append(before + REF_MARK + after if ref else inline.text)
             case dm.Text():
                 parts.append(inline.text)
             case dm.Strong() | dm.Emph():
-                parts.append(_inline_text(inline.children))
+                parts.append(_inline_text(inline.children, masked))
             case dm.LineBreak():
                 parts.append(" ")
     return "".join(parts)
