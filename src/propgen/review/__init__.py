@@ -55,6 +55,8 @@ class Review:
     added: tuple[AddedText, ...]
     figures: tuple[Figure, ...]
     warnings: tuple[str, ...]
+    roles: dict[str, str] = field(default_factory=dict)
+    """Approval role → its title in the record's language (from the policy)."""
     basis: Basis | None = field(default=None, repr=False, compare=False)
     """What was read and aligned, for the counter-redline."""
 
@@ -132,6 +134,7 @@ def review_docx(
         added=findings.added,
         figures=tuple(figures),
         warnings=tuple(warnings),
+        roles={role: titles.get(locale, role) for role, titles in library.policy.roles.items()},
         basis=Basis(docx, alignment, expected, seller_for(library.seller, locale).name),
     )
 

@@ -28,6 +28,11 @@ _ACTIONS = {
 }
 
 
+_MEASURES = {
+    "payment_terms_days": N_("payment days"),
+    "liability_cap_months": N_("liability cap (months of fees)"),
+    "deal_discount_pct": N_("deal discount (%)"),
+}
 _OUTSIDE = N_("new text outside any clause")
 _RECORD = N_("record")
 
@@ -82,12 +87,12 @@ def _verdict(s: SectionReview, t: Translate) -> str:
     return t(_VERDICTS[s.verdict]).format(position=s.position)
 
 
-def _action(s: SectionReview, t: Translate) -> str:
+def _action(s: SectionReview, t: Translate, roles: dict[str, str]) -> str:
     if s.verdict == "unchanged":
         return ""
     if s.verdict == "position":
         key = "position" if s.approval else "standard"
-        return t(_ACTIONS[key]).format(role=s.approval)
+        return t(_ACTIONS[key]).format(role=roles.get(s.approval, s.approval))
     return t(_ACTIONS[s.verdict]).format(owner=s.approval or "?")
 
 
@@ -103,7 +108,7 @@ def as_text(review: Review, t: Translate) -> str:
         mark = "!" if s.needs_approval else " "
         title = f"{s.n:>2}. {s.title or s.id}"
         line = f"{mark} {title} [{s.id}]: {_verdict(s, t)}"
-        action = _action(s, t)
+        action = _action(s, t, review.roles)
         lines.append(line + (f" — {action}" if action else ""))
         if s.diff and s.verdict != "deleted":
             lines += ["      " + row for row in _diff_lines(s)]
@@ -121,7 +126,7 @@ def as_text(review: Review, t: Translate) -> str:
         found = ", ".join(str(v) for v in f.found) or "—"
         status = (
             t("beyond the policy limit ({limit}): needs approval by {role}").format(
-                limit=f.limit, role=f.approval
+                limit=f.limit, role=review.roles.get(f.approval, f.approval)
             )
             if f.needs_approval
             else t("within policy")
@@ -131,7 +136,10 @@ def as_text(review: Review, t: Translate) -> str:
         lines.append(
             ("! " if f.needs_approval else "  ")
             + t("{measure}: the text says {found} (record: {record}) — {status}").format(
-                measure=f.measure, found=found, record=f.record, status=status
+                measure=t(_MEASURES.get(f.measure, f.measure)),
+                found=found,
+                record=f.record,
+                status=status,
             )
         )
     lines.append(
@@ -165,7 +173,7 @@ def as_html(review: Review, t: Translate) -> str:
         rows.append(
             f'<tr class="{"approve" if s.needs_approval else "ok"}"><td>{s.n}</td>'
             f"<td>{escape(s.title or s.id)}<br><small>{escape(s.id)}</small></td>"
-            f"<td>{escape(_verdict(s, t))}</td><td>{escape(_action(s, t))}</td>"
+            f"<td>{escape(_verdict(s, t))}</td><td>{escape(_action(s, t, review.roles))}</td>"
             f'<td class="diff">{diff}</td></tr>'
         )
     added = "".join(
