@@ -72,13 +72,18 @@ def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) ->
                     verdict="deleted",
                     found_by="",
                     approval=owner,
-                    diff=(Change("delete", "\n".join(section.paragraphs)),),
+                    diff=(Change("delete", "\n".join(section.shown)),),
                 )
             )
             continue
         have = tuple(normalise(p.text) for p in found.paragraphs if normalise(p.text))
         text = "\n".join(have)
-        if have == section.paragraphs:
+        # the same words with cross-references as plain numbers (a counter-redline's)
+        shown = tuple(
+            normalise(p.shown, fold=False) for p in found.paragraphs if normalise(p.shown)
+        )
+        shown_text = "\n".join(shown)
+        if have == section.paragraphs or (section.shown and shown == section.shown):
             reviews.append(
                 SectionReview(**base, verdict="unchanged", found_by=found.by, text=text)  # type: ignore[arg-type]
             )
@@ -92,7 +97,7 @@ def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) ->
                     found_by=found.by,
                     position=match.name,
                     approval=match.approval,
-                    diff=diff("\n".join(section.paragraphs), text, locale),
+                    diff=diff("\n".join(section.shown), shown_text, locale),
                     text=text,
                 )
             )
@@ -103,13 +108,14 @@ def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) ->
                 verdict="new-wording",
                 found_by=found.by,
                 approval=owner,
-                diff=diff("\n".join(section.paragraphs), text, locale),
+                diff=diff("\n".join(section.shown), shown_text, locale),
                 text=text,
             )
         )
     added = tuple(
         AddedText(
-            item.after, "\n".join(normalise(p.text) for p in item.paragraphs if p.text.strip())
+            item.after,
+            "\n".join(normalise(p.shown, fold=False) for p in item.paragraphs if p.text.strip()),
         )
         for item in alignment.added
     )

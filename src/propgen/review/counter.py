@@ -118,7 +118,7 @@ class _Writer:
             if child.tag not in _KEEP:
                 p.remove(child)
         runs = tracked_runs(
-            normalise(para.shown),
+            normalise(para.shown, fold=False),
             text,
             locale=self.locale,
             revision=self.revision,

@@ -53,9 +53,11 @@ class ExpectedSection:
     """The Word bookmark propgen put on the section's first paragraph."""
 
 
-def normalise(text: str) -> str:
-    """Compatibility forms folded, whitespace collapsed: what counts as the same text."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+def normalise(text: str, *, fold: bool = True) -> str:
+    """Compatibility forms folded (``fold``), whitespace collapsed: what counts as the
+    same text. Unfolded, the text keeps its own characters (full-width punctuation),
+    for showing and writing back."""
+    return " ".join((unicodedata.normalize("NFKC", text) if fold else text).split())
 
 
 def expected_sections(checked: Checked, kind: dm.DocumentKind) -> list[ExpectedSection]:
@@ -100,7 +102,7 @@ def block_texts(blocks: tuple[dm.Block, ...], listed: bool, *, masked: bool = Tr
     out: list[str] = []
 
     def add(text: str) -> None:
-        text = normalise(text)
+        text = normalise(text, fold=masked)
         if text:
             out.append(text)
 
