@@ -72,7 +72,7 @@ def replace_text(body: Any, section_id: str, old: str, new: str, tracked: bool =
                 return
             run = t.getparent()
             before, after = t.text.split(old, 1)
-            pieces = []
+            pieces: list[Any] = []
             for text, kind in ((before, None), (old, "del"), (new, "ins"), (after, None)):
                 r = copy.deepcopy(run)
                 for child in r.findall(f"{W}t"):
