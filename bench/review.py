@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 PY = str(Path(sys.executable))
 RECORDS = [REPO / "samples" / "saas.en-US.yaml", REPO / "samples" / "manufacturing.zh-CN.yaml"]
 EDITS = {
-    "en-US": [("within 45\u00a0days", "within 60\u00a0days"), ("18\u00a0months", "6\u00a0months")],
+    "en-US": [("45\u00a0days", "60\u00a0days"), ("18\u00a0months", "6\u00a0months")],
     "zh-CN": [("30日", "60日"), ("12个月", "6个月")],
 }
 TARGET = 1.0
