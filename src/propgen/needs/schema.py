@@ -504,7 +504,21 @@ def needs_schema() -> dict[str, Any]:
                 prop["examples"] = [example]
     for path, _folder in PLACES:
         _allow_profile(schema, path)
+    _allow_plain_findings(models)
     return schema
+
+
+def _allow_plain_findings(models: dict[str, Any]) -> None:
+    """A discovery item is a plain sentence or ``{id, text, …}`` whose id, when left
+    out, is assigned by position (P1, P2 …): the schema says both."""
+    for kind in ("Finding", "Implication", "NeedPayoff"):
+        required = models.get(kind, {}).get("required", [])
+        if "id" in required:
+            required.remove("id")
+    discovery = models.get("Discovery", {}).get("properties", {})
+    for prop in discovery.values():
+        if "items" in prop:
+            prop["items"] = {"anyOf": [{"type": "string", "minLength": 1}, prop["items"]]}
 
 
 def _allow_profile(schema: dict[str, Any], path: FieldPath) -> None:
