@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from pydantic import BaseModel
+
 from propgen import figures
 from propgen.document import (
     Block,
@@ -43,12 +45,13 @@ from propgen.document import (
     Strong,
     Table,
     TableOfContents,
+    Text,
     inline_text,
 )
 from propgen.errors import LibraryError, Problem
 from propgen.library.models import TranslationFile
 from propgen.library.store import Library
-from propgen.needs.models import NeedsRecord
+from propgen.needs.models import NeedsRecord, Solution, TranslatedSolution
 from propgen.plan import Plan, PlannedText
 
 B = TypeVar("B", bound=Block)
@@ -167,15 +170,37 @@ def record_in(record: NeedsRecord, locale: str) -> NeedsRecord:
     document_update: dict[str, object] = {"locale": locale}
     translation = record.translations.get(locale)  # type: ignore[call-overload]
     if locale != record.document.locale and translation is not None:
-        document_update.update(translation.document.model_dump(exclude_none=True))
-        update["customer"] = record.customer.model_copy(
-            update=translation.customer.model_dump(exclude_none=True)
-        )
-        update["terms"] = record.terms.model_copy(
-            update=translation.terms.model_dump(exclude_none=True)
-        )
+        document_update.update(_given(translation.document))
+        update["customer"] = record.customer.model_copy(update=_given(translation.customer))
+        update["terms"] = record.terms.model_copy(update=_given(translation.terms))
+        update["solution"] = _solution_in(record, translation.solution)
     update["document"] = record.document.model_copy(update=document_update)
     return record.model_copy(update=update)
+
+
+def _given(words: BaseModel) -> dict[str, object]:
+    """The fields a translation gives (not None), as values of the record's types."""
+    values = {name: getattr(words, name) for name in type(words).model_fields}
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _solution_in(record: NeedsRecord, words: TranslatedSolution) -> Solution:
+    solution = record.solution
+    modules = [
+        module.model_copy(update=_given(given))
+        for module, given in zip(solution.modules, words.modules, strict=False)
+    ]
+    milestones = [
+        milestone.model_copy(update={"name": name})
+        for milestone, name in zip(solution.milestones, words.milestones, strict=False)
+    ]
+    return solution.model_copy(
+        update={
+            "summary": words.summary or solution.summary,
+            "modules": modules + solution.modules[len(modules) :],
+            "milestones": milestones + solution.milestones[len(milestones) :],
+        }
+    )
 
 
 # --- zipping two assemblies into one document ----------------------------------
@@ -343,14 +368,46 @@ def _merge_tables(a: Table, b: Table) -> Table:
 
 
 def _merge_cell(a: Cell, b: Cell) -> Cell:
+    """A cell of a merged table: once where both languages say the same (a name, an
+    amount in either currency format), else the primary text over the other."""
     one, other = inline_text(a.inlines), inline_text(b.inlines)
     if one == other or not other.strip():
         return a
     if not one.strip():
         return b
-    if figures.has_figures(one) and figures.same_figures(one, other):
-        return a  # the same amount or date, formatted for the primary language
+    if figures.only_figures(one) and figures.same_figures(one, other):
+        return a  # the same amount or percentage, formatted for the primary language
+    if len(a.inlines) == len(b.inlines) and all(
+        (isinstance(x, Text) and isinstance(y, Text)) or x == y
+        for x, y in zip(a.inlines, b.inlines, strict=True)
+    ):
+        merged = [_merge_inline(x, y) for x, y in zip(a.inlines, b.inlines, strict=True)]
+        if all(m is not None for m in merged):
+            return Cell(tuple(m for m in merged if m is not None))
     return Cell((*a.inlines, LineBreak(), *b.inlines))
+
+
+_SHARED_PREFIX = 4
+"""How long a shared beginning must be to print once (a record's item name before
+"（可选）" / " (optional)")."""
+
+
+def _common_prefix(one: str, other: str) -> str:
+    size = 0
+    while size < min(len(one), len(other)) and one[size] == other[size]:
+        size += 1
+    return one[:size]
+
+
+def _merge_inline(x: Inline, y: Inline) -> Inline | None:
+    if x == y:
+        return x
+    if not (isinstance(x, Text) and isinstance(y, Text)):
+        return None
+    shared = _common_prefix(x.text, y.text)
+    if len(shared) < _SHARED_PREFIX:
+        return None
+    return Text(shared + x.text[len(shared) :] + y.text[len(shared) :])
 
 
 def _merge_signatures(a: SignatureBlock, b: SignatureBlock) -> SignatureBlock:
@@ -358,7 +415,7 @@ def _merge_signatures(a: SignatureBlock, b: SignatureBlock) -> SignatureBlock:
     the primary language's field names (``PartyA_Signature``, ``PartyA_Seal``)."""
     merged = []
     for x, y in zip(a.signatories, b.signatories, strict=True):
-        lines = [_both(*texts) for texts in zip(x.lines, y.lines, strict=False)]
+        lines = [_stacked(*texts) for texts in zip(x.lines, y.lines, strict=False)]
         longer = x.lines if len(x.lines) > len(y.lines) else y.lines
         lines += longer[len(lines) :]
         merged.append(
@@ -371,6 +428,11 @@ def _merge_signatures(a: SignatureBlock, b: SignatureBlock) -> SignatureBlock:
             )
         )
     return SignatureBlock(tuple(merged))
+
+
+def _stacked(one: str, other: str) -> str:
+    """A signature line's label in both languages, one over the other."""
+    return one if one == other else f"{one}\n{other}"
 
 
 def _both(one: str, other: str) -> str:

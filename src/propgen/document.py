@@ -184,6 +184,9 @@ class Signatory:
     """One party's signature box: a heading (``甲方（盖章）``, ``For the Customer``),
     the party's name, and the lines to sign on (label only; the line is drawn).
 
+    A line break (``\n``) in a line's label is kept: a bilingual contract's label
+    gives each language a line.
+
     ``field`` names the party in signable PDFs (``Customer``, ``PartyA``): the first
     line becomes the signature field ``{field}_Signature``, and when ``sealed`` the box
     also carries a ``{field}_Seal`` field where the company chop goes (盖章).

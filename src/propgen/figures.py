@@ -61,13 +61,17 @@ _CENTS_IN_WORDS = re.compile(r"\band \d{1,3}/(?:10|100|1000)\b")
 
 _CN_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _CN_VALUES |= {"七": 7, "八": 8, "九": 9}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
-_CN_NUMERAL = "[零〇一二两三四五六七八九十百千万]+"
+_CN_VALUES |= {ch: n for n, ch in enumerate("零壹贰叁肆伍陆柒捌玖")}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "拾": 10, "佰": 100, "仟": 1000}
+_CN_NUMERAL = "[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]+"
 _CN_COUNTED = re.compile(
     rf"(?<!第)({_CN_NUMERAL})(?=个?(?:工作日|自然日|日|天|小时|个月|月|年|周|次|份|期|名|项|倍|%))"
 )
 _CN_FRACTION = re.compile(rf"(百|千|万)分之({_CN_NUMERAL})")
 _CN_ANNEX = re.compile(rf"附件({_CN_NUMERAL})")
+_CN_ARTICLE = re.compile(rf"第({_CN_NUMERAL})(?=条|款|项)")
+"""An article of a statute (《民法典》第五百九十条 = Article 590); the contract's own
+clause numbers are cross-references, compared by target."""
 
 _EN_ONES = [
     "zero",
@@ -99,6 +103,9 @@ _EN_COUNTED = re.compile(
     r"(?:days?|hours?|months?|years?|weeks?|times|copies|counterparts|instalments|installments)\b)",
     re.IGNORECASE,
 )
+
+_EN_TWICE = re.compile(r"\btwice\b", re.IGNORECASE)
+"""两次 / twice."""
 
 _CAPITAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CAPITAL = re.compile(
@@ -196,8 +203,10 @@ def text_figures(text: str) -> Counter[str]:
         return " "
 
     text = _CN_COUNTED.sub(lambda m: counted(chinese_numeral(m[1])), text)
+    text = _CN_ARTICLE.sub(lambda m: counted(chinese_numeral(m[1])), text)
     text = _CN_ANNEX.sub(lambda m: (found.update([str(chinese_numeral(m[1]))]), "附件 ")[1], text)
     text = _EN_COUNTED.sub(lambda m: counted(_english_words(m[1])), text)
+    text = _EN_TWICE.sub(lambda m: counted(2), text)
     for match in _DIGITS.finditer(text):
         value = _number(match.group())
         if value is not None:
@@ -207,6 +216,15 @@ def text_figures(text: str) -> Counter[str]:
 
 def has_figures(text: str) -> bool:
     return bool(text_figures(text))
+
+
+_NOT_WORDS = re.compile(r"[\W\d_]+")
+
+
+def only_figures(text: str) -> bool:
+    """Whether ``text`` is figures alone, with at most a currency's letters
+    (``¥1,200.00``, ``CN¥1,200.00``, ``13%``) — no words in either language."""
+    return has_figures(text) and len(_NOT_WORDS.sub("", text)) <= 3
 
 
 def same_figures(one: str, other: str) -> bool:

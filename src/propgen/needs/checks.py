@@ -78,6 +78,9 @@ def cross_field(parts: Mapping[str, Any]) -> list[Finding]:
         found += _currency(document)
     if _has(document, "locale", "languages"):
         found += _languages(document, parts.get("translations"))
+    solution = parts.get("solution")
+    if _has(solution, "modules", "milestones") and parts.get("translations"):
+        found += _translated_lists(solution, parts["translations"])
     if _has(pricing, "payment_schedule"):
         found += _schedule(pricing)
     if _has(document, "locale") and _has(customer, "registration_id"):
@@ -170,6 +173,25 @@ def _languages(document: Any, translations: Any) -> list[Finding]:
                     N_("translate into the language of document.languages that is not the locale"),
                 )
             )
+    return found
+
+
+def _translated_lists(solution: Any, translations: Any) -> list[Finding]:
+    """A translation words each module and milestone of the record, one for one."""
+    found = []
+    for locale, words in translations.items():
+        for name in ("modules", "milestones"):
+            given, wanted = len(getattr(words.solution, name)), len(getattr(solution, name))
+            if given and given != wanted:
+                found.append(
+                    Finding(
+                        ("translations", locale, "solution", name),
+                        N_("{given} translated, but solution.{name} has {wanted}").format(
+                            given=given, name=name, wanted=wanted
+                        ),
+                        N_("give one per entry, in the same order"),
+                    )
+                )
     return found
 
 

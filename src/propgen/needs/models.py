@@ -795,11 +795,25 @@ class TranslatedCustomer(Model):
     entity: Line | None = None
     address: Paragraphs | None = None
     representative: Line | None = None
+    bank: BankAccount | None = None
 
 
 class TranslatedTerms(Model):
     governing_law: Line | None = None
     dispute_resolution: Line | None = None
+
+
+class TranslatedModule(Model):
+    name: Line
+    description: Paragraphs | None = None
+
+
+class TranslatedSolution(Model):
+    summary: Paragraphs | None = None
+    modules: list[TranslatedModule] = Field(default_factory=list, max_length=MAX_ITEMS)
+    """One per module of ``solution.modules``, in the same order."""
+    milestones: list[Line] = Field(default_factory=list, max_length=MAX_ITEMS)
+    """The name of each milestone of ``solution.milestones``, in the same order."""
 
 
 class Translation(Model):
@@ -809,6 +823,7 @@ class Translation(Model):
 
     document: TranslatedDocument = Field(default_factory=TranslatedDocument)
     customer: TranslatedCustomer = Field(default_factory=TranslatedCustomer)
+    solution: TranslatedSolution = Field(default_factory=TranslatedSolution)
     terms: TranslatedTerms = Field(default_factory=TranslatedTerms)
 
 

@@ -458,6 +458,27 @@ FIELDS: dict[str, tuple[str, object]] = {
         "The governing law and dispute resolution in this language.",
         {"governing_law": "the laws of the People's Republic of China"},
     ),
+    "Translation.solution": (
+        "The solution's summary, modules and milestones in this language.",
+        {"summary": "A plant-wide MES for the Suzhou plant."},
+    ),
+    "TranslatedSolution.summary": (
+        "The solution summary in this language.",
+        "A plant-wide MES for the Suzhou plant.",
+    ),
+    "TranslatedSolution.modules": (
+        "Each module of solution.modules in this language, in the same order.",
+        [{"name": "Production execution"}],
+    ),
+    "TranslatedSolution.milestones": (
+        "The name of each milestone of solution.milestones in this language, in order.",
+        ["Kick-off and blueprint sign-off"],
+    ),
+    "TranslatedModule.name": ("The module's name in this language.", "Production execution"),
+    "TranslatedModule.description": (
+        "The module's description in this language.",
+        "Work orders, material checks and electronic batch records.",
+    ),
     "TranslatedDocument.title": ("The document title in this language.", "Supply contract"),
     "TranslatedDocument.signing_place": (
         "The place of signing in this language.",
@@ -476,6 +497,14 @@ FIELDS: dict[str, tuple[str, object]] = {
     "TranslatedCustomer.representative": (
         "The customer's legal representative in this language.",
         "Matthias Krause",
+    ),
+    "TranslatedCustomer.bank": (
+        "The customer's bank account as this language states it.",
+        {
+            "bank": "China Merchants Bank, Suzhou Industrial Park Sub-branch",
+            "account_name": "Clausen Precision Components (Suzhou) Co., Ltd.",
+            "account_number": "5129 0418 3310 902",
+        },
     ),
     "TranslatedTerms.governing_law": (
         "The governing law in this language.",

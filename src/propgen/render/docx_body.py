@@ -15,7 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import RGBColor, Twips
+from docx.shared import Pt, RGBColor, Twips
 from docxtpl import DocxTemplate
 
 from propgen import document as dm
@@ -167,6 +167,11 @@ class Body:
                 self.target = cell
                 blank = cell.paragraphs[0]._p
                 self.blocks(column.blocks, 0)
+                if heading:  # a half-width column: a clause heading at 12 pt, as the PDF's
+                    for p in cell.paragraphs[1:]:
+                        p.paragraph_format.space_before = Pt(10)
+                        for run in p.runs:
+                            run.font.size = Pt(12)
                 if len(cell._tc) > 2:  # the cell's own empty paragraph, once it has others
                     cell._tc.remove(blank)
         self.target = outer
@@ -386,7 +391,8 @@ class Body:
         cols = 2 if len(people) > 1 else 1
         widths = [self.width // cols] * cols
         table = self.new_table(-(-len(people) // cols), widths, None, "")
-        labels = [label for person in people for label in person.lines] or [""]
+        labels = [part for person in people for label in person.lines for part in label.split("\n")]
+        labels = labels or [""]
         # the line starts after the widest label ("法定代表人或授权代表（签字）" is 2.5 cm)
         # and keeps at least 2.5 cm before the cell's end
         label_w = min(
@@ -402,7 +408,10 @@ class Body:
                 line = cell.add_paragraph(style=self.style("Signature Line"))
                 line.paragraph_format.tab_stops.add_tab_stop(Twips(label_w))
                 line.paragraph_format.tab_stops.add_tab_stop(Twips(widths[0] - 670))
-                line.add_run(label + "\t")
+                *above, last = label.split("\n")  # a bilingual label: one language a line
+                for part in above:
+                    line.add_run(part).add_break()
+                line.add_run(last + "\t")
                 line.add_run("\t").underline = True
         self.target.add_paragraph(style=self.style("Table Spacer"))
 

@@ -481,7 +481,7 @@ class _Writer:
         # form fields on them (propgen.render.signature_fields).
         sign = f' data-field="{_e(sig.field)}_Signature"' if sig.field else ""
         lines = "".join(
-            f"<tr><th>{_esc_text(label)}</th>"
+            f"<tr><th>{'<br>'.join(map(_esc_text, label.split(chr(10))))}</th>"
             f'<td class="sig-rule"{sign if i == 0 else ""}></td></tr>'
             for i, label in enumerate(sig.lines)
         )
