@@ -21,11 +21,12 @@ def test_samples_cover_every_industry_and_locale(paths: list[Path]) -> None:
     for path in paths:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))["document"]
         seen.append((document["industry"], document["locale"]))
-    assert sorted(seen) == sorted(
+    # every industry in every locale (a bilingual sample adds a second record of one)
+    assert set(seen) == {
         (i, loc)
         for i in ("saas", "manufacturing", "retail", "financial-services")
         for loc in ("en-US", "zh-CN")
-    )
+    }
 
 
 @pytest.mark.parametrize(

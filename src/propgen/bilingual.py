@@ -51,7 +51,7 @@ from propgen.document import (
 from propgen.errors import LibraryError, Problem
 from propgen.library.models import TranslationFile
 from propgen.library.store import Library
-from propgen.needs.models import NeedsRecord, Solution, TranslatedSolution
+from propgen.needs.models import NeedsRecord, Solution, TranslatedContact, TranslatedSolution
 from propgen.plan import Plan, PlannedText
 
 B = TypeVar("B", bound=Block)
@@ -171,7 +171,14 @@ def record_in(record: NeedsRecord, locale: str) -> NeedsRecord:
     translation = record.translations.get(locale)  # type: ignore[call-overload]
     if locale != record.document.locale and translation is not None:
         document_update.update(_given(translation.document))
-        update["customer"] = record.customer.model_copy(update=_given(translation.customer))
+        customer = _given(translation.customer)
+        given: list[TranslatedContact] = customer.pop("contacts")  # type: ignore[assignment]
+        contacts = [
+            contact.model_copy(update=_given(words))
+            for contact, words in zip(record.customer.contacts, given, strict=False)
+        ]
+        customer["contacts"] = contacts + record.customer.contacts[len(contacts) :]
+        update["customer"] = record.customer.model_copy(update=customer)
         update["terms"] = record.terms.model_copy(update=_given(translation.terms))
         update["solution"] = _solution_in(record, translation.solution)
     update["document"] = record.document.model_copy(update=document_update)

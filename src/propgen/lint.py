@@ -61,6 +61,16 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 file=str(library.templates / "labels"),
             )
         )
+    for locale in LOCALES:  # the words of a bilingual contract's translated column
+        translated = guard(lambda loc=locale: library.labels(loc, translated=True)) or {}
+        for key in sorted(set(translated) - set(labels[locale])):
+            errors.append(
+                Problem(
+                    message=f"translated label {key!r} is not a label of {locale}",
+                    file=str(library.templates / "labels" / "translated" / f"{locale}.yaml"),
+                    field=key,
+                )
+            )
     errors.extend(library.file_problems())  # links leading out, FIFOs, oversized files
     theme = guard(lambda: library.theme_dir)
     if theme is not None and ((theme / FRAME).exists() or (theme / FRAME).is_symlink()):
@@ -110,6 +120,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                     files.add(path)
                     errors.extend(_check_variables(item))
                     errors.extend(_check_roles(item, roles))
+                    errors.extend(_check_translations(item))
     return LintReport(
         errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)), checked_files=len(files)
     )
@@ -222,10 +233,42 @@ def _texts(item: Loaded[Any]) -> Iterator[tuple[tuple[str, ...], str]]:
         for name, variant in value.variants.items():
             for locale, text in variant.items():
                 yield ("variants", name, locale), text
+        if value.translation:
+            for locale, text in value.translation.text.items():
+                yield ("translation", "text", locale), text
     else:
         for name, position in value.positions.items():
             for locale, text in position.text.items():
                 yield ("positions", name, "text", locale), text
+            if position.translation:
+                for locale, text in position.translation.text.items():
+                    yield ("positions", name, "translation", "text", locale), text
+
+
+def _check_translations(item: Loaded[Any]) -> list[Problem]:
+    """A translation for bilingual contracts was approved at the version of the text it
+    translates; one left behind when the text moved on would put two different
+    versions of a clause side by side (``propgen check`` refuses it too)."""
+    value = item.value
+    found: list[tuple[tuple[str, ...], Any]] = []
+    if isinstance(value, SectionFile):
+        found.append((("translation",), value.translation))
+    else:
+        found += [
+            (("positions", n, "translation"), p.translation) for n, p in value.positions.items()
+        ]
+    return [
+        Problem(
+            message=f"translation approved at version {translation.version}, "
+            f"but the text is at {value.version}",
+            file=str(item.source.path),
+            line=item.source.line_of((*where, "version")),
+            field=".".join((*where, "version")),
+            hint="have the translation of this version approved, then set its version",
+        )
+        for where, translation in found
+        if translation is not None and translation.version != value.version
+    ]
 
 
 _BARE_UNIT = re.compile(r"\}\}\s?(?:hour|day|Business Day|business day|week|month|year)s?\b")

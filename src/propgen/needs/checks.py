@@ -62,7 +62,7 @@ def placeholders(data: object, path: FieldPath = ()) -> Iterator[Finding]:
             yield from placeholders(value, (*path, index))
 
 
-def cross_field(parts: Mapping[str, Any]) -> list[Finding]:
+def cross_field(parts: Mapping[str, Any], complete: frozenset[str] | None = None) -> list[Finding]:
     """Problems between fields, for the ``parts`` of the record that validated.
 
     A part may be partial (a model with only its valid fields set): each check
@@ -76,11 +76,11 @@ def cross_field(parts: Mapping[str, Any]) -> list[Finding]:
         found += _validity(document)
     if _has(document, "locale", "currency"):
         found += _currency(document)
-    if _has(document, "locale", "languages"):
+    whole = complete if complete is not None else frozenset(parts)
+    if _has(document, "locale", "languages") and "document" in whole:
         found += _languages(document, parts.get("translations"))
-    solution = parts.get("solution")
-    if _has(solution, "modules", "milestones") and parts.get("translations"):
-        found += _translated_lists(solution, parts["translations"])
+    if parts.get("translations"):
+        found += _translated_lists(parts.get("solution"), customer, parts["translations"])
     if _has(pricing, "payment_schedule"):
         found += _schedule(pricing)
     if _has(document, "locale") and _has(customer, "registration_id"):
@@ -176,18 +176,25 @@ def _languages(document: Any, translations: Any) -> list[Finding]:
     return found
 
 
-def _translated_lists(solution: Any, translations: Any) -> list[Finding]:
-    """A translation words each module and milestone of the record, one for one."""
+def _translated_lists(solution: Any, customer: Any, translations: Any) -> list[Finding]:
+    """A translation words each module, milestone and contact of the record, one for one."""
     found = []
     for locale, words in translations.items():
-        for name in ("modules", "milestones"):
-            given, wanted = len(getattr(words.solution, name)), len(getattr(solution, name))
+        for part, name, record_part in (
+            ("solution", "modules", solution),
+            ("solution", "milestones", solution),
+            ("customer", "contacts", customer),
+        ):
+            if record_part is None or name not in record_part.__dict__:
+                continue
+            given = len(getattr(getattr(words, part), name))
+            wanted = len(getattr(record_part, name))
             if given and given != wanted:
                 found.append(
                     Finding(
-                        ("translations", locale, "solution", name),
-                        N_("{given} translated, but solution.{name} has {wanted}").format(
-                            given=given, name=name, wanted=wanted
+                        ("translations", locale, part, name),
+                        N_("{given} translated, but {name} has {wanted}").format(
+                            given=given, name=f"{part}.{name}", wanted=wanted
                         ),
                         N_("give one per entry, in the same order"),
                     )

@@ -93,7 +93,7 @@ def read_needs(path: Path | str, *, library_profiles: Path | None = None) -> Rea
     problems = [p for p in schema if p.field not in marked_fields] + marked + profile_problems
     problems += [
         located(f.path, f.message, f.hint)
-        for f in cross_field(parts)
+        for f in cross_field(parts, complete)
         if dotted(f.path) not in marked_fields
     ]
     if whole is not None:

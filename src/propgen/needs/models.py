@@ -789,6 +789,11 @@ class TranslatedDocument(Model):
     signing_place: Line | None = None
 
 
+class TranslatedContact(Model):
+    name: Line | None = None
+    title: Line | None = None
+
+
 class TranslatedCustomer(Model):
     name: Line | None = None
     legal_name: Line | None = None
@@ -796,6 +801,8 @@ class TranslatedCustomer(Model):
     address: Paragraphs | None = None
     representative: Line | None = None
     bank: BankAccount | None = None
+    contacts: list[TranslatedContact] = Field(default_factory=list, max_length=MAX_ITEMS)
+    """One per contact of ``customer.contacts``, in the same order."""
 
 
 class TranslatedTerms(Model):

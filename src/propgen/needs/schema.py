@@ -506,6 +506,12 @@ FIELDS: dict[str, tuple[str, object]] = {
             "account_number": "5129 0418 3310 902",
         },
     ),
+    "TranslatedCustomer.contacts": (
+        "Each contact of customer.contacts in this language (name, title), in the same order.",
+        [{"title": "General Manager"}],
+    ),
+    "TranslatedContact.name": ("The contact's name in this language.", "Zhou Lixin"),
+    "TranslatedContact.title": ("The contact's job title in this language.", "General Manager"),
     "TranslatedTerms.governing_law": (
         "The governing law in this language.",
         "the laws of the People's Republic of China",

@@ -155,10 +155,10 @@ class Body:
             )
         )
         outer = self.target
-        for row, tr in zip(rows, table.rows, strict=True):
+        for index, (row, tr) in enumerate(zip(rows, table.rows, strict=True)):
             heading = any(isinstance(b, dm.Heading) for c in row.columns for b in c.blocks)
             tr_pr = tr._tr.get_or_add_trPr()
-            if heading and tr is table.rows[0]:
+            if heading and index == 0:
                 tr_pr.append(OxmlElement("w:tblHeader"))
             elif not heading:
                 for cant in tr_pr.findall(qn("w:cantSplit")):
