@@ -23,7 +23,7 @@ from conftest import Result
 from propgen.library.store import Library
 from propgen.locale import chinese_number
 from propgen.pipeline import Checked, check, render_documents
-from support import ROOT
+from support import ROOT, tables
 
 Run = Callable[..., Result]
 SAMPLE = ROOT / "samples" / "manufacturing.bilingual.yaml"
@@ -97,7 +97,7 @@ def test_pdf_puts_chinese_left_and_english_right_on_every_clause_page() -> None:
 def test_docx_has_a_two_column_table_per_clause_with_both_numbers() -> None:
     document = docx.Document(io.BytesIO(_contract("docx")))
     headings = []
-    for table in document.tables:
+    for table in tables(document):
         if len(table.columns) != 2:
             continue
         left, right = (cell.text.strip() for cell in table.rows[0].cells)
@@ -120,7 +120,7 @@ def test_docx_has_a_two_column_table_per_clause_with_both_numbers() -> None:
 def test_the_same_numbers_in_both_columns_of_the_docx() -> None:
     document = docx.Document(io.BytesIO(_contract("docx")))
     numbered = 0
-    for table in document.tables:
+    for table in tables(document):
         if len(table.columns) != 2:
             continue
         for row in table.rows:

@@ -241,7 +241,7 @@ def zip_documents(first: Document, second: Document) -> Document:
                 raise _misaligned(pair, f"{a.source_id!r} stands where {b.source_id!r} does")
             rows, found = _section_rows(pair, a, b)
             problems += found
-            body.append(Section(a.source_id, tuple(rows)))
+            body.append(replace(a, blocks=tuple(rows)))  # keeps the clause's version
         elif type(a) is type(b) and isinstance(a, TableOfContents | PageBreak):
             body.append(a if isinstance(a, PageBreak) else TableOfContents(_both(a.title, b.title)))  # type: ignore[union-attr]
         else:
@@ -270,7 +270,7 @@ def _section_rows(pair: _Pair, a: Section, b: Section) -> tuple[list[Block], lis
     one, other = pair.locales
     pairs: list[tuple[tuple[Block, ...], tuple[Block, ...]]]
     if len(a.blocks) != len(b.blocks) or any(
-        type(x) is not type(y) for x, y in zip(a.blocks, b.blocks, strict=True)
+        _kind(x) != _kind(y) for x, y in zip(a.blocks, b.blocks, strict=True)
     ):
         pairs = [(a.blocks, b.blocks)]
     else:
@@ -298,10 +298,16 @@ def _section_rows(pair: _Pair, a: Section, b: Section) -> tuple[list[Block], lis
     return rows, problems
 
 
+def _kind(block: Block) -> str:
+    """What a block is for pairing: a list is a list, however each language numbers
+    it (a Chinese contract's items count （一）（二）, an English column's are bullets)."""
+    return "list" if isinstance(block, BulletList | OrderedList) else type(block).__name__
+
+
 def _second_column(section: Section) -> Section:
     """The second language's blocks: out of the contents (the primary's headings list
     the clauses) and with their own anchors, so cross-references stay in their column."""
-    return Section(section.source_id, tuple(_relabel(b) for b in section.blocks))
+    return replace(section, blocks=tuple(_relabel(b) for b in section.blocks))
 
 
 def _suffix(anchor: str) -> str:
