@@ -110,7 +110,8 @@ def test_docx_has_a_two_column_table_per_clause_with_both_numbers() -> None:
         assert right.startswith(f"{n}. "), right
         assert CJK.search(left) and not CJK.search(right)
         # the heading row repeats on each page the clause runs onto
-        assert table.rows[0]._tr.trPr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
+        tr_pr = table.rows[0]._tr.trPr
+        assert tr_pr is not None and tr_pr.find(docx.oxml.ns.qn("w:tblHeader")) is not None
         for row in table.rows[1:]:
             zh, en = (cell.text for cell in row.cells)
             assert CJK.search(zh), (n, zh[:40])
