@@ -226,7 +226,7 @@ def test_presales_text_is_evaluated_in_the_library_sandbox(run: Run, tmp_path: P
     result = run("render", deal_with(tmp_path, change), "-o", out, "--format", "html")
     assert result.code == 0, result.err
     page = next(out.glob("*-proposal.html")).read_text(encoding="utf-8")
-    assert "For Fernhill {{ 7 * 7 }}: $" in page and "in all." in page
+    assert 'For Fernhill {{ 7 * 7 }}: <span class="nobr">$' in page and "in all." in page
     assert "{{ customer.name }}" not in page and "49" not in page.split("For Fernhill")[1][:20]
 
     def unknown(data: dict) -> None:  # type: ignore[type-arg]

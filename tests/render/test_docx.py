@@ -463,3 +463,15 @@ def test_numbers_the_list_would_not_print_stay_typed() -> None:
         ).paragraph_format.first_line_indent
         < 0
     )
+
+
+def test_a_title_longer_than_a_core_property_is_cut_there_not_refused() -> None:
+    """A 500-character customer name makes a title past Word's 255-character limit
+    for core properties: the cover keeps all of it, docProps/core.xml the first 255."""
+    long_title = "Proposal for " + "Fernhill Home Services " * 22
+    doc = sample()
+    meta = doc.meta.__class__(**{**doc.meta.__dict__, "title": long_title})
+    d = load(render_docx(Document(meta, doc.blocks), THEME))
+    assert long_title.strip() in all_text(d)
+    title = d.core_properties.title
+    assert len(title) == 255 and title.endswith("…") and long_title.startswith(title[:-1])

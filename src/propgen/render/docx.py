@@ -271,11 +271,21 @@ def _core_properties(tpl: DocxTemplate, meta: dm.Meta, stamp: datetime) -> None:
     """
     nsmap["cp"] = CORE_PROPERTIES_NS
     props = tpl.docx.core_properties
-    props.title, props.author, props.subject = meta.title, meta.author, meta.subtitle
-    props.keywords, props.identifier = ", ".join(meta.keywords), meta.reference
+    props.title, props.author = _core_text(meta.title), _core_text(meta.author)
+    props.subject, props.keywords = _core_text(meta.subtitle), _core_text(", ".join(meta.keywords))
+    props.identifier = _core_text(meta.reference)
     props.category, props.language, props.comments = meta.kind, meta.locale, ""
     props.last_modified_by, props.revision = "propgen", 1
     props.created = props.modified = props.last_printed = stamp
+
+
+CORE_TEXT_MAX = 255
+"""The longest text python-docx writes into a core property (Word's own limit)."""
+
+
+def _core_text(text: str) -> str:
+    """``text`` cut to :data:`CORE_TEXT_MAX` characters, with an ellipsis when cut."""
+    return text if len(text) <= CORE_TEXT_MAX else text[: CORE_TEXT_MAX - 1] + "…"
 
 
 def _chinese_line_pitch(tpl: DocxTemplate) -> None:
