@@ -142,17 +142,27 @@ class Body:
         half = self.width // 2
         table = self.new_table(len(rows), [half, self.width - half], None, "")
         tbl_pr = table._tbl.tblPr
-        tbl_pr.append(
+        # in the schema's order: tblBorders before shd/tblLayout, tblCellMar before tblLook
+        tbl_pr.insert_element_before(
             parse_xml(
                 f'<w:tblBorders {nsdecls("w")}><w:insideV w:val="single" w:sz="4" w:space="0" '
                 f'w:color="{RULE}"/></w:tblBorders>'
-            )
+            ),
+            *[
+                "w:shd",
+                "w:tblLayout",
+                "w:tblCellMar",
+                "w:tblLook",
+                "w:tblCaption",
+                "w:tblDescription",
+            ],
         )
-        tbl_pr.append(
+        tbl_pr.insert_element_before(
             parse_xml(
                 f'<w:tblCellMar {nsdecls("w")}><w:left w:w="113" w:type="dxa"/>'
                 '<w:right w:w="170" w:type="dxa"/></w:tblCellMar>'
-            )
+            ),
+            *["w:tblLook", "w:tblCaption", "w:tblDescription"],
         )
         outer = self.target
         for index, (row, tr) in enumerate(zip(rows, table.rows, strict=True)):
