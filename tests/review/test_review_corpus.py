@@ -244,9 +244,12 @@ def test_exit_code_and_formats(corpus: dict[str, Corpus], capsys: Any) -> None:
     assert main(["review", str(path), "--needs", str(item.record), "--format", "json"]) == 3
     data = json.loads(capsys.readouterr().out)
     assert data["approvals_needed"] >= 2 and data["locale"] == "zh-CN"
+    payment = next(s for s in data["sections"] if s["id"] == "fees-and-payment")
+    assert re.fullmatch(r"第[一二三四五六七八九十]+条", payment["number"])  # as printed
     assert main(["review", str(path), "--needs", str(item.record)]) == 3
     text = capsys.readouterr().out
     assert "60" in text and "[-" in text and "{+" in text
+    assert f"! {payment['number']} {payment['title']} [fees-and-payment]" in text
     assert main(["review", str(path), "--needs", str(item.record), "--format", "html"]) == 3
     html = capsys.readouterr().out
     assert html.startswith("<!DOCTYPE html>") and re.search(r"<ins>[^<]*60", html)

@@ -26,6 +26,8 @@ class SectionReview:
     id: str
     title: str
     n: int
+    number: str
+    """The clause number the document prints ("3.", "第三条"), or ""."""
     is_clause: bool
     verdict: Verdict
     found_by: str
@@ -62,7 +64,13 @@ def judge(alignment: Alignment, expected: list[ExpectedSection], locale: str) ->
     for section in expected:
         found = alignment.found.get(section.id)
         owner = section.owner
-        base = dict(id=section.id, title=section.title, n=section.n, is_clause=section.is_clause)
+        base = dict(
+            id=section.id,
+            title=section.title,
+            n=section.n,
+            number=section.number,
+            is_clause=section.is_clause,
+        )
         if found is None:
             if not section.paragraphs:
                 continue

@@ -38,6 +38,8 @@ class ExpectedSection:
     id: str
     title: str
     n: int
+    """The section's place in the document (1, 2, …)."""
+    number: str
     is_clause: bool
     version: str
     position: str
@@ -75,14 +77,14 @@ def expected_sections(checked: Checked, kind: dm.DocumentKind) -> list[ExpectedS
     out: list[ExpectedSection] = []
     sections = [b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Section)]
     for n, section in enumerate(sections, start=1):
-        title = next(
-            (dm.inline_text(b.inlines) for b in section.blocks if isinstance(b, dm.Heading)), ""
-        )
+        heading = next((b for b in section.blocks if isinstance(b, dm.Heading)), None)
+        title = dm.inline_text(heading.inlines) if heading else ""
         out.append(
             ExpectedSection(
                 id=section.source_id,
                 title=title,
                 n=n,
+                number=heading.number if heading else "",
                 is_clause=bool(section.position),
                 version=section.version,
                 position=section.position,

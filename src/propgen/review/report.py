@@ -53,6 +53,7 @@ def review_data(review: Review) -> dict[str, Any]:
         "sections": [
             {
                 "n": s.n,
+                "number": s.number or None,
                 "id": s.id,
                 "title": s.title,
                 "clause": s.is_clause,
@@ -106,7 +107,7 @@ def as_text(review: Review, t: Translate) -> str:
     lines += [t("Warning: {problem}").format(problem=t(w)) for w in review.warnings]
     for s in review.sections:
         mark = "!" if s.needs_approval else " "
-        title = f"{s.n:>2}. {s.title or s.id}"
+        title = f"{s.number} {s.title}" if s.number else s.title or s.id
         line = f"{mark} {title} [{s.id}]: {_verdict(s, t)}"
         action = _action(s, t, review.roles)
         lines.append(line + (f" — {action}" if action else ""))
