@@ -80,6 +80,22 @@ def _library(path: Path | None) -> Any:
     return Library(path or default_library_root())
 
 
+out_option = click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder.",
+)
+formats_option = click.option(
+    "--format",
+    "formats",
+    default="docx,pdf",
+    show_default=True,
+    help="Comma-separated: docx, pdf, html.",
+)
 library_option = click.option(
     "--library",
     "library_dir",
@@ -130,22 +146,8 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 
 @cli.command()
 @click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx,pdf",
-    show_default=True,
-    help="Comma-separated: docx, pdf, html.",
-)
+@out_option
+@formats_option
 @click.option("--only", type=_DOC_KINDS, help="Render only this document.")
 @click.option(
     "--allow-draft",
@@ -243,22 +245,8 @@ def render(
 
 @cli.command()
 @click.argument("needs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
-)
-@click.option(
-    "--format",
-    "formats",
-    default="docx,pdf",
-    show_default=True,
-    help="Comma-separated: docx, pdf, html.",
-)
+@out_option
+@formats_option
 @click.option("--allow-draft", is_flag=True, help="Allow draft clauses.")
 @library_option
 def redline(

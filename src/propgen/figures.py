@@ -37,6 +37,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import Problem
+from propgen.locale import EN_ONES, EN_TENS
 from propgen.locales import is_chinese
 
 _MONTHS = [
@@ -73,31 +74,8 @@ _CN_ARTICLE = re.compile(rf"第({_CN_NUMERAL})(?=条|款|项)")
 """An article of a statute (《民法典》第五百九十条 = Article 590); the contract's own
 clause numbers are cross-references, compared by target."""
 
-_EN_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90}
-_EN_TENS |= {"seventy": 70, "eighty": 80}
-_EN_WORD = "|".join([*_EN_ONES, *_EN_TENS])
+_EN_TENS = {name: 10 * i for i, name in enumerate(EN_TENS) if name}
+_EN_WORD = "|".join([*EN_ONES, *_EN_TENS])
 _EN_COUNTED = re.compile(
     rf"\b((?:{_EN_WORD})(?:-(?:{_EN_WORD}))?)\s+(?=(?:business\s+|calendar\s+|working\s+)?"
     r"(?:days?|hours?|months?|years?|weeks?|times|copies|counterparts|instalments|installments)\b)",
@@ -172,7 +150,7 @@ def _token(value: Decimal) -> str:
 def _english_words(words: str) -> int:
     total = 0
     for part in words.lower().split("-"):
-        total += _EN_TENS.get(part, 0) or (_EN_ONES.index(part) if part in _EN_ONES else 0)
+        total += _EN_TENS.get(part, 0) or (EN_ONES.index(part) if part in EN_ONES else 0)
     return total
 
 

@@ -19,7 +19,7 @@ _CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CN_PLACES = ("", "拾", "佰", "仟")
 _CN_GROUPS = ("", "万", "亿", "万亿")
 
-_EN_ONES = [
+EN_ONES = [
     "zero",
     "one",
     "two",
@@ -41,7 +41,7 @@ _EN_ONES = [
     "eighteen",
     "nineteen",
 ]
-_EN_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+EN_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _EN_GROUPS = ("", " thousand", " million", " billion", " trillion")
 
 
@@ -315,12 +315,12 @@ def _english_integer(number: int) -> str:
 
 def _english_group(group: int) -> str:
     hundreds, rest = divmod(group, 100)
-    words = [f"{_EN_ONES[hundreds]} hundred"] if hundreds else []
+    words = [f"{EN_ONES[hundreds]} hundred"] if hundreds else []
     if rest >= 20:
         tens, ones = divmod(rest, 10)
-        words.append(_EN_TENS[tens] + (f"-{_EN_ONES[ones]}" if ones else ""))
+        words.append(EN_TENS[tens] + (f"-{EN_ONES[ones]}" if ones else ""))
     elif rest:
-        words.append(_EN_ONES[rest])
+        words.append(EN_ONES[rest])
     return " ".join(words)
 
 
