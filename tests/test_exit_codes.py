@@ -77,6 +77,10 @@ def test_verify_on_a_folder_without_provenance(run: Run, tmp_path: Path) -> None
     assert result.code == 2
     assert result.err.startswith(f"Error: {tmp_path}: no provenance records")
     assert result.out == ""
+    chinese = run("--lang", "zh-CN", "verify", tmp_path)
+    assert chinese.code == 2
+    assert f"{tmp_path}: 此处没有来源记录（*.provenance.json），无可核验的内容" in chinese.err
+    assert "REFERENCE.provenance.json" in chinese.err and "请核验" in chinese.err
 
 
 def test_verify_exits_1_on_a_changed_or_missing_file(run: Run, tmp_path: Path) -> None:

@@ -568,7 +568,7 @@ def verify(out_dir: Path, needs: Path | None, library_dir: Path | None) -> None:
     else:
         findings = verify_rebuild(out_dir, needs, _library(library_dir))
     for finding in findings:
-        detail = f"  ({finding.detail})" if finding.detail else ""
+        detail = f"  ({_t(finding.detail)})" if finding.detail else ""
         _echo(f"{_t(finding.status):8} {finding.name}{detail}")
     if not all(finding.ok for finding in findings):
         raise click.exceptions.Exit(1)

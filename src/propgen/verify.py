@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from propgen.commit import HOUSEKEEPING, JOURNAL_NAME, is_left_over
 from propgen.errors import InvalidInput, Problem
 from propgen.files import UnreadableFile, read_json, read_regular, sha256_of
+from propgen.i18n import N_
 from propgen.revision import PROVENANCE_SUFFIX, output_kind, provenance_name
 
 if TYPE_CHECKING:
@@ -67,10 +68,14 @@ def verify_folder(out_dir: Path, *, require_provenance: bool = True) -> list[Fin
         raise InvalidInput(
             problems=[
                 Problem(
-                    message="no provenance records (*.provenance.json) here, so nothing to verify",
+                    message=N_(
+                        "no provenance records (*.provenance.json) here, so nothing to verify"
+                    ),
                     file=str(out_dir),
-                    hint="`propgen render NEEDS -o DIR` writes {reference}.provenance.json "
-                    "beside the documents; verify the folder it wrote",
+                    hint=N_(
+                        "`propgen render NEEDS -o DIR` writes REFERENCE.provenance.json "
+                        "beside the documents; verify the folder it wrote"
+                    ),
                 )
             ]
         )
@@ -91,7 +96,7 @@ def verify_folder(out_dir: Path, *, require_provenance: bool = True) -> list[Fin
                 )
             )
         elif name not in listed and name not in HOUSEKEEPING:
-            detail = "left over by an interrupted commit" if is_left_over(name) else ""
+            detail = N_("left over by an interrupted commit") if is_left_over(name) else ""
             findings.append(Finding(name, "unlisted", detail))
     return findings
 
@@ -114,11 +119,15 @@ def verify_rebuild(out_dir: Path, needs: Path, library: Library) -> list[Finding
         raise InvalidInput(
             problems=[
                 Problem(
-                    message=f"holds no outputs of {reference}: expected "
-                    f"{provenance_name(stem)} and {stem}-proposal.pdf and the like",
+                    message=N_(
+                        "holds no outputs of {reference}: expected {provenance} "
+                        "and {stem}-proposal.pdf and the like"
+                    ).format(reference=reference, provenance=provenance_name(stem), stem=stem),
                     file=str(out_dir),
-                    hint=f"render {needs} into this folder first, or give the folder it "
-                    "was rendered into",
+                    hint=N_(
+                        "render {needs} into this folder first, or give the folder it "
+                        "was rendered into"
+                    ).format(needs=needs),
                 )
             ]
         )
@@ -154,7 +163,12 @@ def _folder_names(out_dir: Path) -> list[str]:
         return sorted(entry.name for entry in os.scandir(out_dir))
     except OSError as err:
         raise InvalidInput(
-            problems=[Problem(message=f"cannot list the folder: {err.strerror}", file=str(out_dir))]
+            problems=[
+                Problem(
+                    message=N_("cannot list the folder: {reason}").format(reason=err.strerror),
+                    file=str(out_dir),
+                )
+            ]
         ) from err
 
 
@@ -168,7 +182,12 @@ def _listed_outputs(record: Path) -> dict[str, str]:
             raise UnreadableFile("'outputs' must map file names to hashes")
     except (FileNotFoundError, UnreadableFile, KeyError) as err:
         raise InvalidInput(
-            problems=[Problem(message=f"not a propgen provenance file: {err}", file=str(record))]
+            problems=[
+                Problem(
+                    message=N_("not a propgen provenance file: {reason}").format(reason=err),
+                    file=str(record),
+                )
+            ]
         ) from err
     return cast("dict[str, str]", outputs)
 
