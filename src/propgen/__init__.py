@@ -23,10 +23,12 @@ _EXPORTS = {
     "Rendered": "propgen.pipeline",
     "check": "propgen.pipeline",
     "render": "propgen.pipeline",
+    "DocumentError": "propgen.errors",
     "EnvironmentProblem": "propgen.errors",
     "InvalidInput": "propgen.errors",
     "LibraryError": "propgen.errors",
     "NeedsError": "propgen.errors",
+    "OtherRevision": "propgen.errors",
     "PolicyError": "propgen.errors",
     "Problem": "propgen.errors",
     "PropgenError": "propgen.errors",
@@ -41,6 +43,7 @@ _EXPORTS = {
 
 __all__ = [
     "Checked",
+    "DocumentError",
     "EnvironmentProblem",
     "InvalidInput",
     "Library",
@@ -48,6 +51,7 @@ __all__ = [
     "LoadedNeeds",
     "NeedsError",
     "NeedsRecord",
+    "OtherRevision",
     "PolicyError",
     "PriceBreakdown",
     "Problem",
@@ -63,10 +67,12 @@ __all__ = [
 
 if TYPE_CHECKING:
     from propgen.errors import (
+        DocumentError,
         EnvironmentProblem,
         InvalidInput,
         LibraryError,
         NeedsError,
+        OtherRevision,
         PolicyError,
         Problem,
         PropgenError,

@@ -9,6 +9,8 @@
     │   ├── PolicyError          governance refuses the deal (retired clause, draft text)
     │   ├── ResourceLimit        a document is too large, or took too long or too much
     │                            memory to render (guard.py)
+    │   ├── OtherRevision        the output folder holds another revision of the deal
+    │                            (``--force`` replaces it)
     │   └── DocumentError        an edited DOCX given to ``review`` cannot be read safely
     └── EnvironmentProblem       exit 1: the machine lacks something (a CJK font, ...)
 
