@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from propgen.needs.loader import load_needs
@@ -112,6 +112,13 @@ def schedules(draw: st.DrawFn) -> list[Decimal]:
 
 
 @settings(deadline=None)  # a loaded CI machine is no reason to fail exact arithmetic
+@example(  # rounding up three instalments would leave the last one negative
+    items=[(2, Decimal("0.03"), Decimal("41.7"), False)],
+    deal_discount=Decimal("0.0"),
+    tax=Decimal("83.4"),
+    schedule=[Decimal("9"), Decimal("9"), Decimal("75"), Decimal("7")],
+    currency="USD",
+)
 @given(
     items=st.lists(
         st.tuples(st.integers(0, 500), money, percent, st.booleans()), min_size=1, max_size=8
@@ -151,10 +158,14 @@ def test_totals_match_independent_arithmetic(
     taxed = cents((subtotal - discount) * quantum * tax / 100)
     assert result.subtotal == subtotal * quantum
     assert result.total == (subtotal - discount + taxed) * quantum
-    # Each instalment is its percent of the total, rounded; the last absorbs the remainder.
+    # Each instalment is its percent of the total, rounded, but never more than is
+    # left (so none is negative); the last absorbs the remainder.
     total = subtotal - discount + taxed
-    instalments = [cents(total * quantum * percent / 100) for percent in schedule[:-1]]
+    instalments: list[int] = []
+    for percent in schedule[:-1]:
+        instalments.append(min(cents(total * quantum * percent / 100), total - sum(instalments)))
     instalments.append(total - sum(instalments))
+    assert all(amount >= 0 for amount in instalments)
     assert [i.amount for i in result.instalments] == [c * quantum for c in instalments]
     for amount in (
         result.subtotal,
