@@ -8,7 +8,14 @@ from decimal import Decimal
 import pytest
 
 from propgen.document import Paragraph, Ref, Text
-from propgen.figures import capital_amount, chinese_numeral, compare_row, text_figures
+from propgen.figures import (
+    capital_amount,
+    chinese_numeral,
+    compare_row,
+    number_value,
+    percent_value,
+    text_figures,
+)
 from propgen.locale import chinese_capital_amount
 
 
@@ -35,7 +42,15 @@ def test_a_different_figure_is_seen() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "value"), [("十五", 15), ("二十一", 21), ("一百二十", 120), ("三十五万", 350000)]
+    ("text", "value"),
+    [
+        ("十五", 15),
+        ("二十一", 21),
+        ("一百二十", 120),
+        ("三十五万", 350000),
+        ("一百零五", 105),
+        ("一亿二千万", 120_000_000),
+    ],
 )
 def test_chinese_numerals(text: str, value: int) -> None:
     assert chinese_numeral(text) == value
@@ -63,3 +78,29 @@ def test_rows_citing_different_clauses_are_refused() -> None:
     problems = compare_row("fees", 3, ("zh-CN", zh), ("en-US", en), Counter())
     assert [p.field for p in problems] == ["fees"]
     assert "different clauses" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("60", "60"),
+        ("六十", "60"),
+        ("陆拾", "60"),
+        ("1,200,000", "1200000"),
+        ("120万", "1200000"),
+        ("一百二十万", "1200000"),
+        ("1.5", "1.5"),
+        ("万", None),
+        ("sixty", None),
+    ],
+)
+def test_one_reader_for_numbers_in_digits_or_chinese(text: str, value: str | None) -> None:
+    """The reader review's figures share with the bilingual checks."""
+    assert number_value(text) == (Decimal(value) if value else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("8%", "8"), ("8 %", "8"), ("百分之八", "8"), ("千分之五", "0.5")]
+)
+def test_percentages_in_digits_or_chinese(text: str, value: str) -> None:
+    assert percent_value(text) == Decimal(value)

@@ -23,6 +23,8 @@ from propgen.locales import LOCALES
 from propgen.render.pdf_profile import PDF_PROFILES
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from propgen.document import DocumentKind
     from propgen.render import Format
     from propgen.render.pdf_profile import PdfProfile
@@ -740,6 +742,14 @@ def diff(old: Path, new: Path, library_dir: Path | None) -> None:
     help="Write a counter-redline: EDITED with every unapproved change reverted as "
     "tracked changes.",
 )
+@click.option(
+    "--date",
+    "counter_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date of the counter-redline's changes (default: the latest of the "
+    "record's document date and the dates EDITED records: its last save, its latest "
+    "tracked change).",
+)
 @library_option
 def review(
     edited: Path,
@@ -747,6 +757,7 @@ def review(
     needs_path: Path | None,
     output_format: str,
     counter_path: Path | None,
+    counter_date: dt.datetime | None,
     library_dir: Path | None,
 ) -> None:
     """Review EDITED, a contract (or proposal) DOCX the customer edited.
@@ -757,7 +768,7 @@ def review(
     deleted; new text outside any clause; payment days, liability cap and discount
     checked against the policy again. Writes nothing but the --counter file: EDITED
     with each change still needing approval reverted as tracked changes (author: the
-    seller, date: today).
+    seller; date: --date, else the latest of the record's date and EDITED's own).
 
     Exit codes: 0 nothing to approve; 3 something needs approval or review; 2 the
     file cannot be read safely or the record is not found.
@@ -780,13 +791,13 @@ def review(
     else:
         _echo(as_text(result, t), nl=False)
     if counter_path is not None:
-        import datetime as dt
-
         from propgen.output import write_atomic
+        from propgen.review.counter import counter_date as default_date
         from propgen.review.counter import counter_docx
 
         seller = result.basis.seller if result.basis else "propgen"
-        data = counter_docx(edited, result, author=seller, date_iso=dt.date.today().isoformat())
+        date_iso = counter_date.date().isoformat() if counter_date else default_date(result)
+        data = counter_docx(edited, result, author=seller, date_iso=date_iso)
         write_atomic(counter_path, data)
         _echo(str(counter_path), err=True)
     if result.approvals_needed:

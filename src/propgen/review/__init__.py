@@ -55,6 +55,8 @@ class Review:
     added: tuple[AddedText, ...]
     figures: tuple[Figure, ...]
     warnings: tuple[str, ...]
+    date: str = ""
+    """The record's document date (ISO)."""
     roles: dict[str, str] = field(default_factory=dict)
     """Approval role → its title in the record's language (from the policy)."""
     basis: Basis | None = field(default=None, repr=False, compare=False)
@@ -134,6 +136,7 @@ def review_docx(
         added=findings.added,
         figures=tuple(figures),
         warnings=tuple(warnings),
+        date=checked.plan.record.document.date.isoformat(),
         roles={role: titles.get(locale, role) for role, titles in library.policy.roles.items()},
         basis=Basis(docx, alignment, expected, seller_for(library.seller, locale).name),
     )

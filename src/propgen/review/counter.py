@@ -37,6 +37,15 @@ from propgen.review.expected import ExpectedSection, normalise
 _KEEP = (f"{W}pPr", f"{W}bookmarkStart", f"{W}bookmarkEnd")
 
 
+def counter_date(review: Review) -> str:
+    """The date the counter-redline's changes carry when none is given: the latest of
+    the record's document date and the dates the edited file records (its last save,
+    its latest tracked change). A reply is never dated before what it answers, and
+    the same edited file and record always give the same date, so the same bytes."""
+    saved = review.basis.docx.latest_date if review.basis else ""
+    return max(review.date, saved)
+
+
 def counter_docx(edited: Path, review: Review, *, author: str, date_iso: str) -> bytes:
     """The counter-redline of ``edited`` (reviewed as ``review``) as DOCX bytes."""
     basis = review.basis

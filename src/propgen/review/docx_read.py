@@ -35,6 +35,12 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 REF_MARK = "#"
 """What a cross-reference field's result reads as."""
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+CORE = "docProps/core.xml"
+_REVISIONS = tuple(
+    f"{W}{name}" for name in ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange")
+)
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+_ISO_DATE = re.compile(r"\s*(\d{4}-\d{2}-\d{2})(?:[T\s].*)?", re.DOTALL)
 
 
 @dataclass
@@ -75,6 +81,9 @@ class EditedDocx:
     """The parts read (document.xml ...), raw, for the counter-redline."""
     root: Any = None
     """The parsed ``word/document.xml``."""
+    latest_date: str = ""
+    """The latest date the file itself records (ISO ``YYYY-MM-DD``, "" if none): when it
+    was last saved (``dcterms:modified``) or its latest tracked change (``w:date``)."""
 
 
 def _error(path: Path, message: str, hint: str = "") -> DocumentError:
@@ -119,11 +128,12 @@ def read_docx(path: Path) -> EditedDocx:
         if "word/document.xml" not in names:
             raise _error(path, "not a Word document (no word/document.xml)")
         items = sorted(n for n in names if re.fullmatch(r"customXml/item\d+\.xml", n))
-        wanted = ["word/document.xml", "word/styles.xml", *items]
+        wanted = ["word/document.xml", "word/styles.xml", CORE, *items]
         parts = {n: _member(archive, names[n], path) for n in wanted if n in names}
     root = parse_xml(parts["word/document.xml"], path, "word/document.xml")
     styles = _style_names(parts.get("word/styles.xml"), path)
-    return EditedDocx(_paragraphs(root, styles), _trace(parts, path), parts, root)
+    latest = _latest_date(root, parts.get(CORE), path)
+    return EditedDocx(_paragraphs(root, styles), _trace(parts, path), parts, root, latest)
 
 
 def read_members(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
@@ -176,6 +186,27 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> byte
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise _error(path, f"{info.filename} cannot be inflated: {exc}") from exc
     return bytes(out)
+
+
+def _latest_date(root: Any, core: bytes | None, path: Path) -> str:
+    """The latest valid date among the file's last save and its tracked changes;
+    anything that is not a real date is ignored (the file is untrusted)."""
+    import datetime as dt
+
+    stamps = [node.get(f"{W}date", "") for node in root.iter(*_REVISIONS)]
+    if core is not None:
+        modified = parse_xml(core, path, CORE).find(_MODIFIED)
+        stamps.append(modified.text or "" if modified is not None else "")
+    dates: list[str] = []
+    for stamp in stamps:
+        found = _ISO_DATE.fullmatch(stamp)
+        if found is None:
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(found.group(1)).isoformat())
+        except ValueError:
+            continue
+    return max(dates, default="")
 
 
 def _style_names(data: bytes | None, path: Path) -> dict[str, str]:

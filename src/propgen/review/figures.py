@@ -5,7 +5,9 @@ discount.
 Each figure is found through the words propgen states it with (the locale's
 ``term_*`` labels, ``deal_discount``): the label becomes a pattern whose
 placeholder is a number, so "within 60 days after receipt of a correct invoice"
-yields 60 wherever the edited contract says it.
+yields 60 wherever the edited contract says it. Numbers are read as
+:mod:`propgen.figures` reads them for the bilingual checks: in digits or in Chinese
+numerals, so 六十日 is 60 days, 六个月 6 months and 百分之八 8 %.
 """
 
 from __future__ import annotations
@@ -13,18 +15,23 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from propgen.figures import NUMBER, PERCENT, number_value, percent_value
 from propgen.locale import UNITS
 from propgen.pipeline import Checked
 from propgen.review.expected import normalise
 
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+_NUMBER = f"({NUMBER})"
+_PERCENT = f"({PERCENT})"
+_SYNONYMS = {"day": ("天",)}
+"""Units a customer may write for the one propgen writes (六十天 for 六十日)."""
 
 
 def _duration(unit: str) -> str:
-    """A number with its unit as :meth:`Formatter.count` writes it (either number)."""
-    words = "|".join(re.escape(word) for word in UNITS[unit])
+    """A number with its unit as :meth:`Formatter.count` writes it (either number),
+    or as a customer may write it."""
+    words = "|".join(re.escape(word) for word in (*UNITS[unit], *_SYNONYMS.get(unit, ())))
     return _NUMBER + rf"\s?(?:{words})"
 
 
@@ -87,7 +94,7 @@ def read_figures(checked: Checked, text: str) -> list[Figure]:
             "deal-discount",
             record.pricing.discount_pct,
             "deal_discount",
-            {"percent": _NUMBER + r"\s?%"},
+            {"percent": _PERCENT},
         ),
     ]
     approved = {d.subject for d in checked.plan.deviations if d.approved}
@@ -97,7 +104,12 @@ def read_figures(checked: Checked, text: str) -> list[Figure]:
         if key not in labels:
             continue
         pattern = _pattern(labels[key], holes)
-        found = tuple(v for v in (_decimal(m) for m in pattern.findall(text)) if v is not None)
+        read = percent_value if measure == "deal_discount_pct" else number_value
+        matches = (
+            m if isinstance(m, str) else next((g for g in m if g), "")
+            for m in pattern.findall(text)
+        )
+        found = tuple(v for v in (read(m) for m in matches) if v is not None)
         limit = policy.get(measure)  # type: ignore[call-overload]
         beyond: tuple[Decimal, ...] = ()
         bound = ""
@@ -137,11 +149,3 @@ def _pattern(label: str, holes: Mapping[str, str]) -> re.Pattern[str]:
         else:
             out.append(r"\s*".join(re.escape(word) for word in piece.split(" ")))
     return re.compile("".join(out))
-
-
-def _decimal(text: str | tuple[str, ...]) -> Decimal | None:
-    value = text if isinstance(text, str) else next((t for t in text if t), "")
-    try:
-        return Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        return None
