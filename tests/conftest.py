@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from propgen.cli import main
-from propgen.templating import CACHE_VARIABLE
+from propgen.user_cache import CACHE_VARIABLE
 from support import HUAXIN, NORTHWIND
 
 

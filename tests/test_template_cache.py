@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from propgen import templating
+from propgen.user_cache import CACHE_VARIABLE
 from support import SAMPLES
 
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv(templating.CACHE_VARIABLE, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))
     templating._bytecode_cache.cache_clear()
     templating._compile.cache_clear()
     yield tmp_path / "cache"
@@ -34,7 +35,7 @@ def cached_files(directory: Path) -> list[Path]:
 
 def test_a_fresh_process_reuses_what_the_last_one_compiled(cache_dir: Path) -> None:
     check = [sys.executable, "-m", "propgen", "check", str(SAMPLES[0])]
-    env = {templating.CACHE_VARIABLE: str(cache_dir), "PATH": "/usr/bin:/bin"}
+    env = {CACHE_VARIABLE: str(cache_dir), "PATH": "/usr/bin:/bin"}
     subprocess.run(check, check=True, capture_output=True, env=env)
     first = {p: p.stat().st_mtime_ns for p in cached_files(cache_dir)}
     assert len(first) > 10
@@ -60,7 +61,7 @@ def test_a_damaged_cache_file_is_ignored(cache_dir: Path) -> None:
 def test_an_unwritable_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder would go")
-    monkeypatch.setenv(templating.CACHE_VARIABLE, str(blocker / "cache"))
+    monkeypatch.setenv(CACHE_VARIABLE, str(blocker / "cache"))
     templating._bytecode_cache.cache_clear()
     templating._compile.cache_clear()
     try:
@@ -70,7 +71,7 @@ def test_an_unwritable_cache_is_not_used(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_an_empty_setting_keeps_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(templating.CACHE_VARIABLE, "")
+    monkeypatch.setenv(CACHE_VARIABLE, "")
     templating._bytecode_cache.cache_clear()
     try:
         assert templating._bytecode_cache() is None

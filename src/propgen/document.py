@@ -113,6 +113,12 @@ class Heading:
     in_toc: bool = True
     new_page: bool = False
 
+    @property
+    def in_contents(self) -> bool:
+        """Whether the table of contents lists this heading: levels 1-2 unless left out
+        (the PDF outline lists the same headings, ``bookmark-level`` in print.css)."""
+        return self.in_toc and self.level <= 2
+
 
 @dataclass(frozen=True)
 class Paragraph:

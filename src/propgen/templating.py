@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
-from pathlib import Path
 from types import BuiltinMethodType, MethodType, TracebackType
 from typing import Any
 
@@ -29,6 +27,7 @@ from markupsafe import Markup
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
 from propgen.frozen import Record, record_kind
 from propgen.guard import limits
+from propgen.user_cache import cache_folder
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
 _NEWLINES = re.compile(r"[ \t]*\n\s*")
@@ -242,30 +241,14 @@ def markdown_environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-CACHE_VARIABLE = "PROPGEN_CACHE_DIR"
-"""Where compiled templates are kept between runs; set it empty to keep none."""
-
-
 @cache
 def _bytecode_cache() -> BytecodeCache | None:
     """Compiled library templates on disk, so a fresh process need not compile them
     again (Jinja's own cache: keyed by template name and source checksum)."""
-    configured = os.environ.get(CACHE_VARIABLE)
-    if configured == "":
-        return None
     from propgen import __version__
 
-    base = Path(configured) if configured else _user_cache_home() / "propgen"
-    directory = base / f"jinja-{jinja2.__version__}-propgen-{__version__}"
-    try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(directory))
-
-
-def _user_cache_home() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    directory = cache_folder(f"jinja-{jinja2.__version__}-propgen-{__version__}")
+    return None if directory is None else FileSystemBytecodeCache(str(directory))
 
 
 @lru_cache(maxsize=1024)

@@ -62,19 +62,33 @@ def _contents_pages(
     document: Document, theme_dir: Path, pdf: bytes | None
 ) -> tuple[int, ...] | None:
     """The page numbers of a DOCX's contents entries: read from its PDF when there is
-    one, else from the PDF's layout (a few seconds); None without a contents page."""
+    one, else kept from an earlier render of the same layout
+    (:mod:`propgen.render.contents_cache`), else from the PDF's layout (about three
+    DOCX renders); None without a contents page."""
     from propgen.document import TableOfContents, iter_blocks
+    from propgen.render.contents_cache import layout_key, load_pages, store_pages
 
     if not any(isinstance(block, TableOfContents) for block in iter_blocks(document.blocks)):
         return None
+    key = layout_key(document, theme_dir)
     if pdf is not None:
         from propgen.render.pdf_pages import contents_pages
 
-        return contents_pages(pdf)
+        pages = contents_pages(pdf)
+    else:
+        kept = load_pages(key, document)
+        if kept is not None:
+            return kept
+        pages = _laid_out_pages(document, theme_dir)
+    store_pages(key, pages)
+    return pages
+
+
+def _laid_out_pages(document: Document, theme_dir: Path) -> tuple[int, ...]:
     from propgen.guard import release_memory
-    from propgen.render.pdf import contents_pages as laid_out_pages
+    from propgen.render.pdf import contents_pages
 
     try:
-        return laid_out_pages(document, theme_dir)
+        return contents_pages(document, theme_dir)
     finally:
         release_memory()

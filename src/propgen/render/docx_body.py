@@ -59,7 +59,7 @@ class Body:
         self.toc = [
             (b, n)
             for b, n in zip(marked, names, strict=True)
-            if isinstance(b, dm.Heading) and b.in_toc and b.level <= 2
+            if isinstance(b, dm.Heading) and b.in_contents
         ]
         # the contents' page numbers, when the PDF's outline lists the same entries
         self.pages = pages if pages is not None and len(pages) == len(self.toc) else None

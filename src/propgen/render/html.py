@@ -56,6 +56,14 @@ from propgen.errors import LibraryError
 __all__ = ["build_html", "render_html"]
 
 STYLESHEET = "print.css"
+BASELINE_CSS = (
+    "html { overflow-wrap: anywhere } "
+    ".nobr { white-space: nowrap; overflow-wrap: normal }"  # a number in a table cell
+)
+"""Applied by the PDF renderer before the theme's stylesheet (which may override it
+element by element): a word longer than its line (a URL, an IBAN, a name without
+spaces) wraps instead of running off the page, where it would be neither seen nor
+extracted."""
 _W3C_DATE = re.compile(
     r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
 )
@@ -206,7 +214,7 @@ class _Writer:
         w = self.out.append
         w(f'<nav class="toc"><div class="toc-title">{_esc_text(toc.title)}</div><ul>')
         for heading, anchor in zip(headings, self.anchors, strict=True):
-            if not heading.in_toc or heading.level > 2:
+            if not heading.in_contents:
                 continue
             num = f'<span class="toc-num">{_esc_text(heading.number)}</span>'
             text = _esc_text(inline_text(heading.inlines))

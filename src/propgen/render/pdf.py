@@ -29,7 +29,7 @@ from propgen.document import Document
 from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
 from propgen.locales import paper
-from propgen.render.html import STYLESHEET, build_html
+from propgen.render.html import BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.pdf_profile import PdfOptions
 
@@ -44,13 +44,6 @@ __all__ = [
 ]
 
 _CJK_LANGUAGES = ("zh", "ja", "ko")
-BASELINE_CSS = (
-    "html { overflow-wrap: anywhere } "
-    ".nobr { white-space: nowrap; overflow-wrap: normal }"  # a number in a table cell
-)
-"""Applied before the theme's stylesheet (which may override it element by element):
-a word longer than its line (a URL, an IBAN, a name without spaces) wraps instead
-of running off the page, where it would be neither seen nor extracted."""
 _baseline: list[Any] = []
 _css_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
 _css_lock = threading.Lock()
