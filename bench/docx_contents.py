@@ -47,6 +47,35 @@ def measure(step: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def sample_rows(sample: str, kept: str, runs: int) -> None:
+    checked = check(REPO / "samples" / sample, only="proposal")
+    document = traced(checked)["proposal"]
+    theme = checked.library.theme_dir
+    pages = contents_pages(document, theme)
+
+    def alone(cache: str) -> Callable[[], object]:
+        def step() -> object:
+            os.environ[CACHE_VARIABLE] = cache
+            return render_document(document, theme, "docx")
+
+        return step
+
+    rows = {
+        "DOCX given its page numbers (baseline)": measure(
+            lambda: render_docx(document, theme, pages), runs
+        ),
+        "DOCX alone, nothing kept (layout pass)": measure(alone(""), runs),
+        "DOCX alone, numbers kept": measure(alone(kept), runs),
+    }
+    base_wall, base_cpu = rows["DOCX given its page numbers (baseline)"]
+    print(f"\n{sample} ({len(pages)} contents entries, {max(pages)} pages)")
+    for label, (wall, cpu) in rows.items():
+        print(
+            f"  {label:40} {wall * 1000:7.0f} ms {cpu * 1000:7.0f} ms  "
+            f"{wall / base_wall:5.2f}x {cpu / base_cpu:5.2f}x"
+        )
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -54,32 +83,7 @@ def main(argv: list[str]) -> None:
     print(f"DOCX alone: the proposal, warm process, median of {runs} (wall / CPU)")
     with tempfile.TemporaryDirectory() as kept:
         for sample in SAMPLES:
-            checked = check(REPO / "samples" / sample, only="proposal")
-            document = traced(checked)["proposal"]
-            theme = checked.library.theme_dir
-            pages = contents_pages(document, theme)
-
-            def alone(cache: str) -> Callable[[], object]:
-                def step() -> object:
-                    os.environ[CACHE_VARIABLE] = cache
-                    return render_document(document, theme, "docx")
-
-                return step
-
-            rows = {
-                "DOCX given its page numbers (baseline)": measure(
-                    lambda: render_docx(document, theme, pages), runs
-                ),
-                "DOCX alone, nothing kept (layout pass)": measure(alone(""), runs),
-                "DOCX alone, numbers kept": measure(alone(kept), runs),
-            }
-            base_wall, base_cpu = rows["DOCX given its page numbers (baseline)"]
-            print(f"\n{sample} ({len(pages)} contents entries, {max(pages)} pages)")
-            for label, (wall, cpu) in rows.items():
-                print(
-                    f"  {label:40} {wall * 1000:7.0f} ms {cpu * 1000:7.0f} ms  "
-                    f"{wall / base_wall:5.2f}x {cpu / base_cpu:5.2f}x"
-                )
+            sample_rows(sample, kept, runs)
 
 
 if __name__ == "__main__":
