@@ -18,6 +18,7 @@ from propgen.context import SellerCompany, label_function, template_context, tem
 from propgen.crossref import CrossReferences
 from propgen.document import (
     Block,
+    ColumnSpec,
     CoverLine,
     Document,
     Heading,
@@ -454,7 +455,10 @@ def _parties(asm: _Assembler) -> list[Block]:
     out: list[Block] = [
         Paragraph((Text(label("party_intro")),)),
         Table(
-            header=None, rows=tuple(rows), align=("left", "left"), widths=(30, 70), role="parties"
+            header=None,
+            rows=tuple(rows),
+            columns=(ColumnSpec("left", 30), ColumnSpec("left", 70)),
+            role="parties",
         ),
     ]
     place = record.document.signing_place or seller.signing_place

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from propgen.discovery import trace
 from propgen.document import (
-    Align,
     Block,
     Cell,
+    ColumnSpec,
     Emph,
     Inline,
     LineBreak,
@@ -56,10 +56,10 @@ def without_empty_columns(table: Table) -> Table:
     an empty column is wasted width and reads as missing information."""
     keep = [
         i
-        for i in range(len(table.align))
+        for i in range(len(table.columns))
         if any(inline_text(row.cells[i].inlines).strip() for row in table.rows)
     ]
-    if len(keep) == len(table.align):
+    if len(keep) == len(table.columns):
         return table
     return replace(
         table,
@@ -67,8 +67,7 @@ def without_empty_columns(table: Table) -> Table:
         if table.header
         else None,
         rows=tuple(Row(tuple(r.cells[i] for i in keep), r.style) for r in table.rows),
-        align=tuple(table.align[i] for i in keep),
-        widths=tuple(table.widths[i] for i in keep),
+        columns=tuple(table.columns[i] for i in keep),
     )
 
 
@@ -89,28 +88,29 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     def units(amount: Decimal, line: PricedLine) -> str:
         return fmt.quantity(amount, line.unit)
 
-    # (key, header, alignment, relative width); optional columns only when used.
-    columns: list[tuple[str, str, Align, int]] = [
-        ("item", label("item"), "left", 28 if show_billing else 32)
+    # (key, header, column); optional columns only when used.
+    columns: list[tuple[str, str, ColumnSpec]] = [
+        ("item", label("item"), ColumnSpec("left", 28 if show_billing else 32))
     ]
     if show_billing:
-        columns.append(("billing", label("billing"), "left", 12))
-    columns.append(("quantity", label("quantity"), "right", 17))
+        columns.append(("billing", label("billing"), ColumnSpec("left", 12)))
+    columns.append(("quantity", label("quantity"), ColumnSpec("right", 17)))
     if show_periods:
-        columns.append(("periods", label("periods"), "right", 10 if show_billing else 8))
+        columns.append(
+            ("periods", label("periods"), ColumnSpec("right", 10 if show_billing else 8))
+        )
     columns.append(
         (
             "price",
             label("unit_price_in", currency=pricing.price_currency)
             if pricing.conversion
             else label("unit_price"),
-            "right",
-            14,
+            ColumnSpec("right", 14),
         )
     )
     if show_discount:
-        columns.append(("discount", label("line_discount"), "right", 8))
-    columns.append(("total", label("line_total"), "right", 17))
+        columns.append(("discount", label("line_discount"), ColumnSpec("right", 8)))
+    columns.append(("total", label("line_total"), ColumnSpec("right", 17)))
 
     def line_row(line: PricedLine) -> Row:
         texts = {
@@ -211,8 +211,7 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
         header=row(*(c[1] for c in columns)),
         rows=tuple(rows),
         footer=tuple(footer),
-        align=tuple(c[2] for c in columns),
-        widths=tuple(c[3] for c in columns),
+        columns=tuple(spec for _key, _header, spec in columns),
         role="pricing",
     )
 
@@ -246,8 +245,7 @@ def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> T
                 row(milestone(step), fmt.money(step.amount)) for step in pricing.instalments
             ),
             footer=(row(label("total"), fmt.money(pricing.total), style="total"),),
-            align=("left", "right"),
-            widths=(70, 30),
+            columns=(ColumnSpec("left", 70), ColumnSpec("right", 30)),
             role="schedule",
         )
     rows = tuple(
@@ -258,8 +256,7 @@ def payment_schedule(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> T
         header=row(label("milestone"), label("percent"), label("amount")),
         rows=rows,
         footer=(row(label("total"), "100%", fmt.money(pricing.total), style="total"),),
-        align=("left", "right", "right"),
-        widths=(60, 15, 25),
+        columns=(ColumnSpec("left", 60), ColumnSpec("right", 15), ColumnSpec("right", 25)),
         role="schedule",
     )
 
@@ -330,8 +327,12 @@ def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Tab
             label("traceability_outcome"),
         ),
         rows=body,
-        align=("left", "left", "left", "left"),
-        widths=(25, 27, 22, 26),
+        columns=(
+            ColumnSpec("left", 25),
+            ColumnSpec("left", 27),
+            ColumnSpec("left", 22),
+            ColumnSpec("left", 26),
+        ),
     )
 
 
@@ -349,8 +350,7 @@ def milestones_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Table
         Table(
             header=row(label("phase"), heading, label("description")),
             rows=tuple(rows),
-            align=("left", "right", "left"),
-            widths=(40, 15, 45),
+            columns=(ColumnSpec("left", 40), ColumnSpec("right", 15), ColumnSpec("left", 45)),
         )
     )
 
@@ -363,8 +363,7 @@ def modules_table(record: NeedsRecord, label: Label) -> Table | None:
         Table(
             header=row(label("module"), label("description")),
             rows=tuple(row(m.name, m.description or "") for m in modules),
-            align=("left", "left"),
-            widths=(30, 70),
+            columns=(ColumnSpec("left", 30), ColumnSpec("left", 70)),
         )
     )
 
@@ -377,15 +376,18 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
         table = Table(
             header=row(label("name"), label("title"), label("email"), label("phone")),
             rows=tuple(row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
-            align=("left", "left", "left", "left"),
-            widths=(22, 28, 32, 18),
+            columns=(
+                ColumnSpec("left", 22),
+                ColumnSpec("left", 28),
+                ColumnSpec("left", 32),
+                ColumnSpec("left", 18),
+            ),
         )
     else:
         table = Table(
             header=row(label("name"), label("title"), label("email")),
             rows=tuple(row(c.name, c.title or "", c.email or "") for c in contacts),
-            align=("left", "left", "left"),
-            widths=(30, 35, 35),
+            columns=(ColumnSpec("left", 30), ColumnSpec("left", 35), ColumnSpec("left", 35)),
         )
     return without_empty_columns(table)
 

@@ -171,18 +171,31 @@ class Row:
 
 
 @dataclass(frozen=True)
+class ColumnSpec:
+    """One table column, as pandoc's ``ColSpec``: how its cells align and its width,
+    a weight relative to the other columns' (a table fills the text width)."""
+
+    align: Align
+    width: int
+
+
+@dataclass(frozen=True)
 class Table:
     """A real table. ``header`` repeats on every page; ``footer`` rows (subtotal,
-    discount, tax, total) follow the body. ``widths`` are relative column weights.
+    discount, tax, total) follow the body. ``columns`` holds one spec per column.
     """
 
     header: Row | None
     rows: tuple[Row, ...]
-    align: tuple[Align, ...]
-    widths: tuple[int, ...]
+    columns: tuple[ColumnSpec, ...]
     footer: tuple[Row, ...] = ()
     role: TableRole = "plain"
     caption: str = ""
+
+    def column(self, index: int) -> ColumnSpec:
+        """Column ``index``'s spec; beyond ``columns`` (a row with more cells than
+        specs), a left-aligned column of weight 1."""
+        return self.columns[index] if index < len(self.columns) else ColumnSpec("left", 1)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from propgen.document import (
     Block,
     BulletList,
     Cell,
+    ColumnSpec,
     Emph,
     Heading,
     Inline,
@@ -242,11 +243,13 @@ def _table(node: SyntaxTreeNode) -> Table:
             else:
                 rows.append(Row(cells))
     columns = len(header.cells) if header else max((len(r.cells) for r in rows), default=1)
+    widths = _column_widths([r for r in (header, *rows) if r], columns, node)
     return Table(
         header=header,
         rows=tuple(rows),
-        align=tuple(align) if align else tuple[Align, ...](["left"] * columns),
-        widths=_column_widths([r for r in (header, *rows) if r], columns, node),
+        columns=tuple(
+            ColumnSpec(align[i] if align else "left", width) for i, width in enumerate(widths)
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from propgen.blocks import row
-from propgen.document import Table
+from propgen.document import ColumnSpec, Table
 from propgen.locale import Formatter
 from propgen.pricing import PriceBreakdown
 
@@ -72,8 +72,7 @@ def year_summary(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table
         header=row(*header),
         rows=summary_rows,
         footer=(footer,),
-        align=("left", *(["right"] * (width - 1))),  # type: ignore[arg-type]
-        widths=(16, *([84 // (width - 1)] * (width - 1))),
+        columns=(ColumnSpec("left", 16), *[ColumnSpec("right", 84 // (width - 1))] * (width - 1)),
         role="pricing",
         caption=label("year_summary"),
     )
@@ -92,8 +91,7 @@ def contract_value(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tab
             row(label("annual_recurring"), fmt.money(pricing.annual_recurring)),
             row(label("tcv", years=years), fmt.money(pricing.tcv), style="total"),
         ),
-        align=("left", "right"),
-        widths=(70, 30),
+        columns=(ColumnSpec("left", 70), ColumnSpec("right", 30)),
         role="key-value",
         caption=label("value_caption"),
     )

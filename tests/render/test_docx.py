@@ -16,6 +16,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from propgen.document import (
     BulletList,
     Cell,
+    ColumnSpec,
     CoverLine,
     Document,
     Emph,
@@ -126,8 +127,12 @@ def sample(locale: str = "en-US", *, extra: str = "", logo: str = "logo.svg") ->
             row(s["foot"][1][0], "", "", s["foot"][1][1]),
             row(s["foot"][2][0], "", "", s["foot"][2][1], style="total"),
         ),
-        align=("left", "right", "right", "right"),
-        widths=(5, 1, 2, 2),
+        columns=(
+            ColumnSpec("left", 5),
+            ColumnSpec("right", 1),
+            ColumnSpec("right", 2),
+            ColumnSpec("right", 2),
+        ),
         role="pricing",
         caption=s["cols"][3],
     )

@@ -16,6 +16,7 @@ from propgen.document import (
     Block,
     BulletList,
     Cell,
+    ColumnSpec,
     CoverLine,
     Document,
     Emph,
@@ -109,8 +110,14 @@ def _pricing_table(n: int, money: str) -> Table:
     return Table(
         header=row("Item", "SKU", "Qty", "Unit price", "Discount", "Amount"),
         rows=rows,
-        align=("left", "left", "right", "right", "right", "right"),
-        widths=(34, 12, 8, 16, 12, 18),
+        columns=(
+            ColumnSpec("left", 34),
+            ColumnSpec("left", 12),
+            ColumnSpec("right", 8),
+            ColumnSpec("right", 16),
+            ColumnSpec("right", 12),
+            ColumnSpec("right", 18),
+        ),
         footer=(
             row("Subtotal", "", "", "", "", f"{money}412,930.00", style="subtotal"),
             row("Discount", "", "", "", "5%", f"-{money}20,646.50", style="subtotal"),
@@ -205,8 +212,7 @@ def english_document(**meta: object) -> Document:
                 Table(
                     header=None,
                     rows=(row("Term", "36 months"), row("SLA", "99.9%")),
-                    align=("left", "left"),
-                    widths=(1, 2),
+                    columns=(ColumnSpec("left", 1), ColumnSpec("left", 2)),
                     role="key-value",
                 ),
                 *_filler("Governance", 6),

@@ -19,6 +19,7 @@ from propgen.context import label_function
 from propgen.document import (
     Block,
     Cell,
+    ColumnSpec,
     Document,
     Heading,
     Inline,
@@ -196,8 +197,12 @@ def deviation_summary(
             Table(
                 header=header,
                 rows=tuple(rows),
-                align=("left", "left", "left", "left"),
-                widths=(30, 22, 20, 28),
+                columns=(
+                    ColumnSpec("left", 30),
+                    ColumnSpec("left", 22),
+                    ColumnSpec("left", 20),
+                    ColumnSpec("left", 28),
+                ),
             )
         )
     else:

@@ -319,7 +319,7 @@ class Body:
     def table(self, block: dm.Table) -> None:
         rows: list[tuple[dm.Row, str]] = [(block.header, "header")] if block.header else []
         rows += [(r, r.style) for r in block.rows] + [(r, r.style) for r in block.footer]
-        cols = max([len(block.widths), len(block.align)] + [len(r.cells) for r, _ in rows])
+        cols = max([len(block.columns)] + [len(r.cells) for r, _ in rows])
         if not rows or not cols:  # nothing to tabulate; keep the caption
             if block.caption:
                 self.para("Caption").add_run(block.caption)
@@ -340,8 +340,8 @@ class Body:
 
     def column_widths(self, block: dm.Table, cols: int) -> list[int]:
         """The columns' widths (twips) in proportion to the block's, filling the page."""
-        weights = [max(w, 1) for w in block.widths] + [1] * (cols - len(block.widths))
-        widths = [self.width * w // sum(weights) for w in weights[:cols]]
+        weights = [max(block.column(c).width, 1) for c in range(cols)]
+        widths = [self.width * w // sum(weights) for w in weights]
         widths[-1] += self.width - sum(widths)
         return widths
 
@@ -358,7 +358,7 @@ class Body:
         """Cell ``c`` of a row: its style, alignment, fill and rule, and its text."""
         p = cell.paragraphs[0]
         p.style = self.style("Table Header" if kind == "header" else "Table Text")
-        p.alignment = getattr(WD_ALIGN_PARAGRAPH, (block.align[c:] or ("left",))[0].upper())
+        p.alignment = getattr(WD_ALIGN_PARAGRAPH, block.column(c).align.upper())
         if kind == "header":
             _cell_props(cell, fill=ACCENT)
         elif kind == "total":

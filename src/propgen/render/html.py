@@ -430,18 +430,19 @@ class _Writer:
     def _table(self, table: Table) -> None:
         w = self.out.append
         ncols = max(
-            [len(table.align), len(table.widths)]
+            [len(table.columns)]
             + [len(r.cells) for r in (table.header, *table.rows, *table.footer) if r]
         )
-        total = sum(table.widths)
-        fixed = len(table.widths) == ncols and total > 0 and min(table.widths) >= 0
+        widths = [column.width for column in table.columns]
+        total = sum(widths)
+        fixed = len(widths) == ncols and total > 0 and min(widths) >= 0
         # Known widths: fixed layout, which also spares measuring every cell.
         w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
         if table.caption:
             w(f"<caption>{_esc_text(table.caption)}</caption>")
         if fixed:
             w("<colgroup>")
-            for weight in table.widths:
+            for weight in widths:
                 w(f'<col style="width: {100 * weight / total:.2f}%">')
             w("</colgroup>")
         if table.header is not None:
@@ -465,7 +466,7 @@ class _Writer:
         self.out.append(f'<tr class="r-{_e(row.style)}">{cells}</tr>')
 
     def _cell(self, table: Table, index: int, cell: Cell, tag: str) -> str:
-        align = table.align[index] if index < len(table.align) else "left"
+        align = table.column(index).align
         body = self._inlines(cell.inlines, whole_numbers=True)
         return f'<{tag} class="a-{_e(align)}">{body}</{tag}>'
 
