@@ -374,7 +374,12 @@ def assemble_contract(inputs: Inputs) -> Document:
         *asm.structured("contract-value"),
         *asm.structured("year-summary"),
     ]
-    annex.extend(asm.structured("payment-schedule"))
+    # In the annex the schedule follows other tables, not a section title: it carries
+    # its own caption, as the contract value and the year summary do.
+    annex.extend(
+        replace(block, caption=label("schedule_caption")) if isinstance(block, Table) else block
+        for block in asm.structured("payment-schedule")
+    )
     body.append(Section("annex", tuple(annex)))
     for attached in plan.annexes:
         heading = label("annex_heading", annex=asm.annex_numbers[attached.id], title=attached.title)
@@ -471,14 +476,14 @@ def _prepared_by(rep: Person, seller: str, fmt: Formatter) -> str:
     """The cover's author line: ``name, title, seller`` — in Chinese with full-width
     punctuation, ``赵敏（零售行业客户总监），子午线系统``."""
     if fmt.is_chinese:
-        return "，".join([rep.name + (f"（{rep.title}）" if rep.title else ""), seller])
+        return "，".join([_name_and_title(rep), seller])
     return ", ".join(p for p in (rep.name, rep.title, seller) if p)
 
 
 def _contact(person: Person, chinese: bool) -> str:
     """``name (title), email, phone`` — or the Chinese ``姓名（职务），电子邮箱：…``."""
     if chinese:
-        text = person.name + (f"（{person.title}）" if person.title else "")
+        text = _name_and_title(person)
         details = [
             f"电子邮箱：{person.email}" if person.email else "",
             f"电话：{_unbroken(person.phone)}" if person.phone else "",
@@ -486,6 +491,16 @@ def _contact(person: Person, chinese: bool) -> str:
         return "，".join([text, *filter(None, details)])
     phone = _unbroken(person.phone) if person.phone else None
     return ", ".join(filter(None, [person.name, person.title, person.email, phone]))
+
+
+def _name_and_title(person: Person) -> str:
+    """``姓名（职务）``; a title with its own brackets follows a comma instead, so that
+    brackets never nest: ``何志远，副行长（分管信息科技）``."""
+    if not person.title:
+        return person.name
+    if "（" in person.title or "(" in person.title:
+        return f"{person.name}，{person.title}"
+    return f"{person.name}（{person.title}）"
 
 
 def _unbroken(number: str) -> str:

@@ -179,6 +179,8 @@ def record_in(record: NeedsRecord, locale: str) -> NeedsRecord:
         ]
         customer["contacts"] = contacts + record.customer.contacts[len(contacts) :]
         update["customer"] = record.customer.model_copy(update=customer)
+        rep = record.seller.rep.model_copy(update=_given(translation.seller.rep))
+        update["seller"] = record.seller.model_copy(update={"rep": rep})
         update["terms"] = record.terms.model_copy(update=_given(translation.terms))
         update["solution"] = _solution_in(record, translation.solution)
     update["document"] = record.document.model_copy(update=document_update)

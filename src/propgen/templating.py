@@ -31,6 +31,9 @@ from propgen.user_cache import cache_folder
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
 _NEWLINES = re.compile(r"[ \t]*\n\s*")
+_DOUBLE_PERIOD = re.compile(r"(?<![.\\])\\\.\.(?!\.)")
+"""A printed value's closing period (escaped: ``\\.``) followed by the template's own
+period, as in ``{{ customer.legal }}.`` for "Acme Co., Ltd.": one period is printed."""
 
 
 def escape_markdown(value: object) -> Markup:
@@ -291,7 +294,8 @@ def render_text(
     name = f"{file}#{field}"
     try:
         with limits(f"template {name}"):
-            return _compile(env, source, name).render(context)
+            text = _compile(env, source, name).render(context)
+        return _DOUBLE_PERIOD.sub(r"\\.", text) if env.finalize is escape_markdown else text
     except jinja2.TemplateSyntaxError as err:
         raise LibraryError(
             problems=[

@@ -72,10 +72,10 @@ def test_the_form_edits_ids_links_and_billing(client: Client, workspace: Path) -
     # Only what was edited changed: the situation point became a mapping (+1 line),
     # and four values changed or were added.
     assert _changed_lines(before, after) == [
-        "-    - Nine branches answer about 2,400 customer calls and e-mails a day from "
+        "-    - Nine branches answer about 2,400 customer calls and emails a day from "
         "shared inboxes.",
         "+    - id: S-inbox",
-        "+      text: Nine branches answer about 2,400 customer calls and e-mails a day from "
+        "+      text: Nine branches answer about 2,400 customer calls and emails a day from "
         "shared inboxes.",
         "-      problems: [P2]",
         "+      problems: [P2, P1]",

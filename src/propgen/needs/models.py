@@ -805,6 +805,11 @@ class TranslatedCustomer(Model):
     """One per contact of ``customer.contacts``, in the same order."""
 
 
+class TranslatedSeller(Model):
+    rep: TranslatedContact = Field(default_factory=TranslatedContact)
+    """The sales rep's name and title, as the other column prints them (parties, notices)."""
+
+
 class TranslatedTerms(Model):
     governing_law: Line | None = None
     dispute_resolution: Line | None = None
@@ -830,6 +835,7 @@ class Translation(Model):
 
     document: TranslatedDocument = Field(default_factory=TranslatedDocument)
     customer: TranslatedCustomer = Field(default_factory=TranslatedCustomer)
+    seller: TranslatedSeller = Field(default_factory=TranslatedSeller)
     solution: TranslatedSolution = Field(default_factory=TranslatedSolution)
     terms: TranslatedTerms = Field(default_factory=TranslatedTerms)
 

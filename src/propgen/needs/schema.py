@@ -454,6 +454,14 @@ FIELDS: dict[str, tuple[str, object]] = {
         "The customer's names, address and representative in this language.",
         {"legal_name": "Clausen Precision (Suzhou) Co., Ltd."},
     ),
+    "Translation.seller": (
+        "The sales rep's name and title in this language (parties table, notices).",
+        {"rep": {"name": "Chen Jiayi", "title": "Key Account Manager, East China"}},
+    ),
+    "TranslatedSeller.rep": (
+        "The sales rep's name and title in this language.",
+        {"name": "Chen Jiayi", "title": "Key Account Manager, East China"},
+    ),
     "Translation.terms": (
         "The governing law and dispute resolution in this language.",
         {"governing_law": "the laws of the People's Republic of China"},

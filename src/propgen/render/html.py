@@ -437,9 +437,11 @@ class _Writer:
         total = sum(widths)
         fixed = len(widths) == ncols and total > 0 and min(widths) >= 0
         # Known widths: fixed layout, which also spares measuring every cell.
-        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
         if table.caption:
-            w(f"<caption>{_esc_text(table.caption)}</caption>")
+            # A paragraph kept with the table, not <caption>: WeasyPrint may break a page
+            # between a caption and its table, leaving the caption alone at the foot.
+            w(f'<p class="t-caption">{_esc_text(table.caption)}</p>')
+        w(f'<table class="t t-{_e(table.role)}{" fixed" if fixed else ""}">')
         if fixed:
             w("<colgroup>")
             for weight in widths:

@@ -1,0 +1,170 @@
+"""What a customer's lawyer found reading every page of every sample (issue 12), each
+checked over every shipped record so that a record not yet seen is held to it too."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from propgen.document import Block, Heading, Parallel, Section, Table, iter_blocks
+from propgen.pipeline import Checked, check
+from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
+
+RECORDS = [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
+ENGLISH = [r for r in RECORDS if r.name.split(".")[-2].split("-")[0] == "en"]
+
+
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}"
+
+
+@functools.cache
+def _checked(path: Path) -> Checked:
+    return check(path, allow_draft=True)
+
+
+def _texts(path: Path) -> dict[str, list[str]]:
+    return {kind: document_paragraphs(doc) for kind, doc in _checked(path).documents.items()}
+
+
+# A period doubled ("Co., Ltd.." where a template writes a period after a name that
+# ends in one), and Chinese punctuation doubled or stacked.
+DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|[。，；：、][。，；：、]")
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_no_doubled_punctuation(path: Path) -> None:
+    for kind, texts in _texts(path).items():
+        for text in texts:
+            found = DOUBLED.search(text)
+            assert found is None, (kind, text[max(0, found.start() - 60) : found.end() + 20])
+
+
+NESTED = re.compile(r"（[^（）]*（")
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_chinese_brackets_never_nest(path: Path) -> None:
+    """Brackets never nest: "何志远（副行长（分管信息科技））" and
+    "（含增值税，税率6%（计税金额…）…）" read as typing slips; a title with its own
+    brackets follows a comma, and the tax rates are stated outside brackets."""
+    for kind, texts in _texts(path).items():
+        for text in texts:
+            found = NESTED.search(text)
+            assert found is None, (kind, text[max(0, found.start() - 30) : found.end() + 40])
+
+
+# British spellings that US companies do not write (en-GB would be its own locale).
+BRITISH = re.compile(
+    r"\b(?:organis\w+|\w+isation|authoris\w+|licence[sd]?|centre[sd]?|programme[sd]?|"
+    r"behaviour\w*|favour\w*|colour\w*|labour\w*|catalogue[sd]?|cheques?|whilst|amongst|"
+    r"fulfil|fulfils|fulfilment|instalments?|customis\w+|optimis\w+|minimis\w+|"
+    r"recognis\w+|prioritis\w+|utilis\w+|summaris\w+|standardis\w+|finalis\w+|"
+    r"cancell(?:ed|ing)|modelling|judgement|defence|offence)\b",
+    re.IGNORECASE,
+)
+PROPER_NAMES = {"Fulfilment"}  # "Fulfilment by Amazon" is a service's name
+
+
+def _british(text: str) -> list[str]:
+    return [m.group() for m in BRITISH.finditer(text) if m.group() not in PROPER_NAMES]
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_en_us_documents_use_us_spelling(path: Path) -> None:
+    for kind, texts in _texts(path).items():
+        found = [(word, text[:80]) for text in texts for word in _british(text)]
+        assert not found, (kind, found)
+
+
+def _english_library_texts() -> list[tuple[str, str]]:
+    """Every en-US text of the library (the English of a zh-CN contract included)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "en-US" and isinstance(value, str):
+                    found.append((where, value))
+                else:
+                    walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{where}[{i}]")
+
+    files = [*ROOT.glob("snippets/**/*.yaml"), *ROOT.glob("templates/industry/*/*/*.yaml")]
+    for path in files:
+        walk(yaml.safe_load(path.read_text(encoding="utf-8")), str(path.relative_to(ROOT)))
+    for path in ROOT.glob("templates/labels/**/en-US.yaml"):
+        labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found += [(f"{path.relative_to(ROOT)}:{k}", str(v)) for k, v in labels.items()]
+    return found
+
+
+def test_library_english_uses_us_spelling() -> None:
+    """Text that only some records reach (a fallback position, a variant) is held to it
+    too; ``instalments`` as a template variable is code, not prose."""
+    found = [
+        (where, word)
+        for where, text in _english_library_texts()
+        for word in _british(re.sub(r"\{[{%].*?[%}]\}", "", text))
+    ]
+    assert not found
+
+
+def test_term_wordings_name_what_they_refer_to() -> None:
+    """A term's wording stands alone in the proposal's summary ("Security incidents:
+    notified … within 48 hours after becoming aware of it" had no antecedent)."""
+    for path in ROOT.glob("templates/labels/**/en-US.yaml"):
+        labels = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in labels.items():
+            if key.startswith("term_"):
+                assert not re.search(r"\b(?:it|them)$", str(value)), (path.name, key, value)
+
+
+BANK_MISFITS = re.compile(r"工厂|门店|车间|\bfactor(?:y|ies)\b|\bstores\b|\bshop floor\b")
+
+
+@pytest.mark.parametrize("path", [r for r in RECORDS if "financial" in r.name], ids=_id)
+def test_a_bank_reads_nothing_about_factories_or_stores(path: Path) -> None:
+    for kind, texts in _texts(path).items():
+        found = [text[:80] for text in texts if BANK_MISFITS.search(text)]
+        assert not found, (kind, found)
+
+
+def _is_heading(block: Block | None) -> bool:
+    """A heading, or a bilingual row holding one in each language."""
+    if isinstance(block, Parallel):
+        return all(column.blocks and _is_heading(column.blocks[-1]) for column in block.columns)
+    return isinstance(block, Heading)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_every_annex_table_is_introduced(path: Path) -> None:
+    """A table in a contract annex follows a heading or carries a caption: the payment
+    schedule used to stand, unnamed, on a page of its own."""
+    contract = _checked(path).documents["contract"]
+    annexes = [
+        b for b in iter_blocks(contract.blocks) if isinstance(b, Section) and b.source_id == "annex"
+    ]
+    assert annexes
+    for annex in annexes:
+        previous: Block | None = None
+        for block in annex.blocks:
+            if isinstance(block, Table):
+                assert block.caption or _is_heading(previous), block.header
+            previous = block
+
+
+@pytest.mark.parametrize("path", [r for r in RECORDS if "zh" in r.name], ids=_id)
+def test_chinese_notices_name_a_person_for_each_party(path: Path) -> None:
+    """The notice clause names the seller's contact of the parties table, not "法务部"."""
+    checked = _checked(path)
+    contract = "\n".join(document_paragraphs(checked.documents["contract"]))
+    assert "联系人：法务部" not in contract
+    rep = checked.plan.record.seller.rep
+    assert re.search(rf"乙方\*?\*?：[^\n]*联系人：{re.escape(rep.name)}", contract), rep.name
