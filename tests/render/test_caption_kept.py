@@ -9,7 +9,18 @@ from pathlib import Path
 
 import pdfplumber
 
-from propgen.document import Cell, Document, Inline, Meta, Paragraph, Row, Section, Table, Text
+from propgen.document import (
+    Cell,
+    ColumnSpec,
+    Document,
+    Inline,
+    Meta,
+    Paragraph,
+    Row,
+    Section,
+    Table,
+    Text,
+)
 from propgen.render.pdf import render_pdf
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
@@ -27,9 +38,8 @@ def _captioned(n: int) -> Table:
     return Table(
         header=_row("Year", "Amount"),
         rows=tuple(_row(f"Row {n:02d}-{i}", "$1,000.00") for i in range(3)),
+        columns=(ColumnSpec("left", 70), ColumnSpec("right", 30)),
         footer=(_row("Total", "$3,000.00", style="total"),),
-        align=("left", "right"),
-        widths=(70, 30),
         role="pricing",
         caption=f"Caption {n:02d}",
     )
