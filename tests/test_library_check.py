@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -92,3 +93,41 @@ def test_a_library_id_is_checked_like_a_record_id(run: Run, library: Path) -> No
     assert "'Acceptance_Page' is not an id" in result.err
     assert "did you mean 'acceptance-page'?" in result.err
     assert "Traceback" not in result.err
+
+
+def test_library_check_speaks_chinese(run: Run, library: Path) -> None:
+    """Legal's tool follows ``--lang`` (or ``$LANG``): every message of a broken
+    library in Chinese, with ids, field paths and file names as they are."""
+    saas = library / "templates" / "industry" / "saas"
+    manifest = saas / "manifest.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("- onboarding\n", "- onbord\n")
+    )
+    section = saas / "sections" / "subscription-model.yaml"
+    text = section.read_text(encoding="utf-8")
+    section.write_text(text.replace("{{ customer.name }}", "{{ customer.nam }}", 1))
+    clause = library / "snippets" / "clauses" / "language.yaml"
+    text = clause.read_text(encoding="utf-8")
+    clause.write_text(text.replace("approval: general-counsel", "approval: general-counsle", 1))
+    overdue = library / "snippets" / "clauses" / "confidentiality.yaml"
+    text = overdue.read_text(encoding="utf-8")
+    overdue.write_text(re.sub(r"(?m)^review_by: .*$", "review_by: 2025-01-01", text))
+
+    result = run("--lang", "zh-CN", "library", "check", "--library", library)
+
+    assert result.code == 2, result.err
+    lines = result.err.splitlines()
+    assert "Traceback" not in result.err and "Error" not in result.err
+    expected = [
+        f"警告：{overdue}:7: review_by: 应于 2025-01-01 复核，现已逾期",
+        "proposal.sections.6: 章节 'onbord' 不存在",
+        "manifest.yaml: 已列明章节 'onbord'，但找不到对应的章节文件 — "
+        "请在行业文件夹或 snippets/ 中添加 sections/onbord.yaml",
+        "positions.other-prevails.approval: 角色 'general-counsle' 未在 policy.yaml 的 roles "
+        "中声明 — 已声明的角色：finance-director, general-counsel, sales-director",
+        "subscription-model.yaml:10: text.en-US: customer 没有字段 'nam'",
+    ]
+    for part in expected:
+        assert any(part in line for line in lines), (part, result.err)
+    assert all(line.startswith(("错误：", "警告：")) for line in lines), result.err
+    assert not [line for line in lines if re.search(r"[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", line)]

@@ -32,6 +32,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, Problem
 from propgen.guard import MAX_CHARACTERS, limits
+from propgen.i18n import N_
 from propgen.legal_lists import number_lists
 from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter, chinese_number
@@ -530,13 +531,18 @@ def _check_subclause_references(references: list[_SubclauseReference], body: lis
     }
     problems = [
         Problem(
-            message=f"ref({reference.clause_id!r}, {reference.sub}) refers to sub-clause "
-            f"{reference.sub}, but that clause has "
-            f"{counts.get(reference.clause_id, 0)} numbered sub-clauses here",
+            message=N_(
+                "{call} refers to sub-clause {sub}, but that clause has "
+                "{count} numbered sub-clauses here"
+            ).format(
+                call=f"ref({reference.clause_id!r}, {reference.sub})",
+                sub=reference.sub,
+                count=counts.get(reference.clause_id, 0),
+            ),
             file=reference.referrer.file,
             line=reference.referrer.line,
             field=reference.referrer.id,
-            hint="fix the ref() or the referred clause's paragraphs",
+            hint=N_("fix the ref() or the referred clause's paragraphs"),
         )
         for reference in references
         if not 1 <= reference.sub <= counts.get(reference.clause_id, 0)

@@ -881,7 +881,7 @@ def library_check(library_dir: Path | None) -> None:
 
     report = lint_library(_library(library_dir), dt.date.today())
     for problem in report.warnings:
-        _echo(_t("Warning: {problem}").format(problem=problem), err=True)
+        _echo(_t("Warning: {problem}").format(problem=_problem_in(problem, _language())), err=True)
     if report.errors:
         raise InvalidInput(problems=report.errors)
     _echo(
@@ -891,11 +891,20 @@ def library_check(library_dir: Path | None) -> None:
     )
 
 
+def _problem_in(problem: Problem, language: str) -> Problem:
+    """``problem`` with its message and hint in ``language``."""
+    from dataclasses import replace
+
+    return replace(
+        problem,
+        message=_translated(problem.message, language),
+        hint=_translated(problem.hint, language),
+    )
+
+
 def _report(err: PropgenError, debug: bool | None = None, *, language: str | None = None) -> None:
     """Print ``err`` as ``Error:`` lines in ``language`` (default: the CLI's), after
     its traceback under ``--debug``."""
-    from dataclasses import replace
-
     if debug is None:
         context = click.get_current_context(silent=True)
         debug = bool(context and (context.find_root().obj or {}).get("debug"))
@@ -906,12 +915,7 @@ def _report(err: PropgenError, debug: bool | None = None, *, language: str | Non
     prefix = _t("Error: {problem}", language)
     if problems:
         for problem in problems:
-            shown = replace(
-                problem,
-                message=_translated(problem.message, language),
-                hint=_translated(problem.hint, language),
-            )
-            _echo(prefix.format(problem=shown), err=True)
+            _echo(prefix.format(problem=_problem_in(problem, language)), err=True)
     else:
         _echo(prefix.format(problem=_translated(str(err), language)), err=True)
 

@@ -14,9 +14,14 @@ import stat
 from pathlib import Path
 
 from propgen.errors import LibraryError, Problem
+from propgen.i18n import N_
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """The largest file a library may hold (a frame, a logo, a font)."""
+
+_OUTSIDE = N_("leads outside the library (a symbolic link)")
+_INSIDE = N_("library files must be inside the library folder")
+_LARGER = N_("is larger than {size}")
 
 
 def _refuse(path: Path, message: str, hint: str = "") -> LibraryError:
@@ -33,18 +38,18 @@ def confined_path(root: Path, path: Path) -> Path:
     try:
         resolved = path.resolve(strict=True)
     except FileNotFoundError:
-        raise _refuse(path, "is missing") from None
+        raise _refuse(path, N_("is missing")) from None
     except (OSError, RuntimeError) as err:  # a symlink loop, a permission problem
-        raise _refuse(path, f"cannot be read: {err}") from None
+        raise _refuse(path, N_("cannot be read: {reason}").format(reason=err)) from None
     if not resolved.is_relative_to(base):
         raise _refuse(
             path,
-            "leads outside the library (a symbolic link)",
-            "library files must be inside the library folder",
+            _OUTSIDE,
+            _INSIDE,
         )
     mode = resolved.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise _refuse(path, "is not a regular file")
+        raise _refuse(path, N_("is not a regular file"))
     return resolved
 
 
@@ -54,8 +59,8 @@ def confined_folder(root: Path, path: Path) -> Path:
     if not resolved.is_relative_to(root.resolve()):
         raise _refuse(
             path,
-            "leads outside the library (a symbolic link)",
-            "library files must be inside the library folder",
+            _OUTSIDE,
+            _INSIDE,
         )
     return resolved
 
@@ -70,16 +75,16 @@ def read_confined(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) ->
     try:
         fd = os.open(resolved, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as err:
-        raise _refuse(path, f"cannot be read: {err.strerror}") from None
+        raise _refuse(path, N_("cannot be read: {reason}").format(reason=err.strerror)) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):  # swapped since it was resolved
-            raise _refuse(path, "is not a regular file")
+            raise _refuse(path, N_("is not a regular file"))
         if info.st_size > max_bytes:
-            raise _refuse(path, f"is larger than {_size(max_bytes)}")
+            raise _refuse(path, _LARGER.format(size=_size(max_bytes)))
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise _refuse(path, f"is larger than {_size(max_bytes)}")
+        raise _refuse(path, _LARGER.format(size=_size(max_bytes)))
     return data
 
 
@@ -87,7 +92,7 @@ def check_confined(root: Path, path: Path, *, max_bytes: int = MAX_FILE_BYTES) -
     """Like :func:`read_confined` without reading: the resolved path, checked."""
     resolved = confined_path(root, path)
     if resolved.stat().st_size > max_bytes:
-        raise _refuse(path, f"is larger than {_size(max_bytes)}")
+        raise _refuse(path, _LARGER.format(size=_size(max_bytes)))
     return resolved
 
 

@@ -73,7 +73,7 @@ def translator(language: str) -> Translate:
     return lambda message: table.get(message, message)
 
 
-_NESTED = frozenset({"message", "suggestion", "detail"})
+_NESTED = frozenset({"message", "suggestion", "detail", "document"})
 """Placeholders that hold another catalogue message rather than a value."""
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:![rs])?(?::[^{}]*)?\}")

@@ -21,12 +21,26 @@ from jinja2 import nodes
 from propgen.context import VARIABLE_TYPES
 from propgen.errors import InvalidInput, Problem
 from propgen.frozen import data_fields
+from propgen.i18n import N_
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.locales import LOCALES
 from propgen.regions import LOCALE_AUDIENCE, REGIONS, misfits
 from propgen.render.frame_guard import FRAME, frame_problems
 from propgen.templating import FILTER_NAMES, FUNCTION_NAMES
+
+_MISSING = {
+    "sections": N_("section {item!r} does not exist"),
+    "clauses": N_("clause {item!r} does not exist"),
+}
+_MISFIT = N_(
+    "{id!r} names {name}, which does not apply to a customer in {regions} "
+    "(the {document} of {sample} rendered for that region)"
+)
+_MISFIT_EACH = N_(
+    "{id!r} names {name}, which does not apply to a customer in {regions} "
+    "(the {document} of {sample} rendered for each region)"
+)
 
 
 @dataclass(frozen=True)
@@ -57,7 +71,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
     for key in sorted(missing):
         errors.append(
             Problem(
-                message=f"label {key!r} is not given in every locale",
+                message=N_("label {key!r} is not given in every locale").format(key=key),
                 file=str(library.templates / "labels"),
             )
         )
@@ -66,7 +80,9 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
         for key in sorted(set(translated) - set(labels[locale])):
             errors.append(
                 Problem(
-                    message=f"translated label {key!r} is not a label of {locale}",
+                    message=N_("translated label {key!r} is not a label of {locale}").format(
+                        key=key, locale=locale
+                    ),
                     file=str(library.templates / "labels" / "translated" / f"{locale}.yaml"),
                     field=key,
                 )
@@ -91,7 +107,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
             if not library.has(industry_id, kind, item):
                 errors.append(
                     Problem(
-                        message=f"{kind[:-1]} {item!r} does not exist",
+                        message=_MISSING[kind].format(item=item),
                         file=str(loaded.source.path),
                         line=loaded.source.line_of(field),
                         field=".".join(str(p) for p in field),
@@ -132,11 +148,13 @@ def _check_roles(item: Loaded[Any], roles: set[str]) -> list[Problem]:
         return []
     return [
         Problem(
-            message=f"role {position.approval!r} is not declared under roles in policy.yaml",
+            message=N_("role {role!r} is not declared under roles in policy.yaml").format(
+                role=position.approval
+            ),
             file=str(item.source.path),
             line=item.source.line_of(("positions", name, "approval")),
             field=f"positions.{name}.approval",
-            hint=f"declared roles: {', '.join(sorted(roles))}",
+            hint=N_("declared roles: {roles}").format(roles=", ".join(sorted(roles))),
         )
         for name, position in item.value.positions.items()
         if position.approval and position.approval not in roles
@@ -173,7 +191,7 @@ def _check_locales(item: Loaded[Any], locales: Sequence[str], errors: list[Probl
             if not per_locale.get(locale, "").strip():
                 errors.append(
                     Problem(
-                        message=f"no {locale} text",
+                        message=N_("no {locale} text").format(locale=locale),
                         file=str(item.source.path),
                         line=item.source.line_of(tuple(field.split("."))),
                         field=field,
@@ -199,11 +217,23 @@ def _check_clause_status(
         )
 
     if clause.status == "retired":
-        errors.append(at("status", f"retired clause is used by industry {industry_id!r}"))
+        errors.append(
+            at(
+                "status",
+                N_("retired clause is used by industry {industry!r}").format(industry=industry_id),
+            )
+        )
     elif clause.status == "draft":
-        warnings.append(at("status", f"draft clause is used by industry {industry_id!r}"))
+        warnings.append(
+            at(
+                "status",
+                N_("draft clause is used by industry {industry!r}").format(industry=industry_id),
+            )
+        )
     if clause.review_by and clause.review_by < today:
-        warnings.append(at("review_by", f"review was due on {clause.review_by}"))
+        warnings.append(
+            at("review_by", N_("review was due on {date}").format(date=clause.review_by))
+        )
 
 
 def _check_annexes(item: Loaded[ClauseFile], manifest: Loaded[Manifest]) -> list[Problem]:
@@ -211,12 +241,13 @@ def _check_annexes(item: Loaded[ClauseFile], manifest: Loaded[Manifest]) -> list
     attached = manifest.value.contract.annexes if manifest.value.contract else []
     return [
         Problem(
-            message=f"clause {item.value.id!r} incorporates annex {annex!r}, "
-            "which the contract does not attach",
+            message=N_(
+                "clause {clause!r} incorporates annex {annex!r}, which the contract does not attach"
+            ).format(clause=item.value.id, annex=annex),
             file=str(manifest.source.path),
             line=manifest.source.line_of(("contract",)),
             field="contract.annexes",
-            hint=f"add {annex} to contract.annexes",
+            hint=N_("add {annex} to contract.annexes").format(annex=annex),
         )
         for annex in item.value.requires_annexes
         if annex not in attached
@@ -259,12 +290,13 @@ def _check_translations(item: Loaded[Any]) -> list[Problem]:
         ]
     return [
         Problem(
-            message=f"translation approved at version {translation.version}, "
-            f"but the text is at {value.version}",
+            message=N_(
+                "translation approved at version {approved}, but the text is at {version}"
+            ).format(approved=translation.version, version=value.version),
             file=str(item.source.path),
             line=item.source.line_of((*where, "version")),
             field=".".join((*where, "version")),
-            hint="have the translation of this version approved, then set its version",
+            hint=N_("have the translation of this version approved, then set its version"),
         )
         for where, translation in found
         if translation is not None and translation.version != value.version
@@ -302,8 +334,10 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
             if bare:
                 problems.append(
                     problem(
-                        f"'{bare.group()}' does not agree in number (\"1 days\"); write "
-                        '{{ n | count("day") }} ("1 day", "140 days")',
+                        N_(
+                            '{found!r} does not agree in number ("1 days"); write {fix} '
+                            '("1 day", "140 days")'
+                        ).format(found=bare.group(), fix='{{ n | count("day") }}'),
                         number,
                     )
                 )
@@ -311,15 +345,21 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
             if fixed:
                 problems.append(
                     problem(
-                        f"{fixed.group()} addresses every customer the same way; write "
-                        "{{ customer.you }} (贵司, 贵行, 贵单位 … from the record or industry)",
+                        N_(
+                            "{found} addresses every customer the same way; write {fix} "
+                            "(贵司, 贵行, 贵单位 … from the record or industry)"
+                        ).format(found=fixed.group(), fix="{{ customer.you }}"),
                         number,
                     )
                 )
         try:
             tree = env.parse(text)
         except jinja2.TemplateSyntaxError as err:
-            problems.append(problem(f"template syntax error: {err.message}", err.lineno))
+            problems.append(
+                problem(
+                    N_("template syntax error: {reason}").format(reason=err.message), err.lineno
+                )
+            )
             continue
         local = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         for name in tree.find_all(nodes.Name):
@@ -330,17 +370,26 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
                 and name.name not in FUNCTION_NAMES
                 and name.name != "loop"
             ):
-                problems.append(problem(f"unknown variable {name.name!r}", name.lineno))
+                problems.append(
+                    problem(N_("unknown variable {name!r}").format(name=name.name), name.lineno)
+                )
         for attr in tree.find_all(nodes.Getattr):
             if isinstance(attr.node, nodes.Name) and attr.node.name in VARIABLE_TYPES:
                 owner = VARIABLE_TYPES[attr.node.name]
                 if owner is not None and attr.attr not in _attributes(owner):
                     problems.append(
-                        problem(f"{attr.node.name} has no field {attr.attr!r}", attr.lineno)
+                        problem(
+                            N_("{variable} has no field {field!r}").format(
+                                variable=attr.node.name, field=attr.attr
+                            ),
+                            attr.lineno,
+                        )
                     )
         for flt in tree.find_all(nodes.Filter):
             if flt.name not in FILTER_NAMES and flt.name not in env.filters:
-                problems.append(problem(f"unknown filter {flt.name!r}", flt.lineno))
+                problems.append(
+                    problem(N_("unknown filter {name!r}").format(name=flt.name), flt.lineno)
+                )
     return problems
 
 
@@ -386,13 +435,18 @@ def _region_misfits(sample: Path, library: Library) -> list[Problem]:
                         found.setdefault(key, []).append(region)
     return [
         Problem(
-            message=f"{source_id!r} names {name}, which does not apply to a customer in "
-            f"{', '.join(regions)} (the {kind} of {sample.name} rendered for "
-            f"{'each' if len(regions) > 1 else 'that'} region)",
+            message=(_MISFIT_EACH if len(regions) > 1 else _MISFIT).format(
+                id=source_id,
+                name=name,
+                regions=", ".join(regions),
+                document=kind,
+                sample=sample.name,
+            ),
             file=file,
             field="regions",
-            hint="declare the regions it fits (regions: [eu]) or word it by region "
-            '({% if customer.region == "eu" %} … {% endif %})',
+            hint=N_(
+                "declare the regions it fits (regions: [eu]) or word it by region ({example})"
+            ).format(example='{% if customer.region == "eu" %} … {% endif %}'),
         )
         for (file, source_id, name, kind), regions in found.items()
     ]

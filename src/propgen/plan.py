@@ -508,23 +508,33 @@ def unattached_annex(
     return LibraryError(
         problems=[
             Problem(
-                message=f"clause {clause_id!r} incorporates annex {annex!r}, "
-                "which the contract does not attach",
+                message=N_(
+                    "clause {clause!r} incorporates annex {annex!r}, "
+                    "which the contract does not attach"
+                ).format(clause=clause_id, annex=annex),
                 file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
                 field="contract.annexes",
-                hint=f"add {annex} to contract.annexes",
+                hint=N_("add {annex} to contract.annexes").format(annex=annex),
             )
         ]
     )
+
+
+_UNLISTED = {
+    "section": N_("section {item!r} is listed but no section file exists"),
+    "clause": N_("clause {item!r} is listed but no clause file exists"),
+}
 
 
 def _missing(library: Library, manifest: Manifest, kind: str, item_id: str) -> LibraryError:
     return LibraryError(
         problems=[
             Problem(
-                message=f"{kind} {item_id!r} is listed but no {kind} file exists",
+                message=_UNLISTED[kind].format(item=item_id),
                 file=str(library.industry_dir(manifest.id) / "manifest.yaml"),
-                hint=f"add {kind}s/{item_id}.yaml to the industry folder or to snippets/",
+                hint=N_("add {path} to the industry folder or to snippets/").format(
+                    path=f"{kind}s/{item_id}.yaml"
+                ),
             )
         ]
     )
@@ -549,20 +559,23 @@ def _clause_status(clauses: tuple[PlannedText, ...], allow_draft: bool) -> list[
         if clause.status == "retired":
             problems.append(
                 Problem(
-                    message=f"clause {clause.id!r} (version {clause.version}) is "
-                    "retired and may not be used",
+                    message=N_(
+                        "clause {clause!r} (version {version}) is retired and may not be used"
+                    ).format(clause=clause.id, version=clause.version),
                     file=clause.file,
                     field="status",
-                    hint="legal must replace it in the manifest",
+                    hint=N_("legal must replace it in the manifest"),
                 )
             )
         elif clause.status == "draft" and not allow_draft:
             problems.append(
                 Problem(
-                    message=f"clause {clause.id!r} is a draft that legal has not approved",
+                    message=N_("clause {clause!r} is a draft that legal has not approved").format(
+                        clause=clause.id
+                    ),
                     file=clause.file,
                     field="status",
-                    hint="use --allow-draft to render a DRAFT-UNAPPROVED contract",
+                    hint=N_("use --allow-draft to render a DRAFT-UNAPPROVED contract"),
                 )
             )
     return problems

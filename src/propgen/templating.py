@@ -27,6 +27,7 @@ from markupsafe import Markup
 from propgen.errors import EnvironmentProblem, LibraryError, Problem
 from propgen.frozen import Record, record_kind
 from propgen.guard import limits
+from propgen.i18n import N_
 from propgen.user_cache import cache_folder
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:=\"'$^@%])")
@@ -300,25 +301,41 @@ def render_text(
         raise LibraryError(
             problems=[
                 _problem(
-                    file, first_line, err.lineno, field, f"template syntax error: {err.message}"
+                    file,
+                    first_line,
+                    err.lineno,
+                    field,
+                    N_("template syntax error: {reason}").format(reason=err.message),
                 )
             ]
         ) from err
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
         line = _template_line(err.__traceback__, name)
         raise LibraryError(
-            problems=[_problem(file, first_line, line, field, f"template error: {err}")]
+            problems=[
+                _problem(
+                    file, first_line, line, field, N_("template error: {reason}").format(reason=err)
+                )
+            ]
         ) from err
     except LibraryError:
         raise
     except RecursionError as err:
         raise LibraryError(
-            problems=[_problem(file, first_line, None, field, "template recurses too deeply")]
+            problems=[_problem(file, first_line, None, field, N_("template recurses too deeply"))]
         ) from err
     except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as err:
         line = _template_line(err.__traceback__, name)
         raise LibraryError(
-            problems=[_problem(file, first_line, line, field, f"template failed: {err}")]
+            problems=[
+                _problem(
+                    file,
+                    first_line,
+                    line,
+                    field,
+                    N_("template failed: {reason}").format(reason=err),
+                )
+            ]
         ) from err
 
 
@@ -346,7 +363,12 @@ def evaluate(
     ) as err:
         raise LibraryError(
             problems=[
-                Problem(message=f"condition failed: {err}", file=file, line=line, field=field)
+                Problem(
+                    message=N_("condition failed: {reason}").format(reason=err),
+                    file=file,
+                    line=line,
+                    field=field,
+                )
             ]
         ) from err
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from propgen.i18n import N_
 from propgen.locales import LOCALES, Locale
 from propgen.needs.models import AddressForm, Identifier, Terms
 from propgen.regions import Region
@@ -16,7 +17,11 @@ from propgen.regions import Region
 def _known_locales(texts: dict[str, str]) -> dict[str, str]:
     unknown = [key for key in texts if key not in LOCALES]
     if unknown:
-        raise ValueError(f"unknown locale {unknown[0]!r}; use {' or '.join(LOCALES)}")
+        raise ValueError(
+            N_("unknown locale {locale!r}; use one of {options}").format(
+                locale=unknown[0], options=", ".join(LOCALES)
+            )
+        )
     return texts
 
 
@@ -183,7 +188,9 @@ class PolicyFile(LibraryModel):
         for where, role in named:
             if role not in self.roles:
                 raise ValueError(
-                    f"{where}: role {role!r} is not declared under roles ({', '.join(self.roles)})"
+                    N_("{field}: role {role!r} is not declared under roles ({roles})").format(
+                        field=where, role=role, roles=", ".join(self.roles)
+                    )
                 )
         return self
 

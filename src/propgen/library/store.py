@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from propgen.confined import check_confined, confined_folder, confined_path, read_confined
 from propgen.errors import LibraryError, Problem
+from propgen.i18n import N_
 from propgen.library.models import (
     ChoicesFile,
     ClauseFile,
@@ -69,7 +70,9 @@ class Library:
             raise LibraryError(
                 problems=[
                     Problem(
-                        message="is not a propgen library (needs templates/ and snippets/ folders)",
+                        message=N_(
+                            "is not a propgen library (needs templates/ and snippets/ folders)"
+                        ),
                         file=str(root),
                     )
                 ]
@@ -131,11 +134,11 @@ class Library:
             raise LibraryError(
                 problems=[
                     Problem(
-                        message=f"id {file_id!r} does not match the file name",
+                        message=N_("id {id!r} does not match the file name").format(id=file_id),
                         file=str(path),
                         line=loaded.source.line_of(("id",)),
                         field="id",
-                        hint=f"use id: {expected}",
+                        hint=N_("use id: {id}").format(id=expected),
                     )
                 ]
             )
@@ -215,7 +218,7 @@ class Library:
                 raise LibraryError(
                     problems=[
                         Problem(
-                            message="label must be text",
+                            message=N_("label must be text"),
                             file=str(path),
                             line=source.line_of((k,)),
                             field=k,
