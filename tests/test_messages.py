@@ -3,12 +3,14 @@ explain themselves; enumerated terms declared by the library."""
 
 from __future__ import annotations
 
+import inspect
 import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 import yaml
 
@@ -278,3 +280,71 @@ def test_a_chinese_record_hears_the_models_own_checks_in_chinese(run: Run, tmp_p
     assert "混用了 Cyrillic and Latin 字母" in result.err
     assert "文档无法容纳该字符" in result.err
     assert "is not" not in result.err and "contains" not in result.err
+
+
+# --- --help ------------------------------------------------------------------
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = [path]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _commands(command, (*path, name))
+        else:
+            found.append((*path, name))
+    return found
+
+
+def test_help_follows_lang_for_every_command(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """click's words and ours, in Chinese, laid out by display width; English help
+    unchanged (help.txt: tests/test_imports.py)."""
+    from propgen.cli import cli
+    from propgen.cli_help import display_width, help_texts
+
+    monkeypatch.setenv("COLUMNS", "80")
+    english = set(help_texts(cli)) - {"Options", "Commands", "required"}
+    chinese = catalogue("zh-CN")
+    commands = _commands(cli)
+    assert len(commands) >= 17
+    for path in commands:
+        result = run("--lang", "zh-CN", *path, "--help")
+        assert result.code == 0, (path, result.err)
+        text = result.out
+        assert text.startswith(f"用法：propgen {' '.join(path)}".rstrip()), text
+        assert "选项：" in text and "显示本帮助后退出。" in text, text
+        leaked = [m for m in english if m.split("\n")[0] in text]
+        assert not leaked, (path, leaked)
+        assert max(display_width(line) for line in text.splitlines()) <= 80, text
+        if path and path != ("library",):
+            command = cli.get_command(click.Context(cli), path[0])
+            assert command is not None
+            for name in path[1:]:
+                assert isinstance(command, click.Group)
+                command = command.commands[name]
+            assert command.help
+            first = chinese[inspect.cleandoc(command.help)].split("\n")[0]
+            assert first[:20] in text.replace("\n  ", ""), (path, first)
+    render = run("--lang", "zh-CN", "render", "--help").out
+    assert "输出文件夹。[默认：out]" in render
+    new = run("--lang", "zh-CN", "new", "--help").out
+    assert "[必填]" in new
+    assert "Usage:" in run("--lang", "en-US", "render", "--help").out
+
+
+def test_help_follows_the_environment() -> None:
+    """``LANG=zh_CN.UTF-8 propgen --help`` (not the stored English help.txt)."""
+    for lang, first, heading in (
+        ("zh_CN.UTF-8", "用法：propgen", "命令："),
+        ("C.UTF-8", "Usage: propgen", "Commands:"),
+    ):
+        env = {"LANG": lang, "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
+        env["PYTHONPATH"] = str(ROOT / "src")
+        done = subprocess.run(
+            [sys.executable, "-m", "propgen", "--help"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0 and done.stdout.startswith(first), done.stdout
+        assert heading in done.stdout

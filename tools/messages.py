@@ -4,7 +4,8 @@
     python tools/messages.py --check    # exit 1 when a catalogue lacks a message (CI)
 
 Messages are the strings passed to ``N_()``, ``_t()`` or ``t()`` in src/propgen
-(see propgen.i18n). New ones are added to each catalogue untranslated; removed
+(see propgen.i18n), and the help texts of the commands and their options (see
+propgen.cli_help). New ones are added to each catalogue untranslated; removed
 ones are dropped. Translators then fill in the empty ``msgstr`` s.
 """
 
@@ -16,6 +17,9 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
+
+from propgen.cli import cli
+from propgen.cli_help import help_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "propgen"
@@ -33,6 +37,8 @@ def extracted() -> dict[str, list[tuple[str, int]]]:
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, []).append((f"src/propgen/{filename}", line))
+    for text in help_texts(cli):
+        found.setdefault(text, []).append(("src/propgen/cli.py", 0))
     return found
 
 

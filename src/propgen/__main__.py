@@ -3,8 +3,9 @@
 ``propgen --help`` and ``propgen --version`` are answered before click is imported:
 the help is the text click itself prints, stored in ``help.txt`` by
 ``tools/build_help.py`` and kept identical by a test. They then start about as
-fast as Python does, instead of paying ~0.1 s for click. Everything else, and
-help on a terminal narrower than click's 80 columns, goes to :mod:`propgen.cli`.
+fast as Python does, instead of paying ~0.1 s for click. Everything else, help
+on a terminal narrower than click's 80 columns, and help in Chinese (``LANG=zh_CN…``),
+goes to :mod:`propgen.cli`.
 
 The command then leaves without tearing down its heap (:func:`console`), as mypy
 does: freeing every object of pydantic, Babel and the rest one by one is work
@@ -32,7 +33,7 @@ def main() -> int:
 
         sys.stdout.write(f"propgen, version {__version__}\n")
         return 0
-    if args in (["--help"], ["-h"]) and _columns() >= CLICK_WIDTH:
+    if args in (["--help"], ["-h"]) and _columns() >= CLICK_WIDTH and not _chinese():
         try:
             with open(HELP_FILE, encoding="utf-8") as stored:
                 sys.stdout.write(stored.read())
@@ -59,6 +60,16 @@ def console() -> NoReturn:
         except (AttributeError, OSError, ValueError):
             pass  # closed or gone (a pipe whose reader quit): nothing left to say
     os._exit(code)
+
+
+def _chinese() -> bool:
+    """Whether the environment asks for Chinese (as ``propgen.i18n.environment_language``
+    decides, which imports too much to be asked here): its help comes from click."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name, "")
+        if value:
+            return value.lower().startswith("zh")
+    return False
 
 
 def _columns() -> int:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 import click
 
 from propgen import __version__
+from propgen.cli_help import LANGUAGE_KEY, Group
 from propgen.errors import EnvironmentProblem, InvalidInput, Problem, PropgenError, printable
 from propgen.i18n import N_
 from propgen.locales import LOCALES
@@ -106,12 +107,21 @@ library_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _remember_language(ctx: click.Context, _param: click.Parameter, lang: str | None) -> str | None:
+    """``--lang`` is eager, so a ``--help`` after it is already in that language."""
+    if lang:
+        ctx.meta[LANGUAGE_KEY] = lang
+    return lang
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="propgen")
 @click.option("--debug", is_flag=True, help="Show tracebacks for every error.")
 @click.option(
     "--lang",
     type=click.Choice(LOCALES),
+    is_eager=True,
+    callback=_remember_language,
     help="Message language (default: the record's, else $LANG).",
 )
 @click.pass_context
