@@ -348,3 +348,34 @@ def test_help_follows_the_environment() -> None:
         )
         assert done.returncode == 0 and done.stdout.startswith(first), done.stdout
         assert heading in done.stdout
+
+
+def test_usage_errors_follow_lang(run: Run, tmp_path: Path) -> None:
+    """click's usage errors: the usage line, the hint to --help and the error, in
+    Chinese with the exit code click gives (2); English unchanged."""
+    sample = ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml"
+    cases = {
+        ("check",): "错误：缺少参数 'NEEDS...'。",
+        ("check", "--stict", sample): "错误：没有 '--stict' 这个选项。是否应为 '--strict'？",
+        ("nosuch",): "错误：没有 'nosuch' 这个命令。",
+        ("render", "-j", "0", sample): "错误：'-j' / '--jobs' 的值无效：0 不在范围 x>=1 内。",
+        ("render", "--format", "xx", sample): (
+            "错误：值无效：请从 docx, pdf, html 中选择（实际为 'xx'）"
+        ),
+        (
+            "verify",
+            tmp_path / "none",
+        ): f"错误：'OUT_DIR' 的值无效：文件夹 '{tmp_path / 'none'}' 不存在。",
+        ("new", "--locale", "zh-CN"): "错误：缺少选项 '--industry'。",
+    }
+    for args, error in cases.items():
+        result = run("--lang", "zh-CN", *args)
+        assert result.code == 2, (args, result.err)
+        usage, hint, blank, shown = result.err.splitlines()[:4]
+        assert blank == ""
+        assert usage.startswith("用法：propgen") and hint.startswith("运行 'propgen"), result.err
+        assert shown == error, result.err
+    english = run("--lang", "en-US", "check")
+    assert english.code == 2
+    assert "Try 'propgen check --help' for help." in english.err
+    assert "Error: Missing argument 'NEEDS...'." in english.err

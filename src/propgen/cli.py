@@ -110,7 +110,7 @@ library_option = click.option(
 def _remember_language(ctx: click.Context, _param: click.Parameter, lang: str | None) -> str | None:
     """``--lang`` is eager, so a ``--help`` after it is already in that language."""
     if lang:
-        ctx.meta[LANGUAGE_KEY] = lang
+        ctx.meta[LANGUAGE_KEY] = _chosen["lang"] = lang
     return lang
 
 
@@ -139,7 +139,11 @@ def _formats(value: str) -> tuple[Format, ...]:
     formats = tuple(f.strip() for f in value.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise click.BadParameter(f"choose from {', '.join(FORMATS)} (got {value!r})")
+        raise click.BadParameter(
+            N_("choose from {options} (got {value!r})").format(
+                options=", ".join(FORMATS), value=value
+            )
+        )
     return cast("tuple[Format, ...]", formats)
 
 
@@ -945,7 +949,9 @@ def main(argv: list[str] | None = None) -> int:
         _echo(_t("Aborted."), err=True)
         return 1
     except click.ClickException as err:
-        err.show()
+        from propgen.cli_help import show_error
+
+        show_error(err, _language())
         return err.exit_code
     except PropgenError as err:
         _report(err, debug)

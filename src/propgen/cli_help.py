@@ -41,6 +41,35 @@ CLICK_WORDS = (
 )
 """click's own words that its help prints for propgen's commands."""
 
+CLICK_ERRORS = (
+    N_("Try '{command} {option}' for help."),
+    N_("Missing argument {name}."),
+    N_("Missing option {name}."),
+    N_("Missing option {name}. Choose from:\n\t{choices}"),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("No such option {name!r}."),
+    N_("{message} Did you mean {option}?"),
+    N_("{message} (Did you mean one of: {options}?)"),
+    N_("Invalid value for {name}: {message}"),
+    N_("Invalid value: {message}"),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not a valid integer."),
+    N_("{value} is not in the range {range}."),
+    N_("File {filename!r} does not exist."),
+    N_("Directory {filename!r} does not exist."),
+    N_("Path {filename!r} does not exist."),
+    N_("File {filename!r} is a directory."),
+    N_("Directory {filename!r} is a file."),
+)
+"""click's usage errors as propgen's commands can meet them, in their final English
+form (what ``format_message`` returns), so :func:`show_error` can translate them."""
+
 _EXTRA = re.compile(r"(?s)(?:(.*?)  )?\[([^\[\]]*)\]")
 """An option's help with click's extra, e.g. ``Output folder.  [default: out]``."""
 
@@ -223,3 +252,26 @@ class Group(click.Group):
         rows = [(name, formatter.short_help(command, limit)) for name, command in commands]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+
+def show_error(err: click.ClickException, language: str) -> None:
+    """Print ``err`` as click does (usage, the hint to ``--help``, ``Error: …``), in
+    ``language``."""
+    if language == "en-US":
+        err.show()
+        return
+    from propgen.i18n import translate_text, translator
+
+    t = translator(language)
+    ctx = err.ctx if isinstance(err, click.UsageError) else None
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            option = max(ctx.command.get_help_option_names(ctx), key=len)
+            hint = t("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=option
+            )
+            hint = f"{hint}\n"
+        click.echo(f"{ctx.get_usage()}\n{hint}", err=True)
+    message = translate_text(err.format_message(), language)
+    click.echo(t("Error: {problem}").format(problem=message), err=True)

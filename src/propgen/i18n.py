@@ -82,10 +82,14 @@ _PLACEHOLDER = re.compile(r"\{(\w+)(?:![rs])?(?::[^{}]*)?\}")
 @functools.cache
 def _patterns(language: str) -> tuple[tuple[re.Pattern[str], str, str], ...]:
     """For each catalogue entry with placeholders: a pattern matching its English
-    rendering, its msgid and its translation. Longest msgids first, so the most
-    specific entry wins."""
+    rendering, its msgid and its translation. Entries that begin with their own words
+    come before those that begin with a value (``Invalid value: {message}`` is the
+    outer message of ``Invalid value: 0 is not in the range x>=1.``, not ``{value} is
+    not in the range {range}.``); then longest msgids first, so the most specific
+    entry wins."""
     found = []
-    for msgid, msgstr in sorted(catalogue(language).items(), key=lambda kv: -len(kv[0])):
+    entries = sorted(catalogue(language).items(), key=lambda kv: (kv[0][:1] == "{", -len(kv[0])))
+    for msgid, msgstr in entries:
         if "{" not in msgid:
             continue
         parts: list[str] = []
