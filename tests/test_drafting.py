@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from propgen.document import Block, Heading, Parallel, Section, Table, iter_blocks
+from propgen.document import Block, Heading, Parallel, Section, Table, inline_text, iter_blocks
 from propgen.pipeline import Checked, check
 from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
 
@@ -168,3 +168,27 @@ def test_chinese_notices_name_a_person_for_each_party(path: Path) -> None:
     assert "联系人：法务部" not in contract
     rep = checked.plan.record.seller.rep
     assert re.search(rf"乙方\*?\*?：[^\n]*联系人：{re.escape(rep.name)}", contract), rep.name
+
+
+TWENTY_FOUR_HOUR = re.compile(r"\b(?:1[3-9]|2[0-3]):[0-5]\d\b")
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_en_us_times_of_day_are_written_as_us_companies_write_them(path: Path) -> None:
+    """Written "7:00 a.m. to 10:00 p.m.", as the SLA Schedule states it, not "7:00–22:00"."""
+    for kind, texts in _texts(path).items():
+        found = [text[:80] for text in texts if TWENTY_FOUR_HOUR.search(text)]
+        assert not found, (kind, found)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_contact_phone_number_never_breaks(path: Path) -> None:
+    """The contacts table split "+86 574 5555 / 0162" over two lines."""
+    proposal = _checked(path).documents["proposal"]
+    for block in iter_blocks(proposal.blocks):
+        if isinstance(block, Table) and block.header is not None:
+            heads = [inline_text(cell.inlines) for cell in block.header.cells]
+            if heads[-1] in ("Phone", "电话"):
+                for table_row in block.rows:
+                    phone = inline_text(table_row.cells[-1].inlines)
+                    assert " " not in phone, phone

@@ -375,12 +375,17 @@ def contacts_table(record: NeedsRecord, label: Label) -> Table | None:
     if any(c.phone for c in contacts):
         table = Table(
             header=row(label("name"), label("title"), label("email"), label("phone")),
-            rows=tuple(row(c.name, c.title or "", c.email or "", c.phone or "") for c in contacts),
+            # A phone number never breaks across lines (no-break spaces), so its
+            # column is wide enough for an international number.
+            rows=tuple(
+                row(c.name, c.title or "", c.email or "", (c.phone or "").replace(" ", "\u00a0"))
+                for c in contacts
+            ),
             columns=(
-                ColumnSpec("left", 22),
-                ColumnSpec("left", 28),
-                ColumnSpec("left", 32),
-                ColumnSpec("left", 18),
+                ColumnSpec("left", 17),
+                ColumnSpec("left", 25),
+                ColumnSpec("left", 35),
+                ColumnSpec("left", 23),
             ),
         )
     else:
