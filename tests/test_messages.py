@@ -379,3 +379,20 @@ def test_usage_errors_follow_lang(run: Run, tmp_path: Path) -> None:
     assert english.code == 2
     assert "Try 'propgen check --help' for help." in english.err
     assert "Error: Missing argument 'NEEDS...'." in english.err
+
+
+def test_catalogue_commands_follow_lang(run: Run) -> None:
+    """``industries`` and ``library show``: titles, labels, clause states and the
+    approval keys' conditions in Chinese; ids and field paths as they are."""
+    listed = run("--lang", "zh-CN", "industries")
+    assert listed.code == 0, listed.err
+    assert "retail: 零售 [en-US, zh-CN]" in listed.out
+    assert "  方案书章节：executive-summary, " in listed.out
+    assert "  合同条款：definitions, " in listed.out
+    shown = run("--lang", "zh-CN", "library", "show", "retail", "--locale", "zh-CN")
+    assert shown.code == 0, shown.err
+    assert re.search(r"confidentiality +保密  \(已批准; 已锁定; 负责人 ", shown.out)
+    assert re.search(r"line-discount:<sku> +sales-director +单项的 discount_pct 高于 15", shown.out)
+    assert re.search(r"clause:language +general-counsel +选用标准立场以外的任何立场", shown.out)
+    english = run("--lang", "en-US", "industries").out
+    assert "retail: Retail [en-US, zh-CN]" in english and "  proposal: executive-summary" in english

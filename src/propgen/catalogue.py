@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from propgen.i18n import N_
 from propgen.library.store import Library
 
 
@@ -116,19 +117,29 @@ def industry_catalogue(library: Library, industry_id: str, locale: str) -> Indus
 
 _MEASURES = {
     "deal_discount_pct": ("deal-discount", "pricing.discount_pct"),
-    "line_discount_pct": ("line-discount:<sku>", "an item's discount_pct"),
+    "line_discount_pct": ("line-discount:<sku>", N_("an item's discount_pct")),
     "payment_terms_days": ("payment-terms", "terms.payment_terms_days"),
     "liability_cap_months": ("liability-cap", "terms.liability_cap_months"),
-    "margin_pct": ("margin", "the deal's margin over its items' unit_cost"),
+    "margin_pct": ("margin", N_("the deal's margin over its items' unit_cost")),
 }
 
 
 def _approval_keys(library: Library, clauses: list[ClauseEntry]) -> Iterator[tuple[str, str, str]]:
     for measure, limit in library.policy.thresholds.items():
         key, field = _MEASURES[measure]
-        bound = f"above {limit.max}" if limit.max is not None else f"below {limit.min}"
-        yield key, limit.approval, f"{field} {bound}"
+        if limit.max is not None:
+            yield (
+                key,
+                limit.approval,
+                N_("{detail} above {limit}").format(detail=field, limit=limit.max),
+            )
+        else:
+            yield (
+                key,
+                limit.approval,
+                N_("{detail} below {limit}").format(detail=field, limit=limit.min),
+            )
     for clause in clauses:
         roles = sorted({p.role for p in clause.positions if p.role})
         if roles:
-            yield f"clause:{clause.id}", " or ".join(roles), "any position but standard"
+            yield f"clause:{clause.id}", " or ".join(roles), N_("any position but standard")

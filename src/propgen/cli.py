@@ -51,6 +51,9 @@ _WORDS = (
     N_("no differences"),
     N_("proposal"),
     N_("contract"),
+    N_("approved"),
+    N_("draft"),
+    N_("retired"),
 )
 """Words the CLI prints through ``_t(word)``, listed for the catalogue."""
 
@@ -553,13 +556,18 @@ def import_(
 def industries(library_dir: Path | None) -> None:
     """List the industry templates with their locales and sections."""
     library = _library(library_dir)
+    language = _language()
     for industry_id in library.industry_ids():
         manifest = library.industry(industry_id).value
-        title = manifest.title.get("en-US") or next(iter(manifest.title.values()))
+        title = (
+            manifest.title.get(language)
+            or manifest.title.get("en-US")
+            or next(iter(manifest.title.values()))
+        )
         _echo(f"{industry_id}: {title} [{', '.join(manifest.locales)}]")
-        _echo(f"  proposal: {', '.join(manifest.proposal.sections)}")
+        _echo(_t("  proposal: {ids}").format(ids=", ".join(manifest.proposal.sections)))
         if manifest.contract:
-            _echo(f"  contract: {', '.join(manifest.contract.clauses)}")
+            _echo(_t("  contract: {ids}").format(ids=", ".join(manifest.contract.clauses)))
 
 
 @cli.command()
@@ -867,7 +875,7 @@ def _print_catalogue(cat: Any) -> None:
         _echo(t("  clauses (clauses: {id: position}):"))
         for c in cat.clauses:
             state = [
-                c.status,
+                t(c.status),
                 t("locked") if c.locked else "",
                 t("owner {owner}").format(owner=c.owner),
             ]
@@ -882,7 +890,7 @@ def _print_catalogue(cat: Any) -> None:
     if cat.approval_keys:
         _echo(t("  approvals[].what keys (what / role / when):"))
         for key, role, when in cat.approval_keys:
-            _echo(f"    {key:<36} {role:<18} {when}")
+            _echo(f"    {key:<36} {role:<18} {_translated(when, _language())}")
 
 
 @library.command("check")
