@@ -190,3 +190,37 @@ def test_diff_refuses_what_is_not_a_provenance(run: Run, tmp_path: Path) -> None
     result = run("diff", bad, bad)
     assert result.code == 2 and "nested more than" in result.err
     assert "Traceback" not in result.err
+
+
+def test_diff_speaks_the_new_revisions_language(run: Run, tmp_path: Path) -> None:
+    """``diff`` is about one deal: its lines follow the new revision's locale (or
+    ``--lang``); field names, ids and amounts stay as they are."""
+    old = _write(tmp_path, "v1.json", _record())
+    new = _write(tmp_path, "v2.json", _revision_two())
+    result = run("--lang", "zh-CN", "diff", old, new)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    for line in [
+        "version：1 → 2",
+        "价格 · 小计：40420.00 → 38740.00 USD",
+        "价格 · 折扣：0.00 → 3099.20 USD",
+        "价格 · 合计：40420.00 → 35640.80 USD",
+        "分期：28294.00 / 12126.00 → 24948.56 / 10692.24 USD",
+        "报价行 SD-STD：unit_price 38.00 → 36.00; total 31920.00 → 30240.00",
+        "章节 case-studies：variant — → brief; 文本有改动",
+        "条款 limitation-of-liability：position standard → fallback-1; 文本有改动",
+        "新增偏离：条款 limitation-of-liability：选用立场 fallback-1，而非标准立场"
+        "（须经 general-counsel 审批）",
+    ]:
+        assert line in lines, f"{line!r} not in {lines}"
+    chinese = ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml"
+    text = chinese.read_text(encoding="utf-8")
+    assert "\n  discount_pct: 3\n" in text
+    changed = tmp_path / "huaxin-v2.yaml"
+    changed.write_text(
+        text.replace("\n  discount_pct: 3\n", "\n  discount_pct: 8\n"), encoding="utf-8"
+    )
+    record_language = run("diff", chinese, changed)
+    assert record_language.code == 0, record_language.err
+    assert "价格 · 折扣：42216.00 → 112576.00 CNY" in record_language.out.splitlines()
+    assert run("diff", chinese, chinese).out.strip() == "无差异"

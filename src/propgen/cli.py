@@ -730,11 +730,14 @@ def diff(old: Path, new: Path, library_dir: Path | None) -> None:
     from propgen.changes import compare, load_revision
 
     library = _library(library_dir)
-    changes = compare(load_revision(old, library), load_revision(new, library))
+    before, after = load_revision(old, library), load_revision(new, library)
+    locale = after.get("locale")
+    language = _language(locale if locale in LOCALES else None)
+    changes = compare(before, after, language)
     for change in changes:
         _echo(change)
     if not changes:
-        _echo(_t("no differences"))
+        _echo(_t("no differences", language))
 
 
 @cli.command()
