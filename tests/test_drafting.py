@@ -192,3 +192,37 @@ def test_a_contact_phone_number_never_breaks(path: Path) -> None:
                 for table_row in block.rows:
                     phone = inline_text(table_row.cells[-1].inlines)
                     assert " " not in phone, phone
+
+
+def test_en_us_clauses_use_the_defined_business_day_and_typographic_quotes() -> None:
+    """The en-US contract defines "Business Day" and writes “…” and ’ (the site
+    acceptance clause had "working day" and straight quotes among curly ones). The
+    English of a zh-CN contract (``translation``) has its own conventions."""
+    found = [
+        (where, text[:60])
+        for where, text in _english_library_texts()
+        if "/clauses/" in where
+        and ".translation." not in where
+        and (re.search(r"\bworking days?\b", text) or re.search(r"\"|\w'\w", _prose(text)))
+    ]
+    assert not found
+
+
+def _prose(text: str) -> str:
+    """Library text without its template code (whose strings are quoted)."""
+    return re.sub(r"\{[{%].*?[%}]\}", "", text, flags=re.S)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_payback_is_claimed_only_within_the_contract_term(path: Path) -> None:
+    """The zh retail proposal told the buyer its investment "pays for itself" in 96.2
+    months, on a 12-month contract: a payback beyond the term is not a selling point."""
+    from propgen.discovery import value
+
+    checked = _checked(path)
+    found = value(checked.plan.record, checked.pricing.tcv)
+    proposal = "\n".join(document_paragraphs(checked.documents["proposal"]))
+    claimed = "pays for itself" in proposal or "投资可在此期限内收回" in proposal
+    term = checked.plan.record.terms.term_months
+    fits = found is not None and (not term or found.payback_months <= term)
+    assert claimed == fits, (found, term)
