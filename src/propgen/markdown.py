@@ -59,11 +59,51 @@ def parse_markdown(text: str, *, top_heading: int = 2) -> tuple[Block, ...]:
 
     Blocks are immutable, so a text parsed once is not parsed again: the workspace's
     live preview re-assembles a deal on every edit, and most of its sections' text
-    is the same as the last time.
+    is the same as the last time. Within a text that changed, the parts that start
+    afresh (see :func:`independent_parts`) are cached too: an edited customer name
+    re-parses the paragraphs that name the customer, not the whole section.
 
     Raises:
         LibraryError: the Markdown cannot be parsed without losing text.
     """
+    parts = independent_parts(text)
+    if len(parts) > 1:
+        try:
+            return tuple(b for part in parts for b in _parse(part, top_heading))
+        except LibraryError:
+            pass  # refused: parse the whole text again, so the message has its line numbers
+    return _parse(text, top_heading)
+
+
+_FRESH_START = re.compile(r"\n[ \t]*\n(?=[^ \t\n])")
+"""A blank line followed by a line that is not indented."""
+_LIST_MARKER = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+_WHOLE_ONLY = re.compile(r"```|~~~|\r|\x00|\]:")
+"""Fences (which may hold blank lines), line endings and NULs the parser rewrites,
+and link reference definitions (which reach across the whole text)."""
+
+
+def independent_parts(text: str) -> list[str]:
+    """``text`` cut at the blank lines after which CommonMark starts afresh: where the
+    next line is not indented (so it continues no list item or code block) and is not
+    a list item (which could join the list above into a loose one). Parsing the parts
+    one by one gives the same blocks as parsing the whole (``tests/test_markdown_parts``)."""
+    if _WHOLE_ONLY.search(text):
+        return [text]
+    parts: list[str] = []
+    start = 0
+    for match in _FRESH_START.finditer(text):
+        cut = match.end()
+        if _LIST_MARKER.match(text, cut):
+            continue
+        parts.append(text[start:cut])
+        start = cut
+    parts.append(text[start:])
+    return parts
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, top_heading: int) -> tuple[Block, ...]:
     _check_table_widths(text)
     tokens = _parser().parse(text)
     _check_nothing_lost(tokens, text)

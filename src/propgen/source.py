@@ -260,6 +260,10 @@ class _Constant(str):
     """``NaN``, ``Infinity`` or ``-Infinity`` in JSON: kept to be reported with its field."""
 
 
+_YAML_LINE_BREAKS = ("\n", "\r", "\x85", "\u2028", "\u2029")
+"""What PyYAML counts as a line break when it locates a JSON text's fields."""
+
+
 def _parse_json(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
     duplicates: list[str] = []
 
@@ -288,7 +292,10 @@ def _parse_json(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
     except ValueError as err:  # a number with thousands of digits
         message = "a number has too many digits" if "digits" in str(err) else f"JSON error: {err}"
         raise SourceError([Problem(message=message, file=name)]) from err
-    lines, duplicate = _json_lines(text)
+    if duplicates or any(brk in text for brk in _YAML_LINE_BREAKS):
+        lines, duplicate = _json_lines(text)
+    else:  # one line (as a program writes JSON): every field is on line 1
+        lines, duplicate = {(): 1}, None
     problems: list[Problem] = []
     if duplicates:
         if duplicate is not None:

@@ -351,7 +351,7 @@ def evaluate(
     """Evaluate a ``when:`` condition."""
     try:
         with limits(f"condition {file}#{field}"):
-            return bool(env.compile_expression(expression, undefined_to_none=False)(**context))
+            return bool(_expression(env, expression)(**context))
     except (
         jinja2.TemplateError,
         TypeError,
@@ -371,6 +371,13 @@ def evaluate(
                 )
             ]
         ) from err
+
+
+@lru_cache(maxsize=1024)
+def _expression(env: jinja2.Environment, expression: str) -> Callable[..., Any]:
+    """A ``when:`` condition compiled once per process (the live preview evaluates
+    every condition on each edit)."""
+    return env.compile_expression(expression, undefined_to_none=False)
 
 
 def _problem(

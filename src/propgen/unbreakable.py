@@ -10,6 +10,7 @@ span, the DOCX with no-break spaces and hyphens.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _CODES = "USD|EUR|GBP|CNY|RMB|JPY|HKD|SGD|AUD|CAD|CHF"
@@ -31,8 +32,19 @@ UNBREAKABLE = re.compile(
 )
 
 
-def split_unbreakable(text: str) -> list[tuple[str, bool]]:
-    """``text`` as pieces, each with whether it must stay on one line."""
+_DIGIT = re.compile(r"\d")
+"""Every unbreakable run holds a digit; text without one is a single breakable piece."""
+
+
+@lru_cache(maxsize=8192)
+def split_unbreakable(text: str) -> tuple[tuple[str, bool], ...]:
+    """``text`` as pieces, each with whether it must stay on one line.
+
+    Cached: the live preview re-parses a section whose text changed, and most of its
+    runs of text are the same as the last time.
+    """
+    if not _DIGIT.search(text):
+        return ((text, False),) if text else ()
     pieces: list[tuple[str, bool]] = []
     last = 0
     for match in UNBREAKABLE.finditer(text):
@@ -42,4 +54,4 @@ def split_unbreakable(text: str) -> list[tuple[str, bool]]:
         last = match.end()
     if last < len(text):
         pieces.append((text[last:], False))
-    return pieces
+    return tuple(pieces)
