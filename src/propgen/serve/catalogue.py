@@ -46,6 +46,7 @@ MODEL_CHOICES = {
     "payment_due_from": literal_choices(Terms, "payment_due_from"),
     "invoice_types": literal_choices(Terms, "invoice_type"),
     "recurrences": literal_choices(LineItem, "recurring"),
+    "item_kinds": literal_choices(LineItem, "kind"),
 }
 
 

@@ -15,15 +15,18 @@ from __future__ import annotations
 import copy
 import json
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from propgen.needs.models import MAX_ITEMS
+from propgen.needs.models import MAX_ITEMS, ItemKind
 
 Kind = Literal["text", "textarea", "number", "date", "checkbox", "select", "email", "ids"]
 """``ids``: a list of short names (discovery ids) typed as ``P1, P2``."""
 _WHOLE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+ITEM_KINDS: tuple[str, ...] = typing.get_args(ItemKind)
+"""What a price line may sell; ``pricing.tax_rates`` has a rate for each."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +163,8 @@ PANELS: tuple[Panel, ...] = (
                     Field("unit_price", "number"),
                     Field("discount_pct", "number"),
                     Field("unit_cost", "number"),
+                    Field("kind", "select", "item_kinds"),
+                    Field("tax_pct", "number"),
                     Field("optional", "checkbox"),
                 ),
             ),
@@ -172,6 +177,7 @@ PANELS: tuple[Panel, ...] = (
                     Field("payment_by_year", "checkbox"),
                 ),
             ),
+            Group(("pricing", "tax_rates"), tuple(Field(kind, "number") for kind in ITEM_KINDS)),
             Group(
                 ("pricing", "exchange_rate"),
                 (Field("rate", "number"), Field("as_of", "date"), Field("source", wide=True)),

@@ -113,11 +113,12 @@ def _locale_and_currency(data: dict[str, Any]) -> tuple[str, str]:
     return str(locale), currency
 
 
-def _money(data: dict[str, Any]) -> Any:
+def _formatter(data: dict[str, Any]) -> Any:
+    """The record's own formatter: amounts and rates as its documents print them."""
     from propgen.locale import Formatter
 
     locale, currency = _locale_and_currency(data)
-    return Formatter(locale, currency).money
+    return Formatter(locale, currency)
 
 
 def _not_found(request: Request) -> HTMLResponse:
@@ -171,7 +172,7 @@ def _checked_row(state: ServeState, deal_id: str, path: Path) -> dict[str, Any]:
     if preview.checked is not None:
         from propgen.output import safe_name
 
-        row["total"] = _money(data)(preview.checked.pricing.total)
+        row["total"] = _formatter(data).money(preview.checked.pricing.total)
         row["stem"] = safe_name(preview.checked.plan.record.document.reference)
         pending = [d for d in preview.checked.plan.deviations if not d.approved]
         row["status"] = "pending" if pending else "valid"
@@ -266,7 +267,8 @@ def _editor(state: ServeState, deal_id: str, data: dict[str, Any], version: str)
 def _preview_context(state: ServeState, data: dict[str, Any], preview: Preview) -> dict[str, Any]:
     from propgen.output import safe_name
 
-    money = _money(data)
+    fmt = _formatter(data)
+    money = fmt.money
     pricing = preview.pricing
     # Problems in the record's language, as `propgen check` prints them for this record.
     locale, _currency = _locale_and_currency(data)
@@ -282,6 +284,7 @@ def _preview_context(state: ServeState, data: dict[str, Any], preview: Preview) 
         "preview": preview,
         "pricing": pricing,
         "money": money,
+        "percent": fmt.percent,
         "running": running_sums(pricing) if pricing else [],
         "problems": problems,
         "problem_data": [
