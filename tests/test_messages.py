@@ -396,3 +396,16 @@ def test_catalogue_commands_follow_lang(run: Run) -> None:
     assert re.search(r"clause:language +general-counsel +选用标准立场以外的任何立场", shown.out)
     english = run("--lang", "en-US", "industries").out
     assert "retail: Retail [en-US, zh-CN]" in english and "  proposal: executive-summary" in english
+
+
+def test_cli_errors_follow_lang(run: Run, tmp_path: Path) -> None:
+    existing = tmp_path / "deal.yaml"
+    existing.write_text("x: 1\n", encoding="utf-8")
+    made = run(
+        "--lang", "zh-CN", "new", "--industry", "retail", "--locale", "zh-CN", "-o", existing
+    )
+    assert made.code == 2
+    assert made.err == f"错误：{existing}: 已存在 — 请换一个文件名，或加上 --force\n"
+    shown = run("--lang", "zh-CN", "library", "show", "nosuch")
+    assert shown.code == 2
+    assert "错误：INDUSTRY: 未知行业 'nosuch' — 请从 financial-services, " in shown.err

@@ -57,6 +57,10 @@ _WORDS = (
 )
 """Words the CLI prints through ``_t(word)``, listed for the catalogue."""
 
+_NEEDS_EXTRA = N_(
+    "propgen {command} needs its extra ({module} is missing): pip install 'propgen[serve]'"
+)
+
 EXIT_PENDING_APPROVALS = 3
 """``check --strict``: every record is valid but a deviation still needs approval;
 ``review``: the edited document has changes someone must approve or review."""
@@ -298,9 +302,11 @@ def _warn_without_harfbuzz_subset() -> None:
 
     if not harfbuzz_subset_available():
         _echo(
-            "Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
-            "all) render several times slower — install libharfbuzz-subset0 "
-            "(apt-get install libharfbuzz-subset0).",
+            _t(
+                "Warning: HarfBuzz's font subsetter is missing, so PDFs (Chinese ones above "
+                "all) render several times slower — install libharfbuzz-subset0 "
+                "(apt-get install libharfbuzz-subset0)."
+            ),
             err=True,
         )
 
@@ -512,9 +518,9 @@ def _write_record(text: str, out_file: Path | None, force: bool) -> None:
         raise InvalidInput(
             problems=[
                 Problem(
-                    message="already exists",
+                    message=N_("already exists"),
                     file=str(out_file),
-                    hint="choose another name or pass --force",
+                    hint=N_("choose another name or pass --force"),
                 )
             ]
         )
@@ -621,10 +627,16 @@ def serve(
         from propgen.serve.server import serve as run
     except ImportError as err:
         raise EnvironmentProblem(
-            message=f"propgen serve needs its extra ({err.name} is missing): "
-            "pip install 'propgen[serve]'"
+            message=_NEEDS_EXTRA.format(command="serve", module=err.name)
         ) from err
-    run(workspace, host, port, token, _library(library_dir))
+    run(
+        workspace,
+        host,
+        port,
+        token,
+        _library(library_dir),
+        banner=_t("propgen workspace on {workspace}: {link}"),
+    )
 
 
 @cli.command()
@@ -678,8 +690,7 @@ def api(
         from propgen.serve.server import require_token
     except ImportError as err:
         raise EnvironmentProblem(
-            message=f"propgen api needs its extra ({err.name} is missing): "
-            "pip install 'propgen[serve]'"
+            message=_NEEDS_EXTRA.format(command="api", module=err.name)
         ) from err
     from propgen import parallel
 
@@ -693,7 +704,11 @@ def api(
         workers=jobs or parallel.available_cores(),
         queue=queue,
     )
-    click.echo(f"propgen api on http://{host}:{port}/ (store {store_dir.resolve()})")
+    click.echo(
+        _t("propgen api on {url} (store {store})").format(
+            url=f"http://{host}:{port}/", store=store_dir.resolve()
+        )
+    )
     uvicorn.run(app, host=host, port=port, log_config=LOG_CONFIG, server_header=False)
 
 
@@ -711,8 +726,7 @@ def worker(queue: str, webhook_secret: str) -> None:
         from propgen.api.queue import work
     except ImportError as err:
         raise EnvironmentProblem(
-            message=f"propgen worker needs its extra ({err.name} is missing): "
-            "pip install 'propgen[serve]'"
+            message=_NEEDS_EXTRA.format(command="worker", module=err.name)
         ) from err
     work(queue, webhook_secret.encode())
 
@@ -852,9 +866,9 @@ def library_show(
             raise InvalidInput(
                 problems=[
                     Problem(
-                        message=f"unknown industry {industry_id!r}",
+                        message=N_("unknown industry {industry!r}").format(industry=industry_id),
                         field="INDUSTRY",
-                        hint=f"choose from {', '.join(known)}",
+                        hint=N_("choose from {options}").format(options=", ".join(known)),
                     )
                 ]
             )

@@ -40,9 +40,16 @@ def require_token(host: str, token: str | None, env: str) -> None:
 
 
 def serve(
-    workspace: Path, host: str, port: int, token: str | None, library: Library | None
+    workspace: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    library: Library | None,
+    *,
+    banner: str = "propgen workspace on {workspace}: {link}",
 ) -> None:
-    """Serve until interrupted.
+    """Serve until interrupted, after printing ``banner`` (the start-up line, with
+    ``{workspace}`` and ``{link}``; the CLI passes it in the user's language).
 
     Raises:
         InvalidInput: a non-loopback host without a token.
@@ -55,5 +62,5 @@ def serve(
     app = create_app(workspace, library=library, token=token, hosts=(host,))
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     link = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
-    print(f"propgen workspace on {Path(workspace).resolve()}: {link}", flush=True)
+    print(banner.format(workspace=Path(workspace).resolve(), link=link), flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
