@@ -226,3 +226,19 @@ def test_a_payback_is_claimed_only_within_the_contract_term(path: Path) -> None:
     term = checked.plan.record.terms.term_months
     fits = found is not None and (not term or found.payback_months <= term)
     assert claimed == fits, (found, term)
+
+
+@pytest.mark.parametrize(
+    "path", [r for r in RECORDS if "zh" in r.name or "bilingual" in r.name], ids=_id
+)
+def test_a_chinese_contract_names_both_parties_in_full(path: Path) -> None:
+    """统一社会信用代码, 住所, 法定代表人 and 开户银行及账号 for both parties: a row the
+    record leaves empty is a blank to fill in, not left out (the Huaxin contract had
+    neither 甲方's legal representative nor its bank account)."""
+    contract = _checked(path).documents["contract"]
+    table = next(
+        b for b in iter_blocks(contract.blocks) if isinstance(b, Table) and b.role == "parties"
+    )
+    heads = [inline_text(r.cells[0].inlines).split("\n")[0] for r in table.rows]
+    for key in ("统一社会信用代码", "住所", "法定代表人", "开户银行及账号"):
+        assert sum(h.startswith(key) for h in heads) == 2, (key, heads)

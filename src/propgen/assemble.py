@@ -406,6 +406,9 @@ def assemble_contract(inputs: Inputs) -> Document:
     return Document(meta=meta, blocks=tuple(body))
 
 
+_PRC_PARTY_ROWS = frozenset({"registration_id", "address", "representative", "bank_account"})
+
+
 def _parties(asm: _Assembler) -> list[Block]:
     """Who signs: each party's name, kind of entity, registration, address, legal
     representative, named contact and bank account (a PRC contract names all of them),
@@ -454,10 +457,17 @@ def _parties(asm: _Assembler) -> list[Block]:
             ),
         ),
     )
+    # A contract drafted as PRC companies draft it has these rows for both parties; one
+    # the record leaves empty is a blank to fill in by hand rather than a missing row.
+    always = _PRC_PARTY_ROWS if asm.inputs.drafts_chinese else frozenset()
     rows = []
     for role, name, details in parties:
         rows.append(blocks.row(label(role), name, style="subtotal"))
-        rows.extend(blocks.row(label(key), value) for key, value in details if value)
+        rows.extend(
+            blocks.row(label(key), value or label("to_fill_in"))
+            for key, value in details
+            if value or key in always
+        )
     out: list[Block] = [
         Paragraph((Text(label("party_intro")),)),
         Table(
