@@ -34,6 +34,7 @@ from propgen.document import (
     Strong,
     Table,
     TableOfContents,
+    TableRole,
     Text,
 )
 from propgen.errors import LibraryError, PropgenError
@@ -480,3 +481,23 @@ def test_a_title_longer_than_a_core_property_is_cut_there_not_refused() -> None:
     assert long_title.strip() in all_text(d)
     title = d.core_properties.title
     assert len(title) == 255 and title.endswith("…") and long_title.startswith(title[:-1])
+
+
+@pytest.mark.parametrize("role", ["key-value", "parties"])
+def test_label_column_is_muted_as_in_the_pdf(role: TableRole) -> None:
+    """print.css sets a key-value or parties table's first column in the muted grey,
+    bold only in a subtotal or total row; the DOCX does the same."""
+    labels = Table(
+        header=None,
+        rows=(row("Party A", "Acme Logistics Ltd", style="subtotal"), row("Address", "1 Dock Rd")),
+        footer=(row("Total contract value", "$425,821.44", style="total"),),
+        columns=(ColumnSpec("left", 30), ColumnSpec("left", 70)),
+        role=role,
+    )
+    base = sample()
+    d = load(render_docx(replace(base, blocks=(*base.blocks, labels)), THEME))
+    table = next(tb for tb in tables(d) if tb.rows[-1].cells[0].text == "Total contract value")
+    runs = [[tb_cell.paragraphs[0].runs[0] for tb_cell in r.cells] for r in table.rows]
+    assert [str(r[0].font.color.rgb) for r in runs] == ["6B7280"] * 3
+    assert [bool(r[0].bold) for r in runs] == [True, False, True]
+    assert runs[1][1].font.color.rgb is None and not runs[1][1].bold

@@ -366,10 +366,12 @@ class Body:
         elif kind == "subtotal" or first_footer:
             _cell_props(cell, top=(6, RULE))
         inlines = row.cells[c].inlines if c < len(row.cells) else ()
-        bold = kind in ("total", "subtotal") or (block.role == "key-value" and c == 0)
+        bold = kind in ("total", "subtotal")
         # optional rows are italic, except Chinese text (no italic: Word slants it)
         optional = kind == "optional" and not self.chinese
-        muted = kind in ("optional", "detail")
+        # a key-value or parties table's labels are muted, as in the PDF (print.css)
+        label = block.role in ("key-value", "parties") and c == 0
+        muted = kind in ("optional", "detail") or label
         if kind == "detail" and c == 0:  # a breakdown of the row above: indented
             p.paragraph_format.left_indent = Twips(180)
         self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
