@@ -235,7 +235,7 @@ def styles_xml() -> list[str]:
             "Title",
             "Title",
             next_="Subtitle",
-            ppr=spacing(2200, 160, 240),
+            ppr=spacing(2580, 160, 240),  # the PDF's cover title: 40 mm below the logo
             rpr=fonts(56, ACCENT, bold=True),
         ),
         style(
@@ -250,8 +250,8 @@ def styles_xml() -> list[str]:
             "paragraph",
             "CoverLabel",
             "Cover Label",
-            ppr=spacing(0, 0, 240),
-            rpr="<w:b/><w:bCs/><w:caps/>" + fonts(16, MUTED),  # schema order: b, caps, color
+            ppr=spacing(0, 0, 300),
+            rpr=fonts(19, MUTED),  # as the PDF's cover lines: muted, not bold, as written
         ),
         style(
             "paragraph",
@@ -268,7 +268,7 @@ def styles_xml() -> list[str]:
             ppr=spacing(0, 480, 240),
             rpr=fonts(30, TEXT, bold=True),
         ),
-        style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 240), rpr=fonts(21)),
+        style("paragraph", "CoverValue", "Cover Value", ppr=spacing(0, 0, 300), rpr=fonts(19)),
         style(
             "paragraph", "Lead", "Lead", ppr=spacing(0, 200, pitch=16.1), rpr=fonts(23, "33475B")
         ),
@@ -384,10 +384,8 @@ def styles_xml() -> list[str]:
         table_style(
             "CoverTable",
             "Cover Table",
-            border("top", 12, ACCENT, 0)
-            + border("bottom", 4, RULE, 0)
-            + border("insideH", 4, RULE, 0),
-            cell_margins(90, 0, 90, 120),
+            "",  # no rules: the PDF's cover lines have none
+            cell_margins(68, 0, 68, 120),
         ),
     ]
 
