@@ -409,3 +409,24 @@ def test_cli_errors_follow_lang(run: Run, tmp_path: Path) -> None:
     shown = run("--lang", "zh-CN", "library", "show", "nosuch")
     assert shown.code == 2
     assert "错误：INDUSTRY: 未知行业 'nosuch' — 请从 financial-services, " in shown.err
+
+
+def test_unreadable_records_follow_lang(run: Run, tmp_path: Path) -> None:
+    """A record that cannot be read has no locale yet: its errors follow --lang."""
+    duplicate = tmp_path / "dup.yaml"
+    duplicate.write_text("document:\n  a: 1\n  a: 2\n", encoding="utf-8")
+    broken = tmp_path / "syntax.yaml"
+    broken.write_text("document: [x\n", encoding="utf-8")
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- 1\n", encoding="utf-8")
+    missing = tmp_path / "none.yaml"
+    result = run("--lang", "zh-CN", "check", duplicate, broken, listed, missing)
+    assert result.code == 2
+    lines = result.err.splitlines()
+    assert (
+        f"错误：{duplicate}:3: document.a: 键 'a' 重复（首次出现在第 2 行） — 请只保留其中一个"
+        in lines
+    )
+    assert f"错误：{broken}:2: YAML 语法错误：did not find expected ',' or ']'（第 1 列）" in lines
+    assert f"错误：{listed}:1: 应为字段映射，但文件内容是列表" in lines
+    assert f"错误：{missing}: 无法读取文件：文件不存在" in lines

@@ -23,6 +23,19 @@ from typing import Any
 import yaml
 
 from propgen.errors import Problem
+from propgen.i18n import N_
+
+_SAVE_AS_UTF8 = N_("save the file as UTF-8")
+_TAG_NOT_ALLOWED = N_("YAML tag {tag!r} is not allowed")
+_DUPLICATE_KEY = N_("duplicate key {key!r} (first given on line {first})")
+_NOT_A_MAPPING = {
+    "empty": N_("must be a mapping of fields, but the file is empty"),
+    "a list": N_("must be a mapping of fields, but the file is a list"),
+    "a text": N_("must be a mapping of fields, but the file is a text"),
+    "a number": N_("must be a mapping of fields, but the file is a number"),
+    "a boolean": N_("must be a mapping of fields, but the file is a boolean"),
+    "a value": N_("must be a mapping of fields, but the file is a value"),
+}
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 100_000
@@ -88,32 +101,46 @@ def read_source(path: Path) -> Source:
     name = str(path)
     try:
         if path.exists() and not path.is_file():  # a folder, a FIFO (would block), a device
-            raise SourceError([Problem(message="is not a regular file", file=name)])
+            raise SourceError([Problem(message=N_("is not a regular file"), file=name)])
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except OSError as err:
         raise SourceError(
-            [Problem(message=f"cannot read file: {err.strerror}", file=name)]
+            [
+                Problem(
+                    message=N_("cannot read file: no such file")
+                    if isinstance(err, FileNotFoundError)
+                    else N_("cannot read file: {reason}").format(reason=err.strerror),
+                    file=name,
+                )
+            ]
         ) from err
     if len(raw) > MAX_BYTES:
         raise SourceError(
-            [Problem(message=f"file is larger than {MAX_BYTES // 1024 // 1024} MiB", file=name)]
+            [
+                Problem(
+                    message=N_("file is larger than {size} MiB").format(
+                        size=MAX_BYTES // 1024 // 1024
+                    ),
+                    file=name,
+                )
+            ]
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise SourceError(
-            [Problem(message="is UTF-16 text, not UTF-8", file=name, hint="save the file as UTF-8")]
+            [Problem(message=N_("is UTF-16 text, not UTF-8"), file=name, hint=_SAVE_AS_UTF8)]
         )
     if b"\x00" in raw:
-        raise SourceError([Problem(message="is a binary file, not YAML or JSON", file=name)])
+        raise SourceError([Problem(message=N_("is a binary file, not YAML or JSON"), file=name)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise SourceError(
             [
                 Problem(
-                    message=f"is not UTF-8 text (byte {err.start})",
+                    message=N_("is not UTF-8 text (byte {byte})").format(byte=err.start),
                     file=name,
-                    hint="save the file as UTF-8",
+                    hint=_SAVE_AS_UTF8,
                 )
             ]
         ) from err
@@ -126,7 +153,7 @@ def read_source(path: Path) -> Source:
         raise SourceError(
             [
                 Problem(
-                    message=f"must be a mapping of fields, but the file is {kind}",
+                    message=_NOT_A_MAPPING.get(kind, _NOT_A_MAPPING["a value"]),
                     file=name,
                     line=1,
                 )
@@ -143,23 +170,35 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
     try:
         node = yaml.compose(text, Loader=_PlainComposer)
     except RecursionError as err:
-        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+        raise SourceError([Problem(message=N_("is nested too deeply"), file=name)]) from err
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         line = mark.line + 1 if mark else None
-        where = f" (column {mark.column + 1})" if mark else ""
+        message = N_("YAML syntax error: {reason}").format(reason=err.problem)
+        if mark:
+            message = N_("YAML syntax error: {reason} (column {column})").format(
+                reason=err.problem, column=mark.column + 1
+            )
         raise SourceError(
-            [Problem(message=f"YAML syntax error: {err.problem}{where}", file=name, line=line)]
+            [
+                Problem(
+                    message=message,
+                    file=name,
+                    line=line,
+                )
+            ]
         ) from err
     except yaml.YAMLError as err:
-        raise SourceError([Problem(message=f"YAML error: {err}", file=name)]) from err
+        raise SourceError(
+            [Problem(message=N_("YAML error: {reason}").format(reason=err), file=name)]
+        ) from err
     if node is None:
         return None, {}
     builder = _Builder(name)
     try:
         data = builder.build(node, ())
     except RecursionError as err:
-        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+        raise SourceError([Problem(message=N_("is nested too deeply"), file=name)]) from err
     return data, builder.lines
 
 
@@ -185,7 +224,11 @@ class _Builder:
     def build(self, node: yaml.Node, path: FieldPath) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"has more than {MAX_NODES} values (alias expansion?)", path)
+            raise self.fail(
+                node,
+                N_("has more than {count} values (alias expansion?)").format(count=MAX_NODES),
+                path,
+            )
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -199,9 +242,9 @@ class _Builder:
         if node.tag not in _STANDARD_TAGS:
             raise self.fail(
                 node,
-                f"YAML tag {node.tag!r} is not allowed",
+                _TAG_NOT_ALLOWED.format(tag=node.tag),
                 path,
-                "remove the tag; write the plain value",
+                N_("remove the tag; write the plain value"),
             )
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath) -> dict[str, Any]:
@@ -209,22 +252,22 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "keys must be plain text", path)
+                raise self.fail(key_node, N_("keys must be plain text"), path)
             key = key_node.value
             if key == "<<" and not key_node.style:
                 raise self.fail(
                     key_node,
-                    "YAML merge keys (<<) are not supported",
+                    N_("YAML merge keys (<<) are not supported"),
                     path,
-                    "write the fields out in full",
+                    N_("write the fields out in full"),
                 )
             if key in result:
                 first = self.lines.get((*path, key))
                 raise self.fail(
                     key_node,
-                    f"duplicate key {key!r} (first given on line {first})",
+                    _DUPLICATE_KEY.format(key=key, first=first),
                     (*path, key),
-                    "keep one of them",
+                    N_("keep one of them"),
                 )
             self.lines[(*path, key)] = key_node.start_mark.line + 1
             result[key] = self.build(value_node, (*path, key))
@@ -249,7 +292,10 @@ class _Builder:
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
             return value  # an explicit !!int/!!float: kept as text, parsed exactly later
         raise self.fail(
-            node, f"YAML tag {tag!r} is not allowed", path, "remove the tag; write the plain value"
+            node,
+            _TAG_NOT_ALLOWED.format(tag=tag),
+            path,
+            N_("remove the tag; write the plain value"),
         )
 
 
@@ -281,16 +327,22 @@ def _parse_json(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
         raise SourceError(
             [
                 Problem(
-                    message=f"JSON syntax error: {err.msg} (column {err.colno})",
+                    message=N_("JSON syntax error: {reason} (column {column})").format(
+                        reason=err.msg, column=err.colno
+                    ),
                     file=name,
                     line=err.lineno,
                 )
             ]
         ) from err
     except RecursionError as err:
-        raise SourceError([Problem(message="is nested too deeply", file=name)]) from err
+        raise SourceError([Problem(message=N_("is nested too deeply"), file=name)]) from err
     except ValueError as err:  # a number with thousands of digits
-        message = "a number has too many digits" if "digits" in str(err) else f"JSON error: {err}"
+        message = (
+            N_("a number has too many digits")
+            if "digits" in str(err)
+            else N_("JSON error: {reason}").format(reason=err)
+        )
         raise SourceError([Problem(message=message, file=name)]) from err
     if duplicates or any(brk in text for brk in _YAML_LINE_BREAKS):
         lines, duplicate = _json_lines(text)
@@ -302,23 +354,25 @@ def _parse_json(text: str, name: str) -> tuple[Any, dict[FieldPath, int]]:
             path, line, first = duplicate
             problems.append(
                 Problem(
-                    message=f"duplicate key {path[-1]!r} (first given on line {first})",
+                    message=_DUPLICATE_KEY.format(key=path[-1], first=first),
                     file=name,
                     line=line,
                     field=dotted(path),
-                    hint="keep one of them",
+                    hint=N_("keep one of them"),
                 )
             )
         else:
-            problems.append(Problem(message=f"duplicate key {duplicates[0]!r}", file=name))
+            problems.append(
+                Problem(message=N_("duplicate key {key!r}").format(key=duplicates[0]), file=name)
+            )
     for path, token in _constants(data, ()):
         problems.append(
             Problem(
-                message=f"{token} is not a number",
+                message=N_("{token} is not a number").format(token=token),
                 file=name,
                 line=_line_of(lines, path),
                 field=dotted(path),
-                hint="write a finite number",
+                hint=N_("write a finite number"),
             )
         )
     if problems:
