@@ -242,3 +242,19 @@ def test_a_chinese_contract_names_both_parties_in_full(path: Path) -> None:
     heads = [inline_text(r.cells[0].inlines).split("\n")[0] for r in table.rows]
     for key in ("统一社会信用代码", "住所", "法定代表人", "开户银行及账号"):
         assert sum(h.startswith(key) for h in heads) == 2, (key, heads)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_running_text_has_no_line_break_from_a_multi_line_address(path: Path) -> None:
+    """The notices clause broke "4400 Riverside Parkway / Dayton, OH" mid-sentence: an
+    address written over lines reads as one line in running text."""
+    from propgen.document import LineBreak, Paragraph
+
+    address = _checked(path).plan.record.customer.address or ""
+    first = address.strip().splitlines()[0].strip() if address.strip() else ""
+    for kind, document in _checked(path).documents.items():
+        for block in iter_blocks(document.blocks):
+            if isinstance(block, Paragraph) and first:
+                text = inline_text(block.inlines)
+                broken = any(isinstance(i, LineBreak) for i in block.inlines)
+                assert not (first in text and broken), (kind, text[:120])

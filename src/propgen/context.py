@@ -125,6 +125,19 @@ def _shows_trace(plan: Plan) -> bool:
     return any("traceability-table" in text.blocks for text in plan.proposal)
 
 
+def _address_on_one_line(customer: Customer, chinese: bool) -> Customer:
+    """The customer as library text sees it: an address the record writes over several
+    lines reads as one line in running text ("4400 Riverside Parkway, Dayton, OH …");
+    the parties table, built by propgen, keeps the lines."""
+    if not customer.address or "\n" not in customer.address.strip():
+        return customer
+    lines = [line.strip() for line in customer.address.splitlines() if line.strip()]
+    joined = lines[0]
+    for line in lines[1:]:
+        joined += line if chinese or joined.endswith((",", "，")) else f", {line}"
+    return customer.model_copy(update={"address": joined})
+
+
 def template_context(
     plan: Plan,
     pricing: PriceBreakdown,
@@ -143,7 +156,7 @@ def template_context(
             "document": record.document,
             "rep": record.seller.rep,
             "seller": seller,
-            "customer": record.customer,
+            "customer": _address_on_one_line(record.customer, fmt.is_chinese),
             "discovery": record.discovery,
             "solution": record.solution,
             "terms": record.terms,
