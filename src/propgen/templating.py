@@ -296,7 +296,9 @@ def render_text(
     try:
         with limits(f"template {name}"):
             text = _compile(env, source, name).render(context)
-        return _DOUBLE_PERIOD.sub(r"\\.", text) if env.finalize is escape_markdown else text
+        if env.finalize is escape_markdown and "\\.." in text:
+            return _DOUBLE_PERIOD.sub(r"\\.", text)
+        return text
     except jinja2.TemplateSyntaxError as err:
         raise LibraryError(
             problems=[

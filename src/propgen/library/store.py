@@ -78,6 +78,7 @@ class Library:
                 ]
             )
         self._cache: dict[Path, Loaded[Any]] = {}
+        self._found: dict[tuple[str, str, str], Path] = {}
 
     # --- locations -----------------------------------------------------------
 
@@ -178,9 +179,16 @@ class Library:
         return sorted({p.stem for f in folders if f.is_dir() for p in f.glob("*.yaml")})
 
     def _find(self, industry_id: str, kind: str, item_id: str) -> Path:
+        """The file of a section or clause; where it was found is kept, as its content
+        is (the live preview plans a deal's ~50 sections and clauses on every edit)."""
+        key = (industry_id, kind, item_id)
+        found = self._found.get(key)
+        if found is not None:
+            return found
         for folder in (self.industry_dir(industry_id) / kind, self.snippets / kind):
             path = folder / f"{item_id}.yaml"
             if path.is_file():
+                self._found[key] = path
                 return path
         raise KeyError(item_id)
 
