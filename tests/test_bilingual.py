@@ -220,7 +220,8 @@ def test_a_translation_of_an_older_version_is_refused(run: Run, tmp_path: Path) 
     assert result.code == 2
     assert "confidentiality" in result.err
     assert "positions.standard.translation.version" in result.err
-    assert f"approved at version {version}" in result.err
+    # check speaks the record's language (zh-CN)
+    assert f"的 en-US 译文审批时对应版本 {version}，而 zh-CN 原文现为版本 9.9.9" in result.err
 
 
 def test_a_clause_without_a_translation_is_refused(run: Run, tmp_path: Path) -> None:
@@ -231,7 +232,7 @@ def test_a_clause_without_a_translation_is_refused(run: Run, tmp_path: Path) -> 
     clause.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = run("check", SAMPLE, "--library", library)
     assert result.code == 2
-    assert "'force-majeure' has no en-US translation" in result.err
+    assert "'force-majeure' 缺少其 zh-CN 文本的 en-US 译文" in result.err
 
 
 def test_a_wrong_capital_amount_is_refused(run: Run, tmp_path: Path) -> None:
@@ -243,7 +244,7 @@ def test_a_wrong_capital_amount_is_refused(run: Run, tmp_path: Path) -> None:
     )
     result = run("check", SAMPLE, "--library", library)
     assert result.code == 2
-    assert "fees-and-payment" in result.err and "amount in capitals" in result.err
+    assert "fees-and-payment" in result.err and "大写金额" in result.err
 
 
 # --- the record's languages ----------------------------------------------------------

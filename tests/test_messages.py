@@ -430,3 +430,22 @@ def test_unreadable_records_follow_lang(run: Run, tmp_path: Path) -> None:
     assert f"错误：{broken}:2: YAML 语法错误：did not find expected ',' or ']'（第 1 列）" in lines
     assert f"错误：{listed}:1: 应为字段映射，但文件内容是列表" in lines
     assert f"错误：{missing}: 无法读取文件：文件不存在" in lines
+
+
+def test_bilingual_row_problems_translate() -> None:
+    """A bilingual contract's row problems (check and library check): the row's
+    place wraps the problem, both in Chinese."""
+    from propgen.document import Paragraph, Text
+    from propgen.figures import compare_row, text_figures
+
+    zh = (Paragraph((Text("总价款为¥1,000.00（大写：人民币壹仟零壹元整）"),)),)
+    en = (Paragraph((Text("the total is CN¥1,000.00"),)),)
+    [problem] = compare_row("fees", 2, ("zh-CN", zh), ("en-US", en), text_figures("¥1,000.00"))
+    assert problem.message == (
+        "clause 'fees', row 2: the amount in capitals '壹仟零壹元整' is 1001, "
+        "which no figure of the clause states"
+    )
+    assert translate_text(problem.message, "zh-CN") == (
+        "条款 'fees' 第 2 行：大写金额 '壹仟零壹元整' 为 1001，与本条款中的任何数字均不对应"
+    )
+    assert translate_text(problem.hint, "zh-CN") == "小写金额与大写金额须取自同一数值"

@@ -49,6 +49,7 @@ from propgen.document import (
     inline_text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.i18n import N_
 from propgen.library.models import TranslationFile
 from propgen.library.store import Library
 from propgen.needs.models import NeedsRecord, Solution, TranslatedContact, TranslatedSolution
@@ -120,24 +121,34 @@ def plan_in(plan: Plan, library: Library, locale: str) -> Plan:
         if translation is None or not translation.text.get(locale):
             problems.append(
                 Problem(
-                    message=f"{text.id!r} has no {locale} translation of its {primary} text, "
-                    "which a bilingual contract needs",
+                    message=N_(
+                        "{id!r} has no {locale} translation of its {primary} text, "
+                        "which a bilingual contract needs"
+                    ).format(id=text.id, locale=locale, primary=primary),
                     file=text.file,
                     field=f"{where}.text.{locale}",
-                    hint=f"add the approved translation under {where}",
+                    hint=N_("add the approved translation under {field}").format(field=where),
                 )
             )
             return text
         if translation.version != version:
             problems.append(
                 Problem(
-                    message=f"the {locale} translation of {text.id!r} was approved at version "
-                    f"{translation.version}, the {primary} text is at {version}: the two "
-                    "columns would not be the same approved clause",
+                    message=N_(
+                        "the {locale} translation of {id!r} was approved at version "
+                        "{approved}, the {primary} text is at {version}: the two "
+                        "columns would not be the same approved clause"
+                    ).format(
+                        locale=locale,
+                        id=text.id,
+                        approved=translation.version,
+                        primary=primary,
+                        version=version,
+                    ),
                     file=text.file,
                     line=lines.get((*key, "translation", "version")),
                     field=f"{where}.version",
-                    hint="have the translation of this version approved, then set its version",
+                    hint=N_("have the translation of this version approved, then set its version"),
                 )
             )
         return replace(
@@ -234,20 +245,30 @@ def zip_documents(first: Document, second: Document) -> Document:
     """
     pair = _Pair(first, second)
     if len(first.blocks) != len(second.blocks):
-        raise _misaligned(pair, "they have different numbers of sections")
+        raise _misaligned(pair, N_("they have different numbers of sections"))
     body: list[Block] = []
     problems: list[Problem] = []
     for a, b in zip(first.blocks, second.blocks, strict=True):
         if isinstance(a, Section) and isinstance(b, Section):
             if a.source_id != b.source_id:
-                raise _misaligned(pair, f"{a.source_id!r} stands where {b.source_id!r} does")
+                raise _misaligned(
+                    pair,
+                    N_("{one!r} stands where {other!r} does").format(
+                        one=a.source_id, other=b.source_id
+                    ),
+                )
             rows, found = _section_rows(pair, a, b)
             problems += found
             body.append(replace(a, blocks=tuple(rows)))  # keeps the clause's version
         elif type(a) is type(b) and isinstance(a, TableOfContents | PageBreak):
             body.append(a if isinstance(a, PageBreak) else TableOfContents(_both(a.title, b.title)))  # type: ignore[union-attr]
         else:
-            raise _misaligned(pair, f"a {type(a).__name__} stands where a {type(b).__name__} does")
+            raise _misaligned(
+                pair,
+                N_("a {one} stands where a {other} does").format(
+                    one=type(a).__name__, other=type(b).__name__
+                ),
+            )
     if problems:
         raise LibraryError(problems=problems)
     return Document(meta=_meta(first.meta, second.meta), blocks=tuple(body))
@@ -258,8 +279,10 @@ def _misaligned(pair: _Pair, why: str) -> LibraryError:
     return LibraryError(
         problems=[
             Problem(
-                message=f"the {one} and {other} contracts do not align clause for clause: {why}",
-                hint="each clause's translation must produce the same clauses and annexes",
+                message=N_(
+                    "the {one} and {other} contracts do not align clause for clause: {detail}"
+                ).format(one=one, other=other, detail=why),
+                hint=N_("each clause's translation must produce the same clauses and annexes"),
             )
         ]
     )

@@ -37,6 +37,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import Problem
+from propgen.i18n import N_
 from propgen.locale import EN_ONES, EN_TENS
 from propgen.locales import is_chinese
 
@@ -319,7 +320,10 @@ def compare_row(
     (one, blocks_one), (other, blocks_other) = first, second
     text_one, refs_one = block_text(blocks_one)
     text_two, refs_two = block_text(blocks_other)
-    where = f"clause {section_id!r}, row {row}"
+
+    def at_row(message: str) -> str:
+        return _AT_ROW.format(clause=section_id, row=row, message=message)
+
     problems = []
     figures_one, figures_two = text_figures(text_one), text_figures(text_two)
     if figures_one != figures_two:
@@ -327,31 +331,46 @@ def compare_row(
         only_two = sorted((figures_two - figures_one).elements())
         problems.append(
             Problem(
-                message=f"{where}: the {one} and {other} columns state different figures "
-                f"({one} only: {', '.join(only_one) or 'none'}; "
-                f"{other} only: {', '.join(only_two) or 'none'})",
+                message=at_row(
+                    N_(
+                        "the {one} and {other} columns state different figures "
+                        "({one} only: {only_one}; {other} only: {only_two})"
+                    ).format(
+                        one=one,
+                        other=other,
+                        only_one=", ".join(only_one) or "none",
+                        only_two=", ".join(only_two) or "none",
+                    )
+                ),
                 field=section_id,
-                hint="the library's translation of this clause must state the same amounts, "
-                "numbers, percentages and dates as its text",
+                hint=N_(
+                    "the library's translation of this clause must state the same amounts, "
+                    "numbers, percentages and dates as its text"
+                ),
             )
         )
     if refs_one != refs_two:
         problems.append(
             Problem(
-                message=f"{where}: the {one} and {other} columns refer to different clauses",
+                message=at_row(
+                    N_("the {one} and {other} columns refer to different clauses").format(
+                        one=one, other=other
+                    )
+                ),
                 field=section_id,
-                hint="a translation refers with ref() to the same clauses as its text",
+                hint=N_("a translation refers with ref() to the same clauses as its text"),
             )
         )
     for locale, text in ((one, text_one), (other, text_two)):
         if is_chinese(locale):
-            problems += capital_problems(where, section_id, text, section_figures)
+            problems += capital_problems(section_id, row, text, section_figures)
     return problems
 
 
-def capital_problems(
-    where: str, section_id: str, text: str, figures: Counter[str]
-) -> list[Problem]:
+_AT_ROW = N_("clause {clause!r}, row {row}: {message}")
+
+
+def capital_problems(section_id: str, row: int, text: str, figures: Counter[str]) -> list[Problem]:
     """Each 大写 amount in ``text`` must be one of ``figures``."""
     problems = []
     for match in _CAPITAL.finditer(text):
@@ -359,10 +378,16 @@ def capital_problems(
         if amount not in figures:
             problems.append(
                 Problem(
-                    message=f"{where}: the amount in capitals {match.group()!r} is {amount}, "
-                    "which no figure of the clause states",
+                    message=_AT_ROW.format(
+                        clause=section_id,
+                        row=row,
+                        message=N_(
+                            "the amount in capitals {capitals!r} is {amount}, "
+                            "which no figure of the clause states"
+                        ).format(capitals=match.group(), amount=amount),
+                    ),
                     field=section_id,
-                    hint="state the figure and its 大写 from the same value",
+                    hint=N_("state the figure and its 大写 from the same value"),
                 )
             )
     return problems
