@@ -258,3 +258,33 @@ def test_running_text_has_no_line_break_from_a_multi_line_address(path: Path) ->
                 text = inline_text(block.inlines)
                 broken = any(isinstance(i, LineBreak) for i in block.inlines)
                 assert not (first in text and broken), (kind, text[:120])
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_every_item_of_the_scope_list_ends_as_its_neighbours_do(path: Path) -> None:
+    """A module without a description printed "（五）ERP 集成" with no full stop among
+    items that end in one."""
+    from propgen.document import BulletList, OrderedList
+
+    contract = _checked(path).documents["contract"]
+    scope = next(
+        b
+        for b in iter_blocks(contract.blocks)
+        if isinstance(b, Section) and b.source_id == "scope-of-services"
+    )
+    for block in iter_blocks(scope.blocks):
+        if isinstance(block, BulletList | OrderedList):
+            for item in block.items:
+                text = "".join(
+                    inline_text(b.inlines) for b in item.blocks if hasattr(b, "inlines")
+                ).strip()
+                assert text.endswith((".", "。", "；", ";")), text
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_an_english_document_offers_no_chinese_material(path: Path) -> None:
+    """A Nebraska distributor was offered walkthroughs "in English and Chinese": text
+    written for the Chinese samples, not for the customer."""
+    for kind, texts in _texts(path).items():
+        found = [text[:80] for text in texts if re.search(r"\bChinese\b", text)]
+        assert not found, (kind, found)
