@@ -154,8 +154,7 @@ _EN: dict[str, str] = {
     "pricing.tax_pct": "Deal tax %",
     "pricing.items.kind": "Kind",
     "pricing.items.tax_pct": "Tax % (this line)",
-    "pricing.tax_rates": "Tax rates by line kind (a line's own rate first, then its kind's, "
-    "then the deal's)",
+    "pricing.tax_rates": "Tax rates by line kind",
     "pricing.tax_rates.subscription": "Subscription %",
     "pricing.tax_rates.license-perpetual": "Perpetual licence %",
     "pricing.tax_rates.license-term": "Term licence %",
@@ -343,7 +342,7 @@ _ZH: dict[str, str] = {
     "pricing.tax_pct": "整单税率 %",
     "pricing.items.kind": "类别",
     "pricing.items.tax_pct": "本行税率 %",
-    "pricing.tax_rates": "按类别适用的税率（先按本行税率，其次按类别，最后按整单税率）",
+    "pricing.tax_rates": "按类别适用的税率",
     "pricing.tax_rates.subscription": "订阅 %",
     "pricing.tax_rates.license-perpetual": "永久许可 %",
     "pricing.tax_rates.license-term": "期限许可 %",
