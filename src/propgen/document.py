@@ -347,6 +347,10 @@ class Meta:
 class Document:
     meta: Meta
     blocks: tuple[Block, ...]
+    preface: tuple[Block, ...] = ()
+    """Blocks printed before the cover, on pages of their own (a redline's summary of
+    deviations, which a lawyer reads first). Only the HTML/PDF renderer prints them;
+    the DOCX renderer refuses a document that has any (its cover is the frame's)."""
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:

@@ -77,7 +77,7 @@ def check_size(document: Document) -> None:
         ResourceLimit: naming the document and what is too large.
     """
     characters = cells = 0
-    for block in iter_blocks(document.blocks):
+    for block in iter_blocks((*document.preface, *document.blocks)):
         if isinstance(block, Heading | Paragraph):
             characters += len(inline_text(block.inlines))
         elif isinstance(block, Table):

@@ -307,7 +307,21 @@ def test_the_pdf_opens_with_the_deviations_and_shows_the_changes(
     from pypdf import PdfReader
 
     pages = [page.extract_text() or "" for page in PdfReader(str(pdf)).pages]
-    summary = pages[1].replace("\n", " ")  # the first page after the cover
+    summary = pages[0].replace("\n", " ")  # page 1, before the contract's cover
+    # page 1 holds the deviations table (pdfplumber finds it as a table), then the cover
+    header = (
+        ["Clause", "Position", "Approval required", "Status"]
+        if name == "en"
+        else ["条款", "立场", "审批角色", "审批状态"]
+    )
+    (deviations,) = _tables_under(pdf, 0, header[0])
+    assert deviations[0] == header
+    numbered = [row for row in deviations[1:] if re.match(r"\d+\.|第", row[0])]
+    assert len(numbered) >= 3, deviations  # one row per deviating clause
+    assert _stem(case) in summary  # and it says which contract it summarises
+    html = files[f"{_stem(case)}-contract-redline.html"].decode()
+    cover_title = re.search(r'<div class="cover-title">([^<]+)</div>', html)
+    assert cover_title and cover_title[1] in pages[1]  # page 2: the cover
     if name == "en":
         assert "Redline against the standard positions" in summary
         assert "Approved by Dana Whitfield on 2026-11-20" in summary
@@ -318,7 +332,6 @@ def test_the_pdf_opens_with_the_deviations_and_shows_the_changes(
         assert "与标准条款的修订对照" in summary
         assert "已由王立于2026-11-20批准" in summary
         assert summary.count("待审批") == 2
-    html = files[f"{_stem(case)}-contract-redline.html"].decode()
     inserted, deleted = _changes(_docx_of(case, tmp_path))
     # the same changes as the DOCX, underlined and struck through
     assert len(re.findall(r"<ins\b[^>]*title=", html)) == len(inserted)
@@ -327,6 +340,34 @@ def test_the_pdf_opens_with_the_deviations_and_shows_the_changes(
     squashed = re.sub(r"\s+", "", text)
     for change in inserted + deleted:
         assert re.sub(r"\s+", "", unicodedata.normalize("NFKC", change)) in squashed
+
+
+def _tables_under(pdf: Path, index: int, first_word: str) -> list[list[list[str]]]:
+    """The tables pdfplumber finds on page ``index`` from the word ``first_word`` down.
+
+    The theme rules rows but draws no column lines, so the columns are where the
+    rows' rules are cut (one segment per cell); the DRAFT watermark's letters that
+    fall inside a cell are left out."""
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[index]
+        word = next(w for w in page.extract_words() if w["text"] == first_word)
+        region = page.crop((0, word["top"] - 6, page.width, page.height))
+        columns = sorted({round(x) for line in region.lines for x in (line["x0"], line["x1"])})
+        settings = {
+            "vertical_strategy": "explicit",
+            "explicit_vertical_lines": columns,
+            "horizontal_strategy": "lines",
+        }
+        tables = region.extract_tables(settings)
+    return [
+        [
+            [re.sub(r"^[A-Z草案]\n", "", cell or "").replace("\n", " ") for cell in row]
+            for row in table
+        ]
+        for table in tables
+    ]
 
 
 def _docx_of(case: Case, folder: Path) -> Path:

@@ -5,7 +5,8 @@ The standard contract is the same deal assembled with every clause in its
 differences show); :func:`~propgen.negotiate.compare.compare_documents` marks what
 the deal changed, each change authored by the title of the role that must approve
 it. The DOCX carries the marks as Word tracked changes; the PDF shows them
-(underlined / struck through) after a first page summarising the deviations.
+(underlined / struck through), and its first page — before the contract's cover, as
+a comparison report opens — is the summary of the deviations.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from propgen.document import (
     Heading,
     Inline,
     LineBreak,
-    PageBreak,
     Paragraph,
     Row,
     Section,
@@ -49,7 +49,8 @@ SUMMARY_ID = "redline-summary"
 class Redline:
     """A contract redline: ``document`` for the DOCX (the contract with tracked
     changes, nothing else, so accepting every change gives the deal's contract) and
-    ``printable`` for the PDF (the deviations summary first)."""
+    ``printable`` for the PDF (the deviations summary its preface: page 1, before the
+    cover)."""
 
     document: Document
     printable: Document
@@ -107,7 +108,19 @@ def redline_contract(checked: Checked) -> Redline:
     )
     label = label_function(library.labels(locale))
     summary = deviation_summary(plan, document, changed, label, title)
-    printable = replace(document, blocks=(summary, PageBreak(), *document.blocks))
+    # page 1 says which contract it summarises: the cover's particulars
+    particulars = Table(
+        header=None,
+        rows=tuple(
+            Row((Cell((Text(c.label),)), Cell((Text(c.value),)))) for c in deal.meta.cover_lines
+        ),
+        align=("left", "left"),
+        widths=(25, 75),
+        role="key-value",
+    )
+    heading, *rest = summary.blocks
+    summary = replace(summary, blocks=(heading, particulars, *rest))
+    printable = replace(document, preface=(summary,))
     return Redline(document=document, printable=printable, changed=changed)
 
 

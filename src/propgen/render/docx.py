@@ -112,6 +112,8 @@ def render_docx(
     if not (frame.exists() or frame.is_symlink()):
         raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
     meta = document.meta
+    if document.preface:
+        raise ValueError("a DOCX has no pages before its frame's cover: no preface")
     check_size(document)
     with limits(f"the DOCX of {meta.reference} ({meta.kind})"):
         return _render(document, theme_dir, frame, contents_pages)

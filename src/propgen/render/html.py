@@ -195,11 +195,15 @@ class _Writer:
 
     # --- anchors and table of contents --------------------------------------
 
+    def _printed(self) -> tuple[Block, ...]:
+        """Every block in the order printed: the preface, then the body."""
+        return (*self.doc.preface, *self.doc.blocks)
+
     def _assign_anchors(self) -> list[str]:
         """One unique anchor per heading, in document order (stable per document)."""
         seen: set[str] = set()
         anchors: list[str] = []
-        headings = [b for b in iter_blocks(self.doc.blocks) if isinstance(b, Heading)]
+        headings = [b for b in iter_blocks(self._printed()) if isinstance(b, Heading)]
         for index, heading in enumerate(headings, start=1):
             base = heading.anchor.strip() or f"h-{index}"
             anchor, n = base, 2
@@ -210,7 +214,7 @@ class _Writer:
         return anchors
 
     def _toc(self, toc: TableOfContents) -> None:
-        headings = [b for b in iter_blocks(self.doc.blocks) if isinstance(b, Heading)]
+        headings = [b for b in iter_blocks(self._printed()) if isinstance(b, Heading)]
         w = self.out.append
         w(f'<nav class="toc"><div class="toc-title">{_esc_text(toc.title)}</div><ul>')
         for heading, anchor in zip(headings, self.anchors, strict=True):
@@ -249,6 +253,10 @@ class _Writer:
         if meta.watermark.strip():
             size = _watermark_size(meta.watermark)
             w(f'<div class="watermark{size}" aria-hidden="true">{_esc_text(meta.watermark)}</div>')
+        if self.doc.preface:  # before the cover, ending its own page
+            w('<section class="preface" style="break-after: page">')
+            self._blocks(self.doc.preface)
+            w("</section>")
         self._cover()
         logo = self.logo_src()
         if logo:  # a running element: the small logo in every body page's header
