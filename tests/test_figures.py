@@ -8,15 +8,9 @@ from decimal import Decimal
 import pytest
 
 from propgen.document import Paragraph, Ref, Text
-from propgen.figures import (
-    capital_amount,
-    chinese_numeral,
-    compare_row,
-    number_value,
-    percent_value,
-    text_figures,
-)
+from propgen.figures import capital_amount, compare_row, text_figures
 from propgen.locale import chinese_capital_amount
+from propgen.numerals import chinese_numeral, number_value, percent_value
 
 
 @pytest.mark.parametrize(

@@ -79,6 +79,9 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job.needs, problems=tuple(map(str, err.problems)), invalid=True)
     except PropgenError as err:
         return Outcome(job.needs, problems=(str(err),))
+    from propgen.review.basis import keep_for_review
+
+    keep_for_review(result.checked, job.formats)
     return Outcome(job.needs, written=tuple(str(p) for p in result.files.values()))
 
 

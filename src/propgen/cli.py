@@ -242,6 +242,9 @@ def render(
         )
         for written in result.files.values():
             _echo(str(written))
+        from propgen.review.basis import keep_for_review
+
+        keep_for_review(result.checked, chosen)
         return
     started = time.monotonic()
     batch = [
@@ -812,12 +815,13 @@ def review(
     Exit codes: 0 nothing to approve; 3 something needs approval or review; 2 the
     file cannot be read safely or the record is not found.
     """
+    from propgen.library.files import default_library_root
     from propgen.review import review_docx
     from propgen.review.report import as_html, as_json, as_text
 
-    result = review_docx(
-        edited, library=_library(library_dir), needs=needs_path, provenance=provenance
-    )
+    # the folder, not a Library: opened (pydantic and all) only if the basis is not cached
+    root = library_dir or default_library_root()
+    result = review_docx(edited, library=root, needs=needs_path, provenance=provenance)
     language = _language(result.locale)
 
     def t(message: str) -> str:

@@ -44,10 +44,12 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from propgen.document import Document, Heading, Paragraph, Table, inline_text, iter_blocks
 from propgen.errors import Problem, ResourceLimit
+
+if TYPE_CHECKING:
+    from propgen.document import Document
 
 try:
     import resource
@@ -76,6 +78,9 @@ def check_size(document: Document) -> None:
     Raises:
         ResourceLimit: naming the document and what is too large.
     """
+    # here, not at the top: the limits guard reviews too, which have no model
+    from propgen.document import Heading, Paragraph, Table, inline_text, iter_blocks
+
     characters = cells = 0
     for block in iter_blocks((*document.preface, *document.blocks)):
         if isinstance(block, Heading | Paragraph):

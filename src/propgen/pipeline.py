@@ -18,7 +18,8 @@ from propgen.commit import check_folder, commit, locked
 from propgen.context import seller_for
 from propgen.document import Document, DocumentKind, Trace
 from propgen.errors import NeedsError, PolicyError
-from propgen.library.store import Library, default_library_root
+from propgen.library.files import default_library_root
+from propgen.library.store import Library
 from propgen.needs.loader import LoadedNeeds, Reading, read_needs
 from propgen.output import provenance_bytes, safe_name, sha256
 from propgen.plan import Plan, PlannedText, plan_documents

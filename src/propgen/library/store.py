@@ -7,8 +7,6 @@ file raises :class:`~propgen.errors.LibraryError` naming its path and line.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -17,9 +15,13 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from propgen.confined import check_confined, confined_folder, confined_path, read_confined
+from propgen.confined import check_confined, confined_folder, confined_path
 from propgen.errors import LibraryError, Problem
 from propgen.i18n import N_
+from propgen.library.files import (
+    content_sha256,
+    library_files,
+)
 from propgen.library.models import (
     ChoicesFile,
     ClauseFile,
@@ -32,25 +34,8 @@ from propgen.library.models import (
 from propgen.source import Source, SourceError, read_source
 from propgen.validation import validate
 
-ENV_VAR = "PROPGEN_LIBRARY"
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
-
-
-def bundled_library_root() -> Path:
-    """The library shipped with propgen: inside the installed package, or the
-    source checkout's root when running from a clone."""
-    package = Path(__file__).resolve().parents[1]
-    installed = package / "_library"
-    if (installed / "templates").is_dir():
-        return installed
-    return package.parents[1]
-
-
-def default_library_root() -> Path:
-    """``$PROPGEN_LIBRARY`` if set, else the bundled library."""
-    configured = os.environ.get(ENV_VAR)
-    return Path(configured) if configured else bundled_library_root()
 
 
 @dataclass(frozen=True)
@@ -242,15 +227,7 @@ class Library:
     def files(self) -> list[Path]:
         """Every file of ``templates/`` and ``snippets/`` (and every link, which is
         not followed), in a stable order."""
-        found: list[Path] = []
-        for top in (self.templates, self.snippets):
-            paths = []
-            for folder, dirs, names in os.walk(top):  # does not follow links to folders
-                base = Path(folder)
-                paths += [base / n for n in names]
-                paths += [base / d for d in dirs if (base / d).is_symlink()]
-            found += sorted(paths)
-        return found
+        return library_files(self.root)
 
     def file_problems(self) -> list[Problem]:
         """What is wrong with the library's files as files: links leading out, FIFOs
@@ -268,17 +245,10 @@ class Library:
 
     def identity(self) -> dict[str, str]:
         """What identifies this library's content, for provenance."""
-        digest = hashlib.sha256()
-        for path in self.files():
-            if path.is_symlink() and path.is_dir():  # its files are hashed where they are
-                confined_folder(self.root, path)
-                continue
-            digest.update(path.relative_to(self.root).as_posix().encode() + b"\0")
-            digest.update(hashlib.sha256(read_confined(self.root, path)).digest())
         identity = {
             "id": self.info.id,
             "version": self.info.version,
-            "content_sha256": digest.hexdigest(),
+            "content_sha256": content_sha256(self.root),
         }
         commit = _git_commit(self.root)
         if commit:

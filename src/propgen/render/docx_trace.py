@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any
-from xml.sax.saxutils import quoteattr
+from typing import TYPE_CHECKING, Any
 
-from propgen import document as dm
+if TYPE_CHECKING:  # imported where used: review reads tags without the model
+    from propgen import document as dm
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TRACE_NS = "urn:propgen:trace:1"
@@ -115,6 +115,8 @@ def wrap(body: Any, elements: list[Any], section: dm.Section, n: int) -> None:
 
 
 def _title(section: dm.Section) -> str:
+    from propgen import document as dm
+
     for block in section.blocks:
         if isinstance(block, dm.Heading):
             return " ".join(dm.inline_text(block.inlines).split())
@@ -123,6 +125,10 @@ def _title(section: dm.Section) -> str:
 
 def trace_xml(document: dm.Document) -> bytes:
     """The custom XML part: where the document came from, and its sections."""
+    # here, not at the top: xml.sax.saxutils imports urllib (http, email, ssl), which
+    # review, reading the tags back, has no use for
+    from xml.sax.saxutils import quoteattr
+
     meta, trace = document.meta, document.meta.trace
     lines = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
@@ -148,6 +154,8 @@ def trace_xml(document: dm.Document) -> bytes:
 
 def sections(document: dm.Document) -> list[dm.Section]:
     """The sections the body wraps, in order (the numbering of the tags)."""
+    from propgen import document as dm
+
     return [b for b in dm.iter_blocks(document.blocks) if isinstance(b, dm.Section)]
 
 
@@ -178,6 +186,8 @@ def add_trace_part(docx_document: Any, document: dm.Document) -> None:
 
 def bookmark_names(marked: list[dm.Heading | dm.Section]) -> list[str]:
     """Word bookmark names (letters, digits, _; <= 40) for headings, then sections."""
+    from propgen import document as dm
+
     used: set[str] = set()
     names: dict[int, str] = {}
     for headings in (True, False):

@@ -11,7 +11,10 @@ compared with the library's approved positions, filled with the deal's values.
     read_figures (figures)   payment days, liability cap, discount against the policy
 
 The record is found from the DOCX's trace part (its sha256) through the provenance
-file, or given. Nothing is written; :mod:`propgen.review.report` presents the result.
+file, or given. What the document should say comes from the core, or from the cache
+when the same record, library and code were rendered or reviewed before
+(:mod:`propgen.review.basis`). Nothing is written but that cache;
+:mod:`propgen.review.report` presents the result.
 """
 
 from __future__ import annotations
@@ -20,14 +23,17 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from propgen.errors import DocumentError, NeedsError, Problem
 from propgen.i18n import N_
-from propgen.library.store import Library
 from propgen.review.compare import AddedText, SectionReview, judge
 from propgen.review.docx_read import EditedDocx, read_docx
 from propgen.review.figures import Figure, read_figures
+
+if TYPE_CHECKING:
+    from propgen.library.store import Library
+    from propgen.review.basis import ReviewBasis
 
 __all__ = ["Review", "review_docx"]
 
@@ -75,21 +81,25 @@ class Review:
 def review_docx(
     edited: Path,
     *,
-    library: Library,
+    library: Library | Path,
     needs: Path | None = None,
     provenance: Path | None = None,
 ) -> Review:
     """Review ``edited`` against the record it was made from.
 
+    Args:
+        library: the library, or its folder (then opened only when the review's
+            basis is not in the cache: :mod:`propgen.review.basis`).
+
     Raises:
         DocumentError: the DOCX cannot be read safely, or is not a propgen document.
         NeedsError: the record cannot be found, or does not validate.
+        LibraryError: the library cannot be read.
     """
-    from propgen.context import seller_for
     from propgen.guard import limits
-    from propgen.pipeline import check
+    from propgen.library.files import content_sha256
     from propgen.review.align import align
-    from propgen.review.expected import expected_sections
+    from propgen.review.basis import basis_key, cached_basis
 
     with limits(f"the review of {edited.name}", seconds=120):
         docx = read_docx(edited)
@@ -105,8 +115,10 @@ def review_docx(
             )
         )
     kind = trace.kind if trace.kind in ("proposal", "contract") else "contract"
-    checked = check(record, library=library, only=kind, allow_draft=True)  # type: ignore[arg-type]
-    if trace.library_sha256 and trace.library_sha256 != library.identity()["content_sha256"]:
+    root = library if isinstance(library, Path) else library.root
+    key = basis_key(sha, content_sha256(root.resolve()), kind)
+    basis = cached_basis(key) or _build_basis(record, library, kind, key)
+    if trace.library_sha256 and trace.library_sha256 != basis.library_sha256:
         warnings.append(
             N_(
                 "the library changed since this document was rendered; "
@@ -120,26 +132,39 @@ def review_docx(
                 "bookmarks and similarity only"
             )
         )
-    expected = expected_sections(checked, kind)  # type: ignore[arg-type]
-    locale = checked.plan.record.document.locale
+    expected = list(basis.sections)
     with limits(f"the review of {edited.name}", seconds=120):
         alignment = align(docx.paragraphs, expected)
-        findings = judge(alignment, expected, locale)
-        figures = read_figures(checked, _reviewed_text(docx, alignment))
+        findings = judge(alignment, expected, basis.locale)
+        figures = read_figures(basis.figures, _reviewed_text(docx, alignment))
     return Review(
         file=str(edited),
-        reference=checked.plan.record.document.reference,
+        reference=basis.reference,
         kind=kind,
-        locale=locale,
+        locale=basis.locale,
         needs=str(record),
         sections=findings.sections,
         added=findings.added,
         figures=tuple(figures),
         warnings=tuple(warnings),
-        date=checked.plan.record.document.date.isoformat(),
-        roles={role: titles.get(locale, role) for role, titles in library.policy.roles.items()},
-        basis=Basis(docx, alignment, expected, seller_for(library.seller, locale).name),
+        date=basis.date,
+        roles=dict(basis.roles),
+        basis=Basis(docx, alignment, expected, basis.seller),
     )
+
+
+def _build_basis(record: Path, library: Library | Path, kind: str, key: str) -> ReviewBasis:
+    """The review's basis from the core (the record validated, the documents
+    assembled), kept in the cache for the next review of the same inputs."""
+    from propgen.library.store import Library
+    from propgen.pipeline import check
+    from propgen.review.basis import build_basis, remember_basis
+
+    opened = Library(library) if isinstance(library, Path) else library
+    checked = check(record, library=opened, only=kind, allow_draft=True)  # type: ignore[arg-type]
+    basis = build_basis(checked, kind)
+    remember_basis(key, basis)
+    return basis
 
 
 def _reviewed_text(docx: EditedDocx, alignment: object) -> str:

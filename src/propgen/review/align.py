@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from propgen.review.docx_read import Para
-from propgen.review.expected import ExpectedSection, normalise
+from propgen.review.sections import ExpectedSection, normalise
 
 SIMILARITY = 70.0
 """Least rapidfuzz ratio (0-100) for text without anchors to count as a section."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from propgen.review.align import Alignment
-from propgen.review.expected import ExpectedSection, normalise
+from propgen.review.sections import ExpectedSection, normalise
 
 Verdict = Literal["unchanged", "position", "new-wording", "deleted"]
 

@@ -32,7 +32,7 @@ from propgen.negotiate.tracked import (
 )
 from propgen.review import Review
 from propgen.review.docx_read import Para, W, read_members
-from propgen.review.expected import ExpectedSection, normalise
+from propgen.review.sections import ExpectedSection, normalise
 
 _KEEP = (f"{W}pPr", f"{W}bookmarkStart", f"{W}bookmarkEnd")
 

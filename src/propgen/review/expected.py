@@ -11,8 +11,7 @@ cross-reference to a sub-clause one position lacks) is retried clause by clause.
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from propgen import document as dm
@@ -23,43 +22,7 @@ from propgen.plan import PlannedText
 from propgen.render.docx_numbering import uses_clause_list
 from propgen.render.docx_trace import bookmark_names
 from propgen.review.docx_read import REF_MARK
-
-
-@dataclass(frozen=True)
-class Position:
-    name: str
-    paragraphs: tuple[str, ...]
-    approval: str
-    """The role whose approval choosing it needs ("" for standard)."""
-
-
-@dataclass(frozen=True)
-class ExpectedSection:
-    id: str
-    title: str
-    n: int
-    """The section's place in the document (1, 2, …)."""
-    number: str
-    is_clause: bool
-    version: str
-    position: str
-    """The position the deal uses (clauses)."""
-    paragraphs: tuple[str, ...]
-    """The text the document should have, one normalised item per paragraph or cell."""
-    alternatives: tuple[Position, ...]
-    """The clause's other positions, filled with the deal's values."""
-    owner: str
-    bookmark: str
-    shown: tuple[str, ...] = ()
-    """``paragraphs`` as they read (cross-reference numbers, not ``#``)."""
-    """The Word bookmark propgen put on the section's first paragraph."""
-
-
-def normalise(text: str, *, fold: bool = True) -> str:
-    """Compatibility forms folded (``fold``), whitespace collapsed: what counts as the
-    same text. Unfolded, the text keeps its own characters (full-width punctuation),
-    for showing and writing back."""
-    return " ".join((unicodedata.normalize("NFKC", text) if fold else text).split())
+from propgen.review.sections import ExpectedSection, Position, normalise
 
 
 def expected_sections(checked: Checked, kind: dm.DocumentKind) -> list[ExpectedSection]:

@@ -6,21 +6,23 @@ Each figure is found through the words propgen states it with (the locale's
 ``term_*`` labels, ``deal_discount``): the label becomes a pattern whose
 placeholder is a number, so "within 60 days after receipt of a correct invoice"
 yields 60 wherever the edited contract says it. Numbers are read as
-:mod:`propgen.figures` reads them for the bilingual checks: in digits or in Chinese
+:mod:`propgen.numerals` reads them for the bilingual checks: in digits or in Chinese
 numerals, so 六十日 is 60 days, 六个月 6 months and 百分之八 8 %.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from propgen.figures import NUMBER, PERCENT, number_value, percent_value
-from propgen.locale import UNITS
-from propgen.pipeline import Checked
-from propgen.review.expected import normalise
+from propgen.numerals import NUMBER, PERCENT, number_value, percent_value
+from propgen.review.sections import normalise
+
+if TYPE_CHECKING:
+    from propgen.pipeline import Checked
 
 _NUMBER = f"({NUMBER})"
 _PERCENT = f"({PERCENT})"
@@ -31,6 +33,8 @@ _SYNONYMS = {"day": ("天",)}
 def _duration(unit: str) -> str:
     """A number with its unit as :meth:`Formatter.count` writes it (either number),
     or as a customer may write it."""
+    from propgen.locale import UNITS
+
     words = "|".join(re.escape(word) for word in (*UNITS[unit], *_SYNONYMS.get(unit, ())))
     return _NUMBER + rf"\s?(?:{words})"
 
@@ -63,14 +67,37 @@ class Figure:
         return any(value != self.record for value in self.found)
 
 
-def read_figures(checked: Checked, text: str) -> list[Figure]:
-    """The governed figures ``text`` (the edited contract) states."""
+@dataclass(frozen=True)
+class FigureRule:
+    """How to find one governed figure in the edited text, and the policy it meets:
+    all :func:`figure_rules` needs from the record and the library, so a cached
+    review basis can carry it."""
+
+    measure: str
+    subject: str
+    record: Decimal | None
+    label: str
+    """The locale's label stating the figure (``within {duration} after …``)."""
+    holes: dict[str, str]
+    """Each placeholder's pattern; one of them captures the figure."""
+    percent: bool
+    """The figure is a percentage (``8%``, ``百分之八``), else a number."""
+    max: Decimal | None
+    min: Decimal | None
+    approval: str
+    """The role that approves a value beyond the limit ("" without a threshold)."""
+    approved: bool
+    """The record already holds an approval for this subject."""
+
+
+def figure_rules(checked: Checked) -> list[FigureRule]:
+    """The governed figures of ``checked``'s record: its values, the labels that
+    state them, the policy's thresholds."""
     record = checked.plan.record
     labels = checked.library.labels(record.document.locale)
     terms = record.terms
     invoice = labels.get(f"term_invoice_{terms.invoice_type}", "")
-    text = normalise(text)
-    measures: list[tuple[str, str, Decimal | int | None, str, Mapping[str, str]]] = [
+    measures: list[tuple[str, str, Decimal | int | None, str, dict[str, str]]] = [
         (
             "payment_terms_days",
             "payment-terms",
@@ -99,40 +126,60 @@ def read_figures(checked: Checked, text: str) -> list[Figure]:
     ]
     approved = {d.subject for d in checked.plan.deviations if d.approved}
     policy = checked.library.policy.thresholds
-    figures: list[Figure] = []
+    rules: list[FigureRule] = []
     for measure, subject, value, key, holes in measures:
         if key not in labels:
             continue
-        pattern = _pattern(labels[key], holes)
-        read = percent_value if measure == "deal_discount_pct" else number_value
+        limit = policy.get(measure)  # type: ignore[call-overload]
+        rules.append(
+            FigureRule(
+                measure,
+                subject,
+                Decimal(value) if value is not None else None,
+                labels[key],
+                holes,
+                measure == "deal_discount_pct",
+                limit.max if limit is not None else None,
+                limit.min if limit is not None else None,
+                limit.approval if limit is not None else "",
+                subject in approved,
+            )
+        )
+    return rules
+
+
+def read_figures(rules: Sequence[FigureRule], text: str) -> list[Figure]:
+    """The governed figures ``text`` (the edited contract) states, against ``rules``."""
+    text = normalise(text)
+    figures: list[Figure] = []
+    for rule in rules:
+        pattern = _pattern(rule.label, rule.holes)
+        read = percent_value if rule.percent else number_value
         matches = (
             m if isinstance(m, str) else next((g for g in m if g), "")
             for m in pattern.findall(text)
         )
         found = tuple(v for v in (read(m) for m in matches) if v is not None)
-        limit = policy.get(measure)  # type: ignore[call-overload]
-        beyond: tuple[Decimal, ...] = ()
         bound = ""
-        role = ""
-        if limit is not None:
-            role = limit.approval
-            bound = f"max {limit.max}" if limit.max is not None else f"min {limit.min}"
+        beyond: tuple[Decimal, ...] = ()
+        if rule.approval:
+            bound = f"max {rule.max}" if rule.max is not None else f"min {rule.min}"
             beyond = tuple(
                 v
                 for v in found
-                if (limit.max is not None and v > limit.max)
-                or (limit.min is not None and v < limit.min)
+                if (rule.max is not None and v > rule.max)
+                or (rule.min is not None and v < rule.min)
             )
         figures.append(
             Figure(
-                measure,
-                subject,
-                Decimal(value) if value is not None else None,
+                rule.measure,
+                rule.subject,
+                rule.record,
                 tuple(dict.fromkeys(found)),
                 bound,
-                role,
+                rule.approval,
                 tuple(dict.fromkeys(beyond)),
-                subject in approved,
+                rule.approved,
             )
         )
     return figures
