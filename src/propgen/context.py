@@ -57,6 +57,7 @@ VARIABLE_TYPES: dict[str, type | None] = {
     "value": Value,
     "industry": IndustryInfo,
     "locale": None,
+    "positions": None,
 }
 """Every variable library templates can use, with the type whose fields ``name.field``
 may name (None: not checked). :func:`template_context` gives exactly these; the
@@ -185,6 +186,7 @@ def template_context(
                 id=plan.industry.id, title=plan.industry.title.get(locale, "")
             ),
             "locale": locale,
+            "positions": {clause.id: clause.position for clause in plan.clauses},
         }.items()
     }
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from review_support import read_body, render_contract, replace_text, write_body
 
-from propgen.cache import CACHE_VARIABLE
 from propgen.cli import main
 from propgen.library import default_library_root
 from propgen.review import review_docx
 from propgen.review.report import review_data
+from propgen.user_cache import CACHE_VARIABLE
 from support import ROOT
 
 RECORD = ROOT / "samples" / "manufacturing.zh-CN.yaml"

@@ -18,7 +18,8 @@ from propgen.render.docx_trace import parse_tag
 from propgen.review.align import align
 from propgen.review.compare import judge
 from propgen.review.docx_read import read_docx
-from propgen.review.expected import ExpectedSection, expected_sections
+from propgen.review.expected import expected_sections
+from propgen.review.sections import ExpectedSection
 from support import ROOT
 
 RECORD = ROOT / "samples" / "saas.en-US.yaml"

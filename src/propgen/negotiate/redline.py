@@ -21,9 +21,11 @@ from propgen.document import (
     Block,
     Cell,
     ColumnSpec,
+    Deleted,
     Document,
     Heading,
     Inline,
+    Inserted,
     LineBreak,
     Paragraph,
     Row,
@@ -114,8 +116,7 @@ def redline_contract(checked: Checked) -> Redline:
         rows=tuple(
             Row((Cell((Text(c.label),)), Cell((Text(c.value),)))) for c in deal.meta.cover_lines
         ),
-        align=("left", "left"),
-        widths=(25, 75),
+        columns=(ColumnSpec("left", 25), ColumnSpec("left", 75)),
         role="key-value",
     )
     heading, *rest = summary.blocks
@@ -142,7 +143,7 @@ def deviation_summary(
     headings = {
         block.source_id: next(
             (
-                (h.number, "".join(getattr(i, "text", "") for i in h.inlines))
+                (h.number, _heading_text(h.inlines))
                 for h in iter_blocks(block.blocks)
                 if isinstance(h, Heading)
             ),
@@ -184,7 +185,7 @@ def deviation_summary(
             Row(
                 (
                     Cell((Text(f"{number} {title}".strip()),)),
-                    Cell((Text(label("redline_text_differs")),)),
+                    Cell((Text(_difference(redline, section_id, label)),)),
                     Cell((Text("—"),)),
                     Cell((Text("—"),)),
                 )
@@ -222,6 +223,37 @@ def deviation_summary(
         blocks.append(Paragraph((Text(label("redline_no_deviations")),)))
     blocks.append(Paragraph((Text(label("redline_legend")),), style="note"))
     return Section(SUMMARY_ID, tuple(blocks))
+
+
+def _difference(redline: Document, section_id: str, label: Callable[..., str]) -> str:
+    """How a clause differs: added or removed whole (its heading all inserted or all
+    deleted), else its text. A library older than the added/removed labels says its
+    text differs."""
+    section = next(
+        (b for b in redline.blocks if isinstance(b, Section) and b.source_id == section_id), None
+    )
+    blocks = iter_blocks(section.blocks) if section else ()
+    heading = next((h for h in blocks if isinstance(h, Heading)), None)
+    kinds = {type(i) for i in heading.inlines} if heading else set()
+    whole = {Inserted: "redline_clause_added", Deleted: "redline_clause_removed"}
+    if len(kinds) == 1 and (key := whole.get(kinds.pop())):
+        try:
+            return label(key)
+        except KeyError:
+            pass
+    return label("redline_text_differs")
+
+
+def _heading_text(inlines: tuple[Inline, ...]) -> str:
+    """A heading's words, tracked or not: a clause inserted or deleted whole is named
+    by its title too."""
+    parts: list[str] = []
+    for inline in inlines:
+        if isinstance(inline, Inserted | Deleted):
+            parts.append(_heading_text(inline.children))
+        else:
+            parts.append(getattr(inline, "text", ""))
+    return "".join(parts)
 
 
 def _status(deviation: Deviation, label: Callable[..., str]) -> str:
