@@ -47,8 +47,10 @@ $(BIN)/.installed: pyproject.toml
 samples: setup
 	$(BIN)/propgen render samples/ -o out
 
+# One worker per core; a module's tests stay together in one worker, so its
+# module-scoped fixtures are made once (tests/conftest.py says what is shared).
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 lint: setup
 	$(BIN)/ruff check src tests bench tools

@@ -195,3 +195,12 @@ def list_labels(document: docx.document.Document) -> dict[int, str]:
         pieces = re.split(r"%\d", text)
         labels[index] = "".join(a + b for a, b in zip(pieces, [*shown, ""], strict=True))
     return labels
+
+
+def reference_of(record: Path) -> str:
+    """The record's document reference, which starts the names of its rendered files
+    (``{reference}-proposal.pdf`` …): picks one sample's files out of a shared folder."""
+    import yaml
+
+    document = yaml.safe_load(record.read_text(encoding="utf-8"))["document"]
+    return str(document["reference"])

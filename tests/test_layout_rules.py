@@ -11,11 +11,10 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from propgen.cli import main
 from propgen.locale import Formatter
 from propgen.pipeline import check
 from propgen.render.docx_body import rows_kept_with_next
-from support import ROOT, SAMPLES, document_paragraphs, tables
+from support import ROOT, SAMPLES, document_paragraphs, reference_of, tables
 
 RETAIL_EN = ROOT / "samples" / "retail.en-US.yaml"
 RETAIL_ZH = ROOT / "samples" / "retail.zh-CN.yaml"
@@ -104,15 +103,13 @@ def _keep_next(paragraph: object) -> bool:
     return p_pr is not None and p_pr.find(qn("w:keepNext")) is not None
 
 
-@pytest.fixture(scope="module")
-def contracts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    found = {}
-    for locale, sample in (("en", RETAIL_EN), ("zh", RETAIL_ZH)):
-        out = tmp_path_factory.mktemp(locale)
-        args = ["render", str(sample), "-o", str(out), "--format", "docx", "--only", "contract"]
-        assert main(args) == 0
-        (found[locale],) = out.glob("*-contract.docx")
-    return found
+@pytest.fixture
+def contracts(rendered_samples: Path) -> dict[str, Path]:
+    """The retail samples' contract DOCX, en and zh (shared, read-only)."""
+    return {
+        locale: rendered_samples / f"{reference_of(sample)}-contract.docx"
+        for locale, sample in (("en", RETAIL_EN), ("zh", RETAIL_ZH))
+    }
 
 
 @pytest.mark.parametrize("locale", ["en", "zh"])

@@ -52,13 +52,10 @@ def test_no_empty_sections_and_no_template_leftovers(path: Path) -> None:
                 assert not LEFTOVERS.search(text), (kind, text[:200])
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from propgen.cli import main
-
-    out = tmp_path_factory.mktemp("samples")
-    assert main(["render", *map(str, SAMPLES), "-o", str(out), "-j", "2"]) == 0
-    return out
+@pytest.fixture
+def rendered(rendered_samples: Path) -> Path:
+    """Every sample rendered in one ``propgen render -j 2`` run (shared, read-only)."""
+    return rendered_samples
 
 
 def test_every_sample_renders_both_documents_in_both_formats(rendered: Path) -> None:
@@ -117,45 +114,26 @@ def test_paper_follows_the_locale(rendered: Path) -> None:
 
 
 def test_libreoffice_pages_of_every_docx_are_within_one_of_the_pdf(
-    rendered: Path, tmp_path: Path
+    rendered: Path, libreoffice_pdfs: dict[Path, Path]
 ) -> None:
     """Word users see the document the PDF shows: LibreOffice's layout of each DOCX
     (fonts substituted as on a machine without Office) is within one page of it."""
-    import shutil
-    import subprocess
-
     from pypdf import PdfReader
 
-    if not shutil.which("soffice"):
-        pytest.fail("LibreOffice is needed: apt-get install libreoffice-writer-nogui")
     docs = sorted(rendered.glob("*.docx"))
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            *map(str, docs),
-        ],
-        capture_output=True,
-        timeout=600,
-        check=True,
-    )
+    assert docs and all(doc in libreoffice_pdfs for doc in docs)
     pages = {
         path.name: (
             len(PdfReader(str(path.with_suffix(".pdf"))).pages),
-            len(PdfReader(str(tmp_path / path.with_suffix(".pdf").name)).pages),
+            len(PdfReader(str(libreoffice_pdfs[path])).pages),
         )
         for path in docs
     }
     assert {name: p for name, p in pages.items() if abs(p[0] - p[1]) > 1} == {}, pages
-    _contents_carry_the_pdfs_page_numbers(docs, tmp_path)
+    _contents_carry_the_pdfs_page_numbers(docs, libreoffice_pdfs)
 
 
-def _contents_carry_the_pdfs_page_numbers(docs: list[Path], converted: Path) -> None:
+def _contents_carry_the_pdfs_page_numbers(docs: list[Path], converted: dict[Path, Path]) -> None:
     """The DOCX contents page is filled when written, with the PDF's page numbers, so
     LibreOffice's conversion (no field update) prints entries and numbers."""
     import docx as python_docx
@@ -177,7 +155,7 @@ def _contents_carry_the_pdfs_page_numbers(docs: list[Path], converted: Path) -> 
             )
             is None
         ), path.name  # nothing to update: Word does not prompt
-        shown = PdfReader(str(converted / path.with_suffix(".pdf").name)).pages[1].extract_text()
+        shown = PdfReader(str(converted[path])).pages[1].extract_text()
         lines = [re.sub(r"[\s.]+", "", line) for line in shown.splitlines()]
         for entry, number in zip(entries, numbers, strict=True):
             title = re.sub(r"[\s.]+", "", entry.rpartition("\t")[0])

@@ -18,11 +18,10 @@ import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 
-from propgen.cli import main
 from propgen.needs.models import Pricing
 from propgen.pipeline import check
 from propgen.pricing import TaxGroup, price
-from support import ROOT, document_paragraphs
+from support import ROOT, document_paragraphs, reference_of
 
 RETAIL_ZH = ROOT / "samples" / "retail.zh-CN.yaml"
 RETAIL_EN = ROOT / "samples" / "retail.en-US.yaml"
@@ -130,11 +129,15 @@ def test_retail_sample_hand_computed() -> None:
     assert priced.total == D("8550816.34")
 
 
-@pytest.fixture(scope="module")
-def retail_zh(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("vat")
-    assert main(["render", str(RETAIL_ZH), "-o", str(out)]) == 0
-    return out
+@pytest.fixture
+def retail_zh(rendered_samples: Path) -> dict[str, Path]:
+    """The zh retail sample's files (shared, read-only): ``{"contract.pdf": path, …}``."""
+    reference = reference_of(RETAIL_ZH)
+    return {
+        f"{kind}{suffix}": rendered_samples / f"{reference}-{kind}{suffix}"
+        for kind in ("proposal", "contract")
+        for suffix in (".pdf", ".docx")
+    }
 
 
 def _squashed_pdf(path: Path) -> str:
@@ -144,8 +147,8 @@ def _squashed_pdf(path: Path) -> str:
 
 
 @pytest.mark.parametrize("kind", ["proposal", "contract"])
-def test_pricing_tables_show_the_tax_by_rate(retail_zh: Path, kind: str) -> None:
-    (pdf,) = retail_zh.glob(f"*-{kind}.pdf")
+def test_pricing_tables_show_the_tax_by_rate(retail_zh: dict[str, Path], kind: str) -> None:
+    pdf = retail_zh[f"{kind}.pdf"]
     text = _squashed_pdf(pdf)
     for piece in (
         "税额(6%)",
@@ -157,7 +160,7 @@ def test_pricing_tables_show_the_tax_by_rate(retail_zh: Path, kind: str) -> None
     ):
         assert piece in text, piece
     assert "8,550,816.34" in text
-    (docx_path,) = retail_zh.glob(f"*-{kind}.docx")
+    docx_path = retail_zh[f"{kind}.docx"]
     body = docx.Document(str(docx_path)).element.body
     # every cell, also of tables inside the sections' content controls
     cells = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in body.iter(qn("w:tc"))]

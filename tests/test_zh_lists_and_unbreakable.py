@@ -6,7 +6,6 @@ separators are full-width."""
 from __future__ import annotations
 
 import re
-import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -14,13 +13,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from propgen.cli import main
 from propgen.document import BulletList, OrderedList, Text, iter_blocks
 from propgen.legal_lists import number_lists
 from propgen.markdown import parse_markdown
 from propgen.pipeline import check
 from propgen.unbreakable import split_unbreakable
-from support import ROOT, require_tool
+from support import ROOT, reference_of
 
 RETAIL_ZH = ROOT / "samples" / "retail.zh-CN.yaml"
 BANK_EN = ROOT / "samples" / "financial-services.en-US.yaml"
@@ -46,11 +44,11 @@ def test_zh_contract_has_no_bullets_and_en_keeps_them() -> None:
     assert any(isinstance(b, BulletList) for b in iter_blocks(en.blocks))
 
 
-@pytest.fixture(scope="module")
-def zh_contract(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("zh")
-    assert main(["render", str(RETAIL_ZH), "-o", str(out), "--only", "contract"]) == 0
-    return {p.suffix: p for p in out.glob("*-contract.*")}
+@pytest.fixture
+def zh_contract(rendered_samples: Path) -> dict[str, Path]:
+    """The zh retail contract, PDF and DOCX (shared, read-only)."""
+    stem = f"{reference_of(RETAIL_ZH)}-contract"
+    return {suffix: rendered_samples / f"{stem}{suffix}" for suffix in (".pdf", ".docx")}
 
 
 def _lines(pdf: Path) -> list[str]:
@@ -68,7 +66,7 @@ def test_pdf_lists_read_yi_er_not_bullets(zh_contract: dict[str, Path]) -> None:
 
 
 def test_docx_lists_are_a_chinese_counting_numbering(
-    zh_contract: dict[str, Path], tmp_path: Path
+    zh_contract: dict[str, Path], libreoffice_pdfs: dict[Path, Path]
 ) -> None:
     with zipfile.ZipFile(zh_contract[".docx"]) as docx_zip:
         numbering = docx_zip.read("word/numbering.xml").decode()
@@ -93,22 +91,7 @@ def test_docx_lists_are_a_chinese_counting_numbering(
     used = set(re.findall(r'<w:numId w:val="(\d+)"/>', body))
     assert used & set(nums)
     # LibreOffice draws the numbers Word would
-    soffice = require_tool("soffice", "libreoffice-writer-nogui")
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(zh_contract[".docx"]),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    lines = _lines(next(tmp_path.glob("*.pdf")))
+    lines = _lines(libreoffice_pdfs[zh_contract[".docx"]])
     assert any(line.startswith("(一)") for line in lines)
     assert any(line.startswith("(二)") for line in lines)
 
@@ -151,9 +134,8 @@ def test_library_prose_marks_dates_and_amounts_and_the_pdf_keeps_them_whole(
         assert squeezed in re.sub(r"[ \t]+", "", lines), f"{run!r} breaks across lines"
 
 
-def test_docx_keeps_them_with_no_break_spaces(tmp_path: Path) -> None:
-    assert main(["render", str(BANK_EN), "-o", str(tmp_path), "--format", "docx"]) == 0
-    (proposal,) = tmp_path.glob("*-proposal.docx")
+def test_docx_keeps_them_with_no_break_spaces(rendered_samples: Path) -> None:
+    proposal = rendered_samples / f"{reference_of(BANK_EN)}-proposal.docx"
     with zipfile.ZipFile(proposal) as docx_zip:
         body = docx_zip.read("word/document.xml").decode()
     dates = re.findall(

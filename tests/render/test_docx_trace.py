@@ -5,6 +5,7 @@ and a custom XML part carries the provenance's record and library hashes."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -12,19 +13,24 @@ from pathlib import Path
 import pytest
 from lxml import etree  # type: ignore[import-untyped]
 
-from propgen.cli import main
 from propgen.library import Library, default_library_root
 from propgen.render.docx_trace import TRACE_NS, parse_tag
-from support import ROOT
+from support import ROOT, reference_of
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
 SAMPLES = [ROOT / "samples" / "saas.en-US.yaml", ROOT / "samples" / "manufacturing.zh-CN.yaml"]
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def rendered(rendered_samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two samples' DOCX and provenance, linked from the shared render (read-only)."""
     out = tmp_path_factory.mktemp("trace")
-    assert main(["render", *map(str, SAMPLES), "-o", str(out), "--format", "docx"]) == 0
+    for sample in SAMPLES:
+        for path in rendered_samples.glob(f"{reference_of(sample)}[-.]*"):
+            if path.suffix != ".pdf":
+                os.link(path, out / path.name)
     return out
 
 

@@ -9,17 +9,15 @@ import pytest
 from lxml import etree  # type: ignore[import-untyped]
 from openxml_audit import FileFormat, OpenXmlValidator
 
-from propgen.cli import main
 from support import SAMPLES
 
 CORE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
-@pytest.fixture(scope="module")
-def docx_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    out = tmp_path_factory.mktemp("docx")
-    assert main(["render", *map(str, SAMPLES), "-o", str(out), "--format", "docx"]) == 0
-    files = sorted(out.glob("*.docx"))
+@pytest.fixture
+def docx_files(rendered_samples: Path) -> list[Path]:
+    """Every sample's proposal and contract DOCX (shared, read-only)."""
+    files = sorted(rendered_samples.glob("*.docx"))
     assert len(files) == 2 * len(SAMPLES)
     return files
 

@@ -28,7 +28,7 @@ from review_support import (
 from propgen.cli import main
 from propgen.library import Library, default_library_root
 from propgen.review import Review, review_docx
-from support import ROOT
+from support import ROOT, reference_of
 
 Edit = Callable[[Any, Path], None]
 
@@ -130,12 +130,13 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Corpus]:
+def corpus(tmp_path_factory: pytest.TempPathFactory, rendered_samples: Path) -> dict[str, Corpus]:
     made: dict[str, Corpus] = {}
     to_convert: list[Path] = []
     for name, locale in LOCALES.items():
         folder = tmp_path_factory.mktemp(f"corpus-{name}")
-        original = render_contract(locale.record, folder / "out")
+        # the sample's contract as the CLI renders it (shared, read-only: edits are copies)
+        original = rendered_samples / f"{reference_of(locale.record)}-contract.docx"
         variant = with_position(
             locale.record, "limitation-of-liability", locale.pasted, folder / "variant.yaml"
         )
@@ -179,7 +180,7 @@ def test_resaved_by_libreoffice_without_edits_needs_nothing(
         assert _changed(review) == {} and review.added == () and review.approvals_needed == 0
     # through the CLI, the record found from the provenance by its sha256
     monkeypatch.chdir(item.record.parent)
-    provenance = next(item.original.parent.glob("*.provenance.json"))
+    provenance = item.original.parent / f"{reference_of(item.record)}.provenance.json"
     assert main(["review", str(item.resaved), "--provenance", str(provenance)]) == 0
     out = capsys.readouterr().out
     assert ("nothing to approve" if locale == "en-US" else "无需审批") in out

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree  # type: ignore[import-untyped]
-from review_support import W, read_body, render_contract, write_body
+from review_support import W, read_body, write_body
 
 from propgen.library import Library, default_library_root
 from propgen.pipeline import check
@@ -20,15 +20,14 @@ from propgen.review.compare import judge
 from propgen.review.docx_read import read_docx
 from propgen.review.expected import expected_sections
 from propgen.review.sections import ExpectedSection
-from support import ROOT
+from support import ROOT, reference_of
 
 RECORD = ROOT / "samples" / "saas.en-US.yaml"
 
 
 @pytest.fixture(scope="module")
-def contract(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, list[ExpectedSection]]:
-    out = tmp_path_factory.mktemp("property")
-    original = render_contract(RECORD, out)
+def contract(rendered_samples: Path) -> tuple[Path, Any, list[ExpectedSection]]:
+    original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     checked = check(RECORD, library=Library(default_library_root()), only="contract")
     return original, read_body(original), expected_sections(checked, "contract")
 

@@ -22,8 +22,7 @@ from starlette.testclient import TestClient
 from propgen.api import webhooks
 from propgen.api.app import MAX_BODY, create_api
 from propgen.library import Library, default_library_root
-from propgen.pipeline import render
-from support import ROOT
+from support import ROOT, reference_of
 
 SAMPLE = ROOT / "samples" / "saas.en-US.yaml"
 YAML = {"Content-Type": "application/yaml"}
@@ -61,7 +60,9 @@ def test_check_answers_pricing_or_problems(client: TestClient) -> None:
     assert "document.currency" in fields
 
 
-def test_a_render_job_gives_the_clis_bytes_once_per_key(client: TestClient, tmp_path: Path) -> None:
+def test_a_render_job_gives_the_clis_bytes_once_per_key(
+    client: TestClient, tmp_path: Path, rendered_samples: Path
+) -> None:
     body = SAMPLE.read_bytes()
     headers = {**YAML, "Idempotency-Key": "deal-31-v1"}
     first = client.post("/v1/renders", content=body, headers=headers)
@@ -74,8 +75,10 @@ def test_a_render_job_gives_the_clis_bytes_once_per_key(client: TestClient, tmp_
     other = client.post("/v1/renders", content=body + b"\n# edited\n", headers=headers)
     assert other.status_code == 409
 
-    cli = render(SAMPLE, tmp_path / "cli")
-    for name, path in cli.files.items():
+    cli = sorted(rendered_samples.glob(f"{reference_of(SAMPLE)}[-.]*"))
+    assert len(cli) == 5  # the CLI's proposal and contract, DOCX and PDF, and provenance
+    for path in cli:
+        name = path.name
         if name.endswith(".provenance.json"):
             continue  # names the posted file, not SAMPLE
         served = client.get(job["files"][name]["url"])

@@ -15,7 +15,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from propgen.pipeline import render
 from support import ROOT
 
 SAMPLE = ROOT / "samples" / "saas.en-US.yaml"
@@ -52,7 +51,9 @@ def _get(url: str) -> Any:
         return json.load(answer)
 
 
-def test_a_job_accepted_before_a_crash_is_rendered_after_the_restart(tmp_path: Path) -> None:
+def test_a_job_accepted_before_a_crash_is_rendered_after_the_restart(
+    tmp_path: Path, rendered_samples: Path
+) -> None:
     store, log, port = tmp_path / "store", tmp_path / "api.log", _free_port()
     first = _api(store, port, log)
     try:
@@ -83,11 +84,10 @@ def test_a_job_accepted_before_a_crash_is_rendered_after_the_restart(tmp_path: P
     finally:
         second.terminate()
         second.wait(timeout=30)
-    render(SAMPLE, tmp_path / "cli")
     documents = {name for name in files if name.endswith((".docx", ".pdf"))}
     assert len(documents) == 4
     for name in documents:  # the provenance names the posted file, not the CLI's
-        assert files[name] == (tmp_path / "cli" / name).read_bytes(), name
+        assert files[name] == (rendered_samples / name).read_bytes(), name
 
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
     assert all({"time", "level", "logger"} <= line.keys() for line in lines)

@@ -7,7 +7,6 @@ import html as html_lib
 import io
 import json
 import re
-import shutil
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,12 +15,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from propgen.cli import main
 from propgen.i18n import translate_text
 from propgen.pipeline import check
 from propgen.serve.i18n import STRINGS
 from propgen.source import read_source
 from serve.conftest import SAAS, Client, set_field
+from support import ROOT
 
 
 def test_deals_list_shows_every_record_with_its_total_and_status(client: Client) -> None:
@@ -174,7 +173,7 @@ def test_clause_positions_offer_the_role_each_needs(client: Client) -> None:
 
 
 def test_render_writes_what_the_cli_writes_byte_for_byte(
-    client: Client, workspace: Path, tmp_path: Path
+    client: Client, workspace: Path, rendered_samples: Path
 ) -> None:
     assert "status-current" not in client.get("/").text
     version = dict(client.page_form(SAAS))["_version"]
@@ -188,20 +187,21 @@ def test_render_writes_what_the_cli_writes_byte_for_byte(
         "PG-2027-0031-proposal.pdf",
         "PG-2027-0031.provenance.json",
     ]
-    cli_dir = tmp_path / "cli"
-    cli_dir.mkdir()
-    shutil.copy(workspace / f"{SAAS}.yaml", cli_dir / f"{SAAS}.yaml")
-    assert main(["render", str(cli_dir / f"{SAAS}.yaml"), "-o", str(cli_dir / "out")]) == 0
+    # the CLI's render of the same file (samples/saas.en-US.yaml), shared by the run
+    cli = rendered_samples
+    assert (workspace / f"{SAAS}.yaml").read_bytes() == (
+        ROOT / "samples" / f"{SAAS}.yaml"
+    ).read_bytes()
     for name in names:
         downloaded = client.get(f"/deals/{SAAS}/files/{name}")
         assert downloaded.status_code == 200
         assert "attachment" in downloaded.headers["content-disposition"]
-        assert downloaded.content == (cli_dir / "out" / name).read_bytes(), name
+        assert downloaded.content == (cli / name).read_bytes(), name
     archive = client.get(f"/deals/{SAAS}/outputs.zip")
     with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
         assert sorted(zipped.namelist()) == names
         for name in names:
-            assert zipped.read(name) == (cli_dir / "out" / name).read_bytes()
+            assert zipped.read(name) == (cli / name).read_bytes()
     assert client.get(f"/deals/{SAAS}/outputs.zip").content == archive.content
     assert "status-current" in client.get("/").text
 
