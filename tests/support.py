@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import unicodedata
@@ -87,9 +88,21 @@ def docx_text(path: Path) -> str:
     return unicodedata.normalize("NFKC", "\n".join(parts))
 
 
+def pdf_page_texts(path: Path) -> tuple[str, ...]:
+    """Each page's text as pypdf extracts it. Kept per file and version (path, size,
+    modification time): the shared rendered PDFs are read by many tests, and pypdf's
+    extraction of a long Chinese PDF takes seconds."""
+    stat = path.stat()
+    return _page_texts(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=128)
+def _page_texts(path: str, size: int, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
 def pdf_text(path: Path) -> str:
-    reader = PdfReader(str(path))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    text = "\n".join(pdf_page_texts(path))
     # A word wrapped at its hyphen ("user-\nmonth") is still one word.
     return unicodedata.normalize("NFKC", re.sub(r"-\n", "-", text))
 

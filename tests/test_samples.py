@@ -10,7 +10,15 @@ import yaml
 
 from propgen.document import Heading, Paragraph, Section, Table, inline_text, iter_blocks
 from propgen.pipeline import check
-from support import INDUSTRY_SAMPLES, SAMPLES, docx_text, paragraphs, pdf_text, style_name
+from support import (
+    INDUSTRY_SAMPLES,
+    SAMPLES,
+    docx_text,
+    paragraphs,
+    pdf_page_texts,
+    pdf_text,
+    style_name,
+)
 
 LEFTOVERS = re.compile(r"\{\{|\}\}|\{%|%\}|\bTODO\b|(?i:lorem|ipsum|\[insert)|\bNone\b|Undefined")
 
@@ -67,13 +75,11 @@ def test_every_sample_renders_both_documents_in_both_formats(rendered: Path) -> 
 
 
 def test_no_blank_pages(rendered: Path) -> None:
-    from pypdf import PdfReader
-
     for path in sorted(rendered.glob("*.pdf")):
-        pages = PdfReader(str(path)).pages
-        for number, page in enumerate(pages[1:], start=2):  # after the cover
+        pages = pdf_page_texts(path)
+        for number, text in enumerate(pages[1:], start=2):  # after the cover
             # A page with only its running header and footer has under 80 characters.
-            assert len(page.extract_text() or "") > 120, f"{path.name} page {number}"
+            assert len(text) > 120, f"{path.name} page {number}"
 
 
 def test_outputs_have_no_leftovers(rendered: Path) -> None:
