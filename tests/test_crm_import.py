@@ -154,3 +154,17 @@ def test_an_existing_record_is_kept_without_force(run: Run, tmp_path: Path) -> N
     assert out.read_text(encoding="utf-8") == "# mine\n"
     assert run("import", export, "--mapping", "hubspot", "-o", out, "--force").code == 0
     assert "PG-2027-0112" in out.read_text(encoding="utf-8")
+
+
+def test_import_errors_follow_lang(run: Run, tmp_path: Path) -> None:
+    def other_industry(data: dict[str, object]) -> None:
+        company = data["associations"]["companies"][0]  # type: ignore[index]
+        company["properties"]["industry"] = "AIRLINES_AVIATION"
+
+    export = _edited(tmp_path, "hubspot-deal.json", other_industry)
+    result = run("--lang", "zh-CN", "import", export, "--mapping", "hubspot")
+    assert result.code == 2
+    assert (
+        "CRM 字段 associations.companies[0].properties.industry 的代码 'AIRLINES_AVIATION' "
+        "未列入映射（document.industry 需要该字段） — 已知代码：BANKING, COMPUTER_SOFTWARE"
+    ) in result.err, result.err

@@ -42,6 +42,7 @@ import yaml
 from pydantic import ConfigDict, Field, model_validator
 
 from propgen.errors import LibraryError, NeedsError, Problem
+from propgen.i18n import N_
 from propgen.needs.models import Model, NeedsRecord
 from propgen.source import FieldPath, Source, SourceError, dotted, read_source
 from propgen.validation import validate
@@ -159,7 +160,7 @@ class _Builder:
         if items is None and rule.optional:
             return None
         if not isinstance(items, list):
-            self.fail(base, "is missing or not a list", target)
+            self.fail(base, N_("is missing or not a list"), target)
             return None
         entries = []
         for n in range(len(items)):
@@ -179,11 +180,11 @@ class _Builder:
         present = [(p, v) for p, v in parts if v is not None and str(v).strip() != ""]
         if not present:
             if not rule.optional:
-                self.fail(paths[0], "has no value", target)
+                self.fail(paths[0], N_("has no value"), target)
             return None
         for path, raw in present:
             if isinstance(raw, dict | list):
-                self.fail(path, "is a group of fields, not a value", target)
+                self.fail(path, N_("is a group of fields, not a value"), target)
                 return None
         source = present[0][0]
         self.origins[target] = source
@@ -191,8 +192,10 @@ class _Builder:
         if rule.map is not None:
             if text not in rule.map:
                 known = ", ".join(sorted(rule.map))
-                message = f"has the code {text!r}, which the mapping does not list"
-                self.fail(source, message, target, f"known codes: {known}")
+                message = N_("has the code {code!r}, which the mapping does not list").format(
+                    code=text
+                )
+                self.fail(source, message, target, N_("known codes: {codes}").format(codes=known))
                 return None
             text = rule.map[text]
         return self.convert(text, rule, source, target)
@@ -206,14 +209,20 @@ class _Builder:
                 moment = dt.datetime.fromtimestamp(int(text) / 1000, tz=zone)
                 return moment.date().isoformat()
         except (ValueError, OverflowError, OSError):
-            self.fail(source, f"{text!r} is not a {rule.as_} value", target)
+            self.fail(
+                source,
+                N_("{value!r} is not a {kind} value").format(value=text, kind=rule.as_),
+                target,
+            )
             return None
         return text
 
     def fail(self, source: FieldPath, message: str, target: FieldPath, hint: str = "") -> None:
         self.problems.append(
             Problem(
-                message=f"CRM field {dotted(source)} {message} (needed for {dotted(target)})",
+                message=N_("CRM field {field} {detail} (needed for {target})").format(
+                    field=dotted(source), detail=message, target=dotted(target)
+                ),
                 file=str(self.export.path),
                 line=self.export.line_of(source),
                 field=dotted(source),
