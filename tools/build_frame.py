@@ -292,11 +292,9 @@ def styles_xml() -> list[str]:
             "paragraph",
             "Amount",
             "Amount",
-            ppr=f"<w:pBdr>{border('left', 24, ACCENT, 8)}</w:pBdr>"
-            f'<w:shd w:val="clear" w:color="auto" w:fill="{TINT}"/>'
-            f"{spacing(80, 240, pitch=BODY_PITCH)}"
-            '<w:ind w:left="170" w:right="142"/>',
-            rpr=fonts(bold=True),
+            # as the PDF's amount in words (.p-amount): bold in the accent colour, no box
+            ppr=spacing(80, 240, pitch=BODY_PITCH),
+            rpr=fonts(color=ACCENT, bold=True),
         ),
         style(
             "paragraph",
