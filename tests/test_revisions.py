@@ -224,3 +224,18 @@ def test_diff_speaks_the_new_revisions_language(run: Run, tmp_path: Path) -> Non
     assert record_language.code == 0, record_language.err
     assert "价格 · 折扣：42216.00 → 112576.00 CNY" in record_language.out.splitlines()
     assert run("diff", chinese, chinese).out.strip() == "无差异"
+
+
+def test_a_revision_refusal_follows_lang(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        run("render", _write(tmp_path, "v1.json", _record()), "-o", out, "--format", "html").code
+        == 0
+    )
+    second = _write(tmp_path, "v2.json", _record(document__version="2"))
+    refused = run("--lang", "zh-CN", "render", second, "-o", out, "--format", "html")
+    assert refused.code == 2
+    assert (
+        f"错误：{out}: 存有 PG-SAMPLE-SAAS-EN 的第 1 版；本记录为第 2 版 — "
+        "请将第 2 版生成到单独的文件夹（-o），或加上 --force 替换第 1 版"
+    ) in refused.err.splitlines(), refused.err

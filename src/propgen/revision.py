@@ -25,6 +25,7 @@ from typing import Any, get_args
 from propgen.document import DocumentKind
 from propgen.errors import InvalidInput, OtherRevision, Problem
 from propgen.files import UnreadableFile, read_json
+from propgen.i18n import N_
 from propgen.render import FORMATS
 
 PROVENANCE_SUFFIX = ".provenance.json"
@@ -79,7 +80,9 @@ def revise(folder: Path, stem: str, fresh: dict[str, Any], *, force: bool) -> Re
         if force:
             return Revision()
         raise _refusal(
-            f"{err}: it is not a provenance file propgen wrote", path, "move it away"
+            N_("{reason}: it is not a provenance file propgen wrote").format(reason=err),
+            path,
+            N_("move it away"),
         ) from err
     kept = {
         name: digest
@@ -104,10 +107,12 @@ def revise(folder: Path, stem: str, fresh: dict[str, Any], *, force: bool) -> Re
     if _build(previous) != _build(fresh) or mixed_pdfs:
         if not force:
             raise _refusal(
-                f"holds {', '.join(kept)} of the same revision made with another library, "
-                "propgen version or PDF profile, which this render does not rewrite",
+                N_(
+                    "holds {names} of the same revision made with another library, "
+                    "propgen version or PDF profile, which this render does not rewrite"
+                ).format(names=", ".join(kept)),
                 folder,
-                "render those documents and formats too, or pass --force to remove them",
+                N_("render those documents and formats too, or pass --force to remove them"),
             )
         return Revision(stale=tuple(kept))
     return Revision(
@@ -124,27 +129,37 @@ def _other_revision(
     old_ref, new_ref = previous.get("reference"), fresh["reference"]
     if old_ref != new_ref:
         return (
-            f"already holds the documents of {old_ref!r}; {new_ref!r} would overwrite them "
-            f"(both make the file name {stem!r})",
+            N_(
+                "already holds the documents of {old!r}; {new!r} would overwrite them "
+                "(both make the file name {stem!r})"
+            ).format(old=old_ref, new=new_ref, stem=stem),
             folder / provenance_name(stem),
-            "give one of them a distinct reference, or use another -o folder "
-            "(--force replaces them)",
+            N_(
+                "give one of them a distinct reference, or use another -o folder "
+                "(--force replaces them)"
+            ),
         )
     old_version, new_version = previous.get("version", fresh["version"]), fresh["version"]
     if old_version != new_version:
         return (
-            f"holds version {old_version} of {new_ref}; this record is version {new_version}",
+            N_("holds version {old} of {reference}; this record is version {new}").format(
+                old=old_version, reference=new_ref, new=new_version
+            ),
             folder,
-            f"render version {new_version} into its own folder (-o), "
-            f"or pass --force to replace version {old_version}",
+            N_(
+                "render version {new} into its own folder (-o), "
+                "or pass --force to replace version {old}"
+            ).format(new=new_version, old=old_version),
         )
     old_sha = (previous.get("needs") or {}).get("sha256")
     if old_sha != fresh["needs"]["sha256"]:
         return (
-            f"holds version {new_version} of {new_ref} made from a different record "
-            f"(its sha256 differs), and this record is still version {new_version}",
+            N_(
+                "holds version {version} of {reference} made from a different record "
+                "(its sha256 differs), and this record is still version {version}"
+            ).format(version=new_version, reference=new_ref),
             folder,
-            "raise document.version for a new revision, or pass --force to replace it",
+            N_("raise document.version for a new revision, or pass --force to replace it"),
         )
     return None
 
