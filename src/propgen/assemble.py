@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any, assert_never
 
 from jinja2 import Environment
@@ -75,6 +76,15 @@ class Inputs:
     def drafts_chinese(self) -> bool:
         return is_chinese(self.drafting or self.plan.record.document.locale)
 
+    @cached_property
+    def template_data(self) -> dict[str, Any]:
+        """The template variables (:func:`~propgen.context.template_context`), built
+        once for the proposal and the contract (the live preview builds both per edit)."""
+        label = label_function(self.labels)
+        chinese = is_chinese(self.plan.record.document.locale)
+        annexes = annex_citations(self.plan, label, chinese)
+        return template_context(self.plan, self.pricing, self.seller, label, annexes)
+
 
 def render_context(
     inputs: Inputs,
@@ -84,9 +94,8 @@ def render_context(
 ) -> dict[str, Any]:
     """What library text renders with: the template data and, out of the
     templates' reach, the helpers its filters and functions call."""
-    annexes = annex_citations(inputs.plan, label, fmt.is_chinese)
     return {
-        **template_context(inputs.plan, inputs.pricing, inputs.seller, label, annexes),
+        **inputs.template_data,
         HELPERS: {**template_filters(fmt), "label": label, **functions},
     }
 

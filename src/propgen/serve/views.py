@@ -51,6 +51,9 @@ class ServeState:
     scratch: Path
     render_lock: threading.Lock = field(default_factory=threading.Lock)
     statuses: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    records: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """Deal id → (file version, its data): each preview request applies the form to
+    the file as saved, which is read and parsed again only when it changed."""
 
 
 def routes() -> list[Route]:
@@ -303,12 +306,22 @@ async def _deal_data(request: Request) -> tuple[str, Any, FormData, dict[str, An
     deal_id = request.path_params["deal_id"]
     try:
         deal = state.workspace.read(deal_id)
-        base = _text_data(deal.path)
+        base = _saved_data(state, deal_id, deal.path, deal.version)
     except (UnknownDeal, SourceError):
         return None
     posted = await request.form()
     fields = {k: v for k, v in posted.multi_items() if isinstance(v, str)}
     return deal_id, deal, posted, deal_form.apply_form(base, fields)
+
+
+def _saved_data(state: ServeState, deal_id: str, path: Path, version: str) -> dict[str, Any]:
+    """The deal's file as data (not to be changed: :func:`deal_form.apply_form` copies)."""
+    cached = state.records.get(deal_id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    data = _text_data(path)
+    state.records[deal_id] = (version, data)
+    return data
 
 
 async def deal_page(request: Request) -> Response:
