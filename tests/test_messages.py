@@ -449,3 +449,14 @@ def test_bilingual_row_problems_translate() -> None:
         "条款 'fees' 第 2 行：大写金额 '壹仟零壹元整' 为 1001，与本条款中的任何数字均不对应"
     )
     assert translate_text(problem.hint, "zh-CN") == "小写金额与大写金额须取自同一数值"
+
+
+def test_output_folder_errors_follow_lang(run: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    sample = ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml"
+    inside = blocker / "out"
+    result = run("--lang", "zh-CN", "render", sample, "-o", inside, "--format", "html")
+    assert result.code == 2
+    assert result.err.startswith(f"错误：{inside}: 无法用作输出文件夹："), result.err
+    assert result.err.endswith(" — 请用 -o 指定其他文件夹\n"), result.err

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from propgen.errors import InvalidInput, Problem
 from propgen.files import UnreadableFile, read_json
+from propgen.i18n import N_
 
 LOCK_NAME = ".propgen.lock"
 JOURNAL_NAME = ".propgen-commit.json"
@@ -60,6 +61,10 @@ _FS_IOC_GETFLAGS = 0x80086601
 _IMMUTABLE_OR_APPEND_ONLY = 0x00000010 | 0x00000020
 
 
+_ANOTHER_OUT = N_("choose another -o")
+_WRITABLE_OUT = N_("choose an output folder you can write to (-o)")
+
+
 def _problem(message: str, where: Path, hint: str = "") -> InvalidInput:
     return InvalidInput(problems=[Problem(message=message, file=str(where), hint=hint)])
 
@@ -77,17 +82,23 @@ def check_folder(out_dir: Path) -> None:
             break
         except FileNotFoundError:
             if existing.parent == existing:
-                raise _problem("no such folder", out_dir) from None
+                raise _problem(N_("no such folder"), out_dir) from None
             existing = existing.parent  # created at commit time
         except OSError as err:
             raise _problem(
-                f"cannot use as the output folder: {err.strerror}", existing, "choose another -o"
+                N_("cannot use as the output folder: {reason}").format(reason=err.strerror),
+                existing,
+                _ANOTHER_OUT,
             ) from err
     if not stat.S_ISDIR(info.st_mode):
-        what = "" if existing == out_dir else f" (so {out_dir} cannot be created)"
-        raise _problem(f"is not a folder{what}", existing, "choose another -o")
+        message = (
+            N_("is not a folder")
+            if existing == out_dir
+            else N_("is not a folder (so {folder} cannot be created)").format(folder=out_dir)
+        )
+        raise _problem(message, existing, _ANOTHER_OUT)
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise _problem("the output folder cannot be written", existing, "choose another -o")
+        raise _problem(N_("the output folder cannot be written"), existing, _ANOTHER_OUT)
 
 
 @contextmanager
@@ -107,7 +118,9 @@ def locked(out_dir: Path) -> Iterator[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise _problem(f"cannot create the output folder: {err.strerror}", out_dir) from err
+        raise _problem(
+            N_("cannot create the output folder: {reason}").format(reason=err.strerror), out_dir
+        ) from err
     while True:
         fd = _open_lock(path)
         if _lock_current(fd, path, deadline):
@@ -131,13 +144,13 @@ def _open_lock(path: Path) -> int:
         )
     except OSError as err:
         raise _problem(
-            f"cannot lock the output folder: {err.strerror}",
+            N_("cannot lock the output folder: {reason}").format(reason=err.strerror),
             path,
-            "choose an output folder you can write to (-o)",
+            _WRITABLE_OUT,
         ) from err
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise _problem("is not a regular file", path, "remove it")
+        raise _problem(N_("is not a regular file"), path, N_("remove it"))
     return fd
 
 
@@ -151,10 +164,11 @@ def _lock_current(fd: int, path: Path, deadline: float) -> bool:
             if time.monotonic() > deadline:
                 os.close(fd)
                 raise _problem(
-                    f"another propgen has been writing into this folder for over "
-                    f"{LOCK_TIMEOUT:.0f} s",
+                    N_(
+                        "another propgen has been writing into this folder for over {seconds} s"
+                    ).format(seconds=f"{LOCK_TIMEOUT:.0f}"),
                     path.parent,
-                    "wait for it to finish, or choose another -o",
+                    N_("wait for it to finish, or choose another -o"),
                 ) from None
             time.sleep(0.05)
     try:
@@ -193,9 +207,11 @@ def commit(folder: Path, files: Mapping[str, bytes], remove: Collection[str] = (
     except OSError as err:
         problems.append(
             Problem(
-                message=f"cannot write the output files: {err.strerror or err}",
+                message=N_("cannot write the output files: {reason}").format(
+                    reason=err.strerror or err
+                ),
                 file=str(err.filename or folder),
-                hint="choose an output folder you can write to (-o)",
+                hint=_WRITABLE_OUT,
             )
         )
     except BaseException:  # Ctrl-C, the time limit: no target has changed yet
@@ -224,9 +240,11 @@ def commit(folder: Path, files: Mapping[str, bytes], remove: Collection[str] = (
         if not isinstance(err, OSError):
             raise
         raise _problem(
-            f"cannot be replaced: {err.strerror or err}; no output file was changed",
+            N_("cannot be replaced: {reason}; no output file was changed").format(
+                reason=err.strerror or err
+            ),
             folder / name,
-            "close the file in any program using it, or choose another -o",
+            N_("close the file in any program using it, or choose another -o"),
         ) from err
     _fsync_dir(folder)
     (folder / JOURNAL_NAME).unlink()
