@@ -132,7 +132,9 @@ def main() -> None:
                     started = time.perf_counter()
                     client.act(f"/deals/{deal}/save", edited)
                     version = form_fields(client.get(f"/deals/{deal}").text)
-                    rendered = client.act(f"/deals/{deal}/render", version)
+                    # Each run edits the record at the same document.version: replace
+                    # the previous run's documents, as the page offers.
+                    rendered = client.act(f"/deals/{deal}/render", [*version, ("_replace", "1")])
                     assert rendered.status_code == 200, rendered.text  # type: ignore[attr-defined]
                     stem = next((folder / "out").glob("*-proposal.pdf")).name
                     pdf = client.get(f"/deals/{deal}/files/{stem}")
