@@ -300,3 +300,20 @@ def test_counter_redline_reverts_every_unapproved_change(
             if case == "added":
                 assert LOCALES[locale].added[1] not in text("accept")
                 assert LOCALES[locale].added[1] in text("reject")
+
+
+def test_an_edited_parties_block_goes_back_to_the_record(
+    corpus: dict[str, Corpus], tmp_path: Path, capsys: Any
+) -> None:
+    """The parties block has no clause owner: it is written from the record, so a change
+    there belongs in the record, not in a lawyer's review of library text."""
+    item = corpus["en-US"]
+    body = read_body(item.original)
+    replace_text(body, "parties", "Tallgrass Supply Co.", "Tallgrass Supply Holdings Co.")
+    edited = write_body(item.original, body, tmp_path / "parties.docx")
+    review = _review(edited, item.record)
+    assert _changed(review) == {"parties": "new-wording"}
+    assert main(["review", str(edited), "--needs", str(item.record)]) == 3
+    out = capsys.readouterr().out
+    assert "put the change into the needs record and render again" in out
+    assert "(?)" not in out

@@ -25,6 +25,7 @@ _ACTIONS = {
     "standard": N_("back to the standard position; no approval needed"),
     "new-wording": N_("the clause owner ({owner}) must review"),
     "deleted": N_("the clause owner ({owner}) must review"),
+    "generated": N_("not library text: put the change into the needs record and render again"),
 }
 
 
@@ -94,7 +95,9 @@ def _action(s: SectionReview, t: Translate, roles: dict[str, str]) -> str:
     if s.verdict == "position":
         key = "position" if s.approval else "standard"
         return t(_ACTIONS[key]).format(role=roles.get(s.approval, s.approval))
-    return t(_ACTIONS[s.verdict]).format(owner=s.approval or "?")
+    if not s.approval:  # the parties block, the annexes: written from the record
+        return t(_ACTIONS["generated"])
+    return t(_ACTIONS[s.verdict]).format(owner=s.approval)
 
 
 def as_text(review: Review, t: Translate) -> str:
