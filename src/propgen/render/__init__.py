@@ -37,8 +37,9 @@ def render_document(
     """
     match fmt:
         case "docx":
-            from propgen.render.docx import render_docx
+            from propgen.render.docx import checked_frame, render_docx
 
+            checked_frame(theme_dir)  # a broken frame is refused before the layout pass
             return render_docx(
                 document, theme_dir, _contents_pages(document, theme_dir, contents_from)
             )

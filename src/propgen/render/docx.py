@@ -108,21 +108,30 @@ def render_docx(
         ResourceLimit: rendering took too long or too much memory.
         PropgenError: the rendered XML is malformed or lost text (never written).
     """
-    frame = theme_dir / FRAME
-    if not (frame.exists() or frame.is_symlink()):
-        raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
     meta = document.meta
     if document.preface:
         raise ValueError("a DOCX has no pages before its frame's cover: no preface")
+    frame = checked_frame(theme_dir)
     check_size(document)
     with limits(f"the DOCX of {meta.reference} ({meta.kind})"):
         return _render(document, theme_dir, frame, contents_pages)
 
 
+def checked_frame(theme_dir: Path) -> bytes:
+    """The theme's Word frame, refused before any work is spent on the document if it
+    is missing, outside the theme, too big, unsound or would make Word fetch anything
+    (:func:`propgen.render.frame_guard.load_frame`; checked once per content)."""
+    frame = theme_dir / FRAME
+    if not (frame.exists() or frame.is_symlink()):
+        raise _frame_error(frame, "the Word frame is missing", "run tools/build_frame.py")
+    return load_frame(frame, theme_dir)
+
+
 def _render(
-    document: dm.Document, theme_dir: Path, frame: Path, pages: tuple[int, ...] | None
+    document: dm.Document, theme_dir: Path, frame_bytes: bytes, pages: tuple[int, ...] | None
 ) -> bytes:
-    tpl = _StrictTemplate(BytesIO(load_frame(frame, theme_dir)))  # checked: fetches nothing
+    frame = theme_dir / FRAME
+    tpl = _StrictTemplate(BytesIO(frame_bytes))  # checked: fetches nothing
     tpl.init_docx()
     _paper(tpl, document.meta.locale)
     have = {style.name for style in tpl.docx.styles}
