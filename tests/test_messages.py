@@ -64,6 +64,28 @@ def test_a_message_is_translated_with_its_values() -> None:
     assert translate_text("no entry for this one", "zh-CN") == "no entry for this one"
 
 
+def test_a_resource_limit_speaks_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit names the document it stopped, in the reader's language."""
+    from propgen.errors import ResourceLimit
+    from propgen.guard import limits
+
+    monkeypatch.setenv("PROPGEN_TIME_LIMIT", "0.05")
+    with pytest.raises(ResourceLimit) as caught, limits("the DOCX of PG-1 (proposal)"):
+        while True:
+            pass
+    problem = caught.value.problems[0]
+    assert (
+        translate_text(problem.message, "zh-CN")
+        == "PG-1 方案书的 DOCX 文件：耗时超过 0.05 秒，已停止"
+    )
+    assert translate_text(problem.hint or "", "zh-CN").startswith("请精简需求记录")
+    held = "document PG-1 (contract): has 61,000 table cells; propgen lays out at most 60,000"
+    assert (
+        translate_text(held, "zh-CN")
+        == "文件 PG-1（合同）：表格单元格共 61,000 个，propgen 最多排版 60,000 个"
+    )
+
+
 def test_check_speaks_the_records_language(run: Run) -> None:
     result = run("check", ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml")
     assert result.code == 0, result.err

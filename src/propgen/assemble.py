@@ -136,7 +136,11 @@ class _Assembler:
                 ]
             )
         try:
-            with limits(f"the Markdown of {text.file or 'section'} ({text.id})"):
+            with limits(
+                N_("the Markdown of {file} ({field})").format(
+                    file=text.file or "section", field=text.id
+                )
+            ):
                 blocks = parse_markdown(source)
         except LibraryError as err:  # say which library text the Markdown came from
             problems = [

@@ -47,6 +47,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from propgen.errors import Problem, ResourceLimit
+from propgen.i18n import N_
 
 if TYPE_CHECKING:
     from propgen.document import Document
@@ -90,18 +91,23 @@ def check_size(document: Document) -> None:
                 for cell in row.cells if row else ():
                     cells += 1
                     characters += len(inline_text(cell.inlines))
-    what = f"the {document.meta.kind} {document.meta.reference}"
+    what = N_("document {reference} ({document})").format(
+        document=document.meta.kind, reference=document.meta.reference
+    )
     if characters > MAX_CHARACTERS:
         raise _problem(
-            what,
-            f"has {characters:,} characters of text; propgen lays out at most {MAX_CHARACTERS:,}",
-            "shorten the texts of the record",
+            N_(
+                "{document}: has {characters:,} characters of text; "
+                "propgen lays out at most {most:,}"
+            ).format(document=what, characters=characters, most=MAX_CHARACTERS),
+            N_("shorten the texts of the record"),
         )
     if cells > MAX_CELLS:
         raise _problem(
-            what,
-            f"has {cells:,} table cells; propgen lays out at most {MAX_CELLS:,}",
-            "use fewer line items",
+            N_("{document}: has {cells:,} table cells; propgen lays out at most {most:,}").format(
+                document=what, cells=cells, most=MAX_CELLS
+            ),
+            N_("use fewer line items"),
         )
 
 
@@ -130,22 +136,24 @@ def _address_space() -> int | None:
 
 def _timeout(what: str, seconds: float) -> ResourceLimit:
     return _problem(
-        what,
-        f"took longer than {seconds:g} seconds and was stopped",
-        "shorten the record (fewer line items, shorter texts) or raise PROPGEN_TIME_LIMIT",
+        N_("{document}: took longer than {seconds:g} seconds and was stopped").format(
+            document=what, seconds=seconds
+        ),
+        N_("shorten the record (fewer line items, shorter texts) or raise PROPGEN_TIME_LIMIT"),
     )
 
 
 def _out_of_memory(what: str, megabytes: float) -> ResourceLimit:
     return _problem(
-        what,
-        f"needed more than {megabytes:g} MiB of memory and was stopped",
-        "shorten the record or raise PROPGEN_MEMORY_LIMIT",
+        N_("{document}: needed more than {megabytes:g} MiB of memory and was stopped").format(
+            document=what, megabytes=megabytes
+        ),
+        N_("shorten the record or raise PROPGEN_MEMORY_LIMIT"),
     )
 
 
-def _problem(what: str, message: str, hint: str) -> ResourceLimit:
-    return ResourceLimit(problems=[Problem(message=f"{what}: {message}", hint=hint)])
+def _problem(message: str, hint: str) -> ResourceLimit:
+    return ResourceLimit(problems=[Problem(message=message, hint=hint)])
 
 
 @contextmanager

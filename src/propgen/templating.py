@@ -294,7 +294,7 @@ def render_text(
     """
     name = f"{file}#{field}"
     try:
-        with limits(f"template {name}"):
+        with limits(N_("template '{name}'").format(name=name)):
             text = _compile(env, source, name).render(context)
         if env.finalize is escape_markdown and "\\.." in text:
             return _DOUBLE_PERIOD.sub(r"\\.", text)
@@ -352,7 +352,7 @@ def evaluate(
 ) -> bool:
     """Evaluate a ``when:`` condition."""
     try:
-        with limits(f"condition {file}#{field}"):
+        with limits(N_("condition '{name}'").format(name=f"{file}#{field}")):
             return bool(_expression(env, expression)(**context))
     except (
         jinja2.TemplateError,

@@ -34,6 +34,7 @@ from propgen import document as dm
 from propgen.errors import LibraryError, Problem, PropgenError
 from propgen.frozen import Opaque, freeze
 from propgen.guard import check_size, limits
+from propgen.i18n import N_
 from propgen.locales import is_chinese, paper
 from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_fonts import serif_body
@@ -113,7 +114,11 @@ def render_docx(
         raise ValueError("a DOCX has no pages before its frame's cover: no preface")
     frame = checked_frame(theme_dir)
     check_size(document)
-    with limits(f"the DOCX of {meta.reference} ({meta.kind})"):
+    with limits(
+        N_("the DOCX of {reference} ({document})").format(
+            reference=meta.reference, document=meta.kind
+        )
+    ):
         return _render(document, theme_dir, frame, contents_pages)
 
 

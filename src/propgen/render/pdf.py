@@ -28,6 +28,7 @@ from propgen.confined import read_confined
 from propgen.document import Document
 from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
+from propgen.i18n import N_
 from propgen.locales import paper
 from propgen.render.html import BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
@@ -67,7 +68,11 @@ def render_pdf(document: Document, theme_dir: Path, options: PdfOptions | None =
     """
     meta = document.meta
     check_size(document)
-    with limits(f"the PDF of {meta.reference} ({meta.kind})"):
+    with limits(
+        N_("the PDF of {reference} ({document})").format(
+            reference=meta.reference, document=meta.kind
+        )
+    ):
         return _render(document, theme_dir, options or PdfOptions())
 
 
@@ -82,7 +87,11 @@ def contents_pages(document: Document, theme_dir: Path) -> tuple[int, ...]:
     """
     meta = document.meta
     check_size(document)
-    with limits(f"the page layout of {meta.reference} ({meta.kind})"):
+    with limits(
+        N_("the page layout of {reference} ({document})").format(
+            reference=meta.reference, document=meta.kind
+        )
+    ):
         laid_out, _options = _layout(document, theme_dir, PdfOptions())
     return tuple(n for n, page in enumerate(laid_out.pages, start=1) for _ in page.bookmarks)
 

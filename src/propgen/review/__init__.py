@@ -101,7 +101,7 @@ def review_docx(
     from propgen.review.align import align
     from propgen.review.basis import basis_key, cached_basis
 
-    with limits(f"the review of {edited.name}", seconds=120):
+    with limits(N_("the review of '{file}'").format(file=edited.name), seconds=120):
         docx = read_docx(edited)
     trace = docx.trace
     warnings: list[str] = []
@@ -133,7 +133,7 @@ def review_docx(
             )
         )
     expected = list(basis.sections)
-    with limits(f"the review of {edited.name}", seconds=120):
+    with limits(N_("the review of '{file}'").format(file=edited.name), seconds=120):
         alignment = align(docx.paragraphs, expected)
         findings = judge(alignment, expected, basis.locale)
         figures = read_figures(basis.figures, _reviewed_text(docx, alignment))
