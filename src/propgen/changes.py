@@ -38,11 +38,11 @@ def load_revision(path: Path, library: Library) -> dict[str, Any]:
         try:
             data = read_json(path)
         except (FileNotFoundError, UnreadableFile) as err:
-            message = "no such file" if isinstance(err, FileNotFoundError) else str(err)
+            message = N_("no such file") if isinstance(err, FileNotFoundError) else str(err)
             raise InvalidInput(problems=[Problem(message=message, file=str(path))]) from err
         if not isinstance(data, dict) or not isinstance(data.get("pricing"), dict):
             raise InvalidInput(
-                problems=[Problem(message="not a propgen provenance file", file=str(path))]
+                problems=[Problem(message=N_("not a propgen provenance file"), file=str(path))]
             )
         return data
     from propgen.pipeline import check, provenance

@@ -37,6 +37,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.i18n import N_
 
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters around "nonce:index"
 
@@ -105,8 +106,8 @@ class CrossReferences:
             raise LibraryError(
                 problems=[
                     Problem(
-                        message="the result of ref() was changed by a filter",
-                        hint="print ref() as it is: {{ ref('clause-id') }}",
+                        message=N_("the result of ref() was changed by a filter"),
+                        hint=N_("print ref() as it is: {{ ref('clause-id') }}"),
                     )
                 ]
             )
