@@ -29,7 +29,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PY, PROPGEN = str(BIN / "python"), str(BIN / "propgen")
-EXAMPLES = REPO.parent / "shared" / "examples"
+EXAMPLES = REPO / "tests" / "fixtures"  # the reference records, vendored
 RECORDS = {
     "en": EXAMPLES / "northwind-saas.en.yaml",
     "zh": EXAMPLES / "huaxin-manufacturing.zh.yaml",
