@@ -7,11 +7,14 @@ import re
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
+
+from propgen.document import Meta
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -217,3 +220,25 @@ def reference_of(record: Path) -> str:
 
     document = yaml.safe_load(record.read_text(encoding="utf-8"))["document"]
     return str(document["reference"])
+
+
+def plain_meta(**fields: Any) -> Meta:
+    """A document's metadata with plain defaults: tests name only what they test."""
+    values: dict[str, Any] = dict(
+        kind="contract",
+        locale="en-US",
+        title="Agreement",
+        subtitle="",
+        reference="T-1",
+        date_iso="2026-03-14",
+        cover_lines=(),
+        header="",
+        footer="",
+        page_label="Page",
+        of_label="of",
+        page_suffix="",
+        seller_name="Seller",
+        customer_name="Customer",
+        author="Tester",
+    )
+    return Meta(**(values | fields))

@@ -11,7 +11,6 @@ from propgen.document import (
     Heading,
     Inserted,
     ListItem,
-    Meta,
     Paragraph,
     Ref,
     Section,
@@ -21,23 +20,10 @@ from propgen.document import (
     whole_change,
 )
 from propgen.negotiate.compare import compare_documents
+from support import plain_meta
 
-META = Meta(
-    kind="contract",
-    locale="en-US",
-    title="Agreement",
-    subtitle="",
-    reference="R-1",
-    date_iso="2026-11-27",
-    cover_lines=(),
-    header="",
-    footer="",
-    page_label="Page",
-    of_label="of",
-    page_suffix="",
-    seller_name="S",
-    customer_name="C",
-    author="A",
+META = plain_meta(
+    reference="R-1", date_iso="2026-11-27", seller_name="S", customer_name="C", author="A"
 )
 
 

@@ -14,7 +14,6 @@ from propgen.document import (
     ColumnSpec,
     Document,
     Inline,
-    Meta,
     Paragraph,
     Row,
     Section,
@@ -22,6 +21,7 @@ from propgen.document import (
     Text,
 )
 from propgen.render.pdf import render_pdf
+from support import plain_meta
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
 
@@ -52,27 +52,7 @@ def _document() -> Document:
     for n in range(24):
         filler = tuple(Paragraph(_t(f"Line {n}.{k}")) for k in range(n % 6))
         blocks.append(Section(f"s{n}", (*filler, _captioned(n))))
-    meta = Meta(
-        kind="contract",
-        locale="en-US",
-        title="Captions",
-        subtitle="",
-        reference="T-1",
-        date_iso="2026-03-14",
-        cover_lines=(),
-        header="Captions",
-        footer="T-1",
-        page_label="Page",
-        of_label="of",
-        page_suffix="",
-        seller_name="Seller",
-        customer_name="Customer",
-        author="Tester",
-        watermark="",
-        notice="",
-        logo="",
-        keywords=(),
-    )
+    meta = plain_meta(title="Captions", header="Captions", footer="T-1", keywords=())
     return Document(meta=meta, blocks=tuple(blocks))
 
 

@@ -39,7 +39,7 @@ from propgen.document import (
 )
 from propgen.errors import LibraryError, PropgenError
 from propgen.render.docx import render_docx
-from support import list_labels, paragraphs, require_tool, style_name, tables
+from support import list_labels, paragraphs, plain_meta, require_tool, style_name, tables
 
 THEME = Path(__file__).parents[2] / "templates" / "theme"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -375,22 +375,8 @@ def test_chinese_fonts_and_language() -> None:
 
 
 def test_minimal_document() -> None:
-    meta = Meta(
-        kind="contract",
-        locale="en-US",
-        title="Contract",
-        subtitle="",
-        reference="",
-        date_iso="",
-        cover_lines=(),
-        header="",
-        footer="",
-        page_label="Page",
-        of_label="of",
-        page_suffix="",
-        seller_name="",
-        customer_name="",
-        author="",
+    meta = plain_meta(
+        title="Contract", reference="", date_iso="", seller_name="", customer_name="", author=""
     )
     blocks = (Paragraph(t("Only text.")), Table(None, (), (), (), caption="Empty"))
     data = render_docx(Document(meta, blocks), THEME)
