@@ -1,7 +1,9 @@
 """propgen serve benchmark: edit → preview server time, and form → PDF vs the CLI.
 
 Run ``.venv/bin/python bench/web.py [--runs N]``. The app runs in this process
-under Starlette's test client (no network). The server's own time (request
+as ``propgen serve`` runs it (:func:`propgen.serve.server.serving_app`: PDF
+workers, the records checked once, what that loaded frozen out of the garbage
+collector's sight) under Starlette's test client (no network). The server's own time (request
 received → last byte sent) is measured by wrapping the app; the round trip adds
 the test client's. The machine's load average is printed, and the server's CPU
 time per request (``time.process_time``), which other processes' load disturbs
@@ -77,7 +79,7 @@ def main() -> None:
     parser.add_argument("--pdf-runs", type=int, default=3, help="form → PDF runs per record")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    from propgen.serve.app import create_app
+    from propgen.serve.server import serving_app
     from serve.conftest import Client, form_fields, set_field
 
     summary: list[tuple[str, str, bool]] = []
@@ -88,7 +90,7 @@ def main() -> None:
             folder = work / f"ws-{record.stem}"
             folder.mkdir()
             shutil.copy(record, folder / record.name)
-            app = ServerClock(create_app(folder))
+            app = ServerClock(serving_app(folder))
             deal = record.stem
             with Client(app, base_url="http://127.0.0.1") as client:
                 client.csrf = app.guard.csrf
@@ -121,7 +123,7 @@ def main() -> None:
             folder.mkdir()
             shutil.copy(record, folder / record.name)
             deal = record.stem
-            app = create_app(folder)
+            app = serving_app(folder)
             web, cli = [], []
             with Client(app, base_url="http://127.0.0.1") as client:
                 client.csrf = app.guard.csrf

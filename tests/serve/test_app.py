@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html as html_lib
 import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -17,9 +19,10 @@ from pypdf import PdfReader
 
 from propgen.i18n import translate_text
 from propgen.pipeline import check
+from propgen.serve.app import create_app
 from propgen.serve.i18n import STRINGS
 from propgen.source import read_source
-from serve.conftest import SAAS, Client, set_field
+from serve.conftest import BASE_URL, SAAS, Client, set_field
 from support import ROOT
 
 
@@ -172,9 +175,19 @@ def test_clause_positions_offer_the_role_each_needs(client: Client) -> None:
     assert re.search(r'value="fallback-1" selected>fallback-1 — needs general-counsel', page)
 
 
+@pytest.fixture
+def served(workspace: Path) -> Iterator[Client]:
+    """A client of the app as ``propgen serve`` makes it: the PDFs in worker processes."""
+    app = create_app(workspace, workers=2)
+    with Client(app, base_url=BASE_URL) as test_client:
+        test_client.csrf = app.guard.csrf
+        yield test_client
+
+
 def test_render_writes_what_the_cli_writes_byte_for_byte(
-    client: Client, workspace: Path, rendered_samples: Path
+    served: Client, workspace: Path, rendered_samples: Path
 ) -> None:
+    client = served
     assert "status-current" not in client.get("/").text
     version = dict(client.page_form(SAAS))["_version"]
     rendered = client.act(f"/deals/{SAAS}/render", [("_version", version)])
@@ -385,3 +398,21 @@ def test_problems_are_in_the_records_language(client: Client, workspace: Path) -
     expected = {p.field: translate_text(p.message, "zh-CN") for p in err.value.problems}  # type: ignore[attr-defined]
     assert shown == expected
     assert all(re.search(r"[\u4e00-\u9fff]", m) for m in shown.values()), shown
+
+
+def test_the_served_app_is_ready_before_it_listens(workspace: Path) -> None:
+    """``propgen serve``'s app: PDFs rendered by one worker per core, every record
+    checked before the first request, and what that loaded frozen out of the
+    collector's sight."""
+    from propgen import parallel
+    from propgen.serve.server import serving_app
+
+    gc.unfreeze()
+    try:
+        app = serving_app(workspace)
+        assert gc.get_freeze_count() > 0
+        state = app.app.state.serve  # type: ignore[attr-defined]
+        assert state.workers == parallel.available_cores()
+        assert {deal for deal, _version in state.statuses} == {"saas.en-US", "saas.zh-CN"}
+    finally:
+        gc.unfreeze()  # the rest of this test process collects as usual

@@ -47,6 +47,7 @@ def create_app(
     token: str | None = None,
     hosts: tuple[str, ...] = (),
     routers: Sequence[BaseRoute] = (),
+    workers: int = 1,
 ) -> GuardMiddleware:
     """The workspace app over the records in ``workspace``.
 
@@ -56,6 +57,8 @@ def create_app(
         routers: more routes served beside the workspace's, behind the same guard,
             e.g. ``Mount("/api", routes=...)``; they reach the workspace and library
             through ``request.app.state.serve``.
+        workers: processes rendering a deal's PDFs side by side; 1 renders them in
+            this process.
     """
     routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
@@ -70,6 +73,7 @@ def create_app(
         guard=guard,
         templates=templates(),
         scratch=Path(tempfile.gettempdir()),
+        workers=workers,
     )
     # Outside Starlette's own error handling, so an oversized body is a 413, not a 500.
     return GuardMiddleware(app, guard)

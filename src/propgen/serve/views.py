@@ -49,6 +49,9 @@ class ServeState:
     guard: Guard
     templates: Environment
     scratch: Path
+    workers: int = 1
+    """Processes rendering a deal's PDFs side by side (``propgen serve``: one per core,
+    as ``propgen render`` does)."""
     render_lock: threading.Lock = field(default_factory=threading.Lock)
     statuses: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     records: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
@@ -196,9 +199,14 @@ def _rendered_current(state: ServeState, stem: str, raw: bytes) -> bool:
     return bool(recorded == version_of(raw))
 
 
+def deal_rows(state: ServeState) -> list[dict[str, Any]]:
+    """The deals list: every record of the workspace with its status."""
+    return [_status(state, deal_id) for deal_id in state.workspace.ids()]
+
+
 async def deals_page(request: Request) -> Response:
     state = _state(request)
-    rows = await run_in_threadpool(lambda: [_status(state, i) for i in state.workspace.ids()])
+    rows = await run_in_threadpool(deal_rows, state)
     return _page(
         request,
         "deals.html",
@@ -415,7 +423,13 @@ async def render_deal(request: Request) -> Response:
 
     def run() -> Any:
         with state.render_lock:
-            return render(deal.path, state.workspace.out_dir, library=state.library, force=replace)
+            return render(
+                deal.path,
+                state.workspace.out_dir,
+                library=state.library,
+                force=replace,
+                workers=state.workers,
+            )
 
     try:
         rendered = await run_in_threadpool(run)
