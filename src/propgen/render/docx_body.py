@@ -92,15 +92,29 @@ class Body:
         self.break_next = False
         self.target: Any = self.sub  # where paragraphs and tables go: the body or a cell
         self.document = document
-        # python-docx finds a style by name with a scan of every style on each use;
-        # resolving each name once makes the body several times faster to build.
-        self._styles: dict[str, Any] = {}
+        # python-docx finds a style by name, and tells whether it is the default one,
+        # with a scan of every style on each use: each name is resolved once here.
+        self._style_ids: dict[str, str | None] = {}
         self._all_styles = styles
 
-    def style(self, name: str) -> Any:
-        if name not in self._styles:
-            self._styles[name] = self._all_styles[name]
-        return self._styles[name]
+    def style_id(self, name: str) -> str | None:
+        """The id of the paragraph style ``name``; None for the default style (a
+        paragraph in it names no style)."""
+        if name not in self._style_ids:
+            style = self._all_styles[name]
+            default = self._all_styles.default(style.type)
+            same = default is not None and default.style_id == style.style_id
+            self._style_ids[name] = None if same else style.style_id
+        return self._style_ids[name]
+
+    def styled(self, p: Any, name: str) -> Any:
+        """``p`` (a python-docx paragraph) in the paragraph style ``name``."""
+        p._p.style = self.style_id(name)
+        return p
+
+    def add_styled(self, container: Any, name: str) -> Any:
+        """A new paragraph in ``container`` (the body or a cell) in the style ``name``."""
+        return self.styled(container.add_paragraph(), name)
 
     def render(self) -> str:
         self.blocks(self.document.blocks, 0)
@@ -111,7 +125,7 @@ class Body:
 
     def para(self, style: str) -> Any:
         """A new body paragraph, carrying a pending page break and bookmarks."""
-        p = self.target.add_paragraph(style=self.style(style))
+        p = self.add_styled(self.target, style)
         if self.break_next:
             p.paragraph_format.page_break_before, self.break_next = True, False
         for name in self.pending:
@@ -185,7 +199,7 @@ class Body:
                 if len(cell._tc) > 2:  # the cell's own empty paragraph, once it has others
                     cell._tc.remove(blank)
         self.target = outer
-        self.target.add_paragraph(style=self.style("Table Spacer"))
+        self.add_styled(self.target, "Table Spacer")
 
     def block(self, block: dm.Block, depth: int) -> None:
         if isinstance(block, dm.Heading):
@@ -336,7 +350,7 @@ class Body:
             first_footer = bool(block.footer) and r == len(rows) - len(block.footer)
             for c, cell in enumerate(tr.cells):
                 self.table_cell(block, row, kind, c, cell, first_footer, r in keep)
-        self.target.add_paragraph(style=self.style("Table Spacer"))
+        self.add_styled(self.target, "Table Spacer")
 
     def column_widths(self, block: dm.Table, cols: int) -> list[int]:
         """The columns' widths (twips) in proportion to the block's, filling the page."""
@@ -357,7 +371,7 @@ class Body:
     ) -> None:
         """Cell ``c`` of a row: its style, alignment, fill and rule, and its text."""
         p = cell.paragraphs[0]
-        p.style = self.style("Table Header" if kind == "header" else "Table Text")
+        self.styled(p, "Table Header" if kind == "header" else "Table Text")
         p.alignment = getattr(WD_ALIGN_PARAGRAPH, block.column(c).align.upper())
         if kind == "header":
             _cell_props(cell, fill=ACCENT)
@@ -413,11 +427,11 @@ class Body:
         for i, person in enumerate(people):
             cell = table.cell(i // cols, i % cols)
             p = cell.paragraphs[0]
-            p.style = self.style("Signature Heading")
+            self.styled(p, "Signature Heading")
             p.add_run(person.heading)
-            cell.add_paragraph(style=self.style("Signature Party")).add_run(person.party)
+            self.add_styled(cell, "Signature Party").add_run(person.party)
             for label in person.lines:
-                line = cell.add_paragraph(style=self.style("Signature Line"))
+                line = self.add_styled(cell, "Signature Line")
                 line.paragraph_format.tab_stops.add_tab_stop(Twips(label_w))
                 line.paragraph_format.tab_stops.add_tab_stop(Twips(widths[0] - 670))
                 *above, last = label.split("\n")  # a bilingual label: one language a line
@@ -425,15 +439,13 @@ class Body:
                     line.add_run(part).add_break()
                 line.add_run(last + "\t")
                 line.add_run("\t").underline = True
-        self.target.add_paragraph(style=self.style("Table Spacer"))
+        self.add_styled(self.target, "Table Spacer")
 
     def table_of_contents(self, block: dm.TableOfContents) -> None:
         self.para("TOC Heading").add_run(block.title)
         entries: list[tuple[dm.Heading, str] | None] = [*self.toc] or [None]
         for i, entry in enumerate(entries):
-            p = self.sub.add_paragraph(
-                style=self.style(f"toc {min(entry[0].level, 3)}" if entry else "toc 1")
-            )
+            p = self.add_styled(self.sub, f"toc {min(entry[0].level, 3)}" if entry else "toc 1")
             if i == 0:
                 _field_char(p, "begin")
                 instr = OxmlElement("w:instrText", {qn("xml:space"): "preserve"})
