@@ -16,12 +16,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor, Twips
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from propgen import document as dm
 from propgen.locales import is_chinese
 from propgen.negotiate import tracked
-from propgen.render import docx_numbering, docx_trace
+from propgen.render import docx_numbering, docx_trace, docx_xml
 
 ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
 PARA_STYLES = dict(body="Normal", lead="Lead", note="Note", amount="Amount")
@@ -39,6 +41,7 @@ _PPR_AFTER_KEEP = (
     "w:textDirection w:textAlignment w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle "
     "w:rPr w:sectPr w:pPrChange"
 )
+_JC: dict[dm.Align, str] = {"left": "left", "center": "center", "right": "right"}  # w:jc
 _TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
 
 
@@ -109,12 +112,13 @@ class Body:
 
     def styled(self, p: Any, name: str) -> Any:
         """``p`` (a python-docx paragraph) in the paragraph style ``name``."""
-        p._p.style = self.style_id(name)
+        docx_xml.set_style(p._p, self.style_id(name))
         return p
 
     def add_styled(self, container: Any, name: str) -> Any:
         """A new paragraph in ``container`` (the body or a cell) in the style ``name``."""
-        return self.styled(container.add_paragraph(), name)
+        element = container.element.body if container is self.sub else container._tc
+        return Paragraph(docx_xml.add_paragraph(element, self.style_id(name)), container)
 
     def render(self) -> str:
         self.blocks(self.document.blocks, 0)
@@ -322,12 +326,7 @@ class Body:
         tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
         tbl_w.set(qn("w:type"), "dxa")
         tbl_w.set(qn("w:w"), str(sum(widths)))
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = Twips(width)
-            for cell in column.cells:
-                cell.width = Twips(width)
-        for row in table.rows:
-            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        docx_xml.size_table(table._tbl, widths)
         return table
 
     def table(self, block: dm.Table) -> None:
@@ -348,7 +347,8 @@ class Body:
             if kind == "header":
                 tr._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
             first_footer = bool(block.footer) and r == len(rows) - len(block.footer)
-            for c, cell in enumerate(tr.cells):
+            for c, tc in enumerate(tr._tr.tc_lst):
+                cell = _Cell(tc, table)
                 self.table_cell(block, row, kind, c, cell, first_footer, r in keep)
         self.add_styled(self.target, "Table Spacer")
 
@@ -372,7 +372,7 @@ class Body:
         """Cell ``c`` of a row: its style, alignment, fill and rule, and its text."""
         p = cell.paragraphs[0]
         self.styled(p, "Table Header" if kind == "header" else "Table Text")
-        p.alignment = getattr(WD_ALIGN_PARAGRAPH, block.column(c).align.upper())
+        docx_xml.set_paragraph_property(p._p, "jc", val=_JC[block.column(c).align])
         if kind == "header":
             _cell_props(cell, fill=ACCENT)
         elif kind == "total":
@@ -390,7 +390,7 @@ class Body:
             p.paragraph_format.left_indent = Twips(180)
         self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
         if keep_with_next:
-            p.paragraph_format.keep_with_next = True
+            docx_xml.set_paragraph_property(p._p, "keepNext")
 
     def keep_lead_in(self) -> None:
         """Keep the paragraphs leading into a signature block on its page: Word moves
@@ -477,7 +477,7 @@ class Body:
 
         def text(value: str) -> None:
             if value:
-                _styled(p.add_run(value), bold, italic, color)
+                docx_xml.add_run(p._p, value, bold=bold, italic=italic, color=color)
 
         def unbroken(value: str) -> None:
             """One run: spaces as no-break spaces, hyphens as Word's no-break hyphen

@@ -1,0 +1,134 @@
+"""WordprocessingML built directly with lxml: the paragraphs, runs and table cells
+a body holds hundreds of.
+
+python-docx's proxies find or insert each child by scanning for its successors in
+schema order, which made the body the bulk of a DOCX's cost. These helpers write
+the same elements (the same XML as python-docx writes for ``add_paragraph``,
+``add_run`` and ``run.bold``/``italic``/``font.color``) in one step each; anything
+rarer still goes through python-docx. Elements made here are python-docx's own
+element classes (lxml looks them up through the document's parser).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_P, _PPR, _PSTYLE, _VAL = f"{W}p", f"{W}pPr", f"{W}pStyle", f"{W}val"
+_R, _RPR, _T = f"{W}r", f"{W}rPr", f"{W}t"
+_SECT_PR = f"{W}sectPr"
+_SPECIAL = frozenset("\t\r\n")
+
+
+def add_paragraph(container: Any, style_id: str | None) -> Any:
+    """A new ``w:p`` at the end of ``container`` (a ``w:body``, before its closing
+    ``w:sectPr``, or a ``w:tc``), in the paragraph style ``style_id`` (None: the
+    default style, an empty ``w:pPr``)."""
+    p = etree.SubElement(container, _P)
+    sect_pr = container.find(_SECT_PR)
+    if sect_pr is not None:
+        sect_pr.addprevious(p)
+    set_style(p, style_id)
+    return p
+
+
+def set_style(p: Any, style_id: str | None) -> None:
+    """Give a paragraph without properties the style ``style_id``."""
+    p_pr = p.find(_PPR)
+    if p_pr is None:
+        p_pr = etree.SubElement(p, _PPR)  # python-docx's class: made in p's document
+        p.insert(0, p_pr)
+    for old in p_pr.findall(_PSTYLE):
+        p_pr.remove(old)
+    if style_id is not None:
+        p_pr.insert(0, p_pr.makeelement(_PSTYLE, {_VAL: style_id}))
+
+
+def add_run(p: Any, text: str, *, bold: bool = False, italic: bool = False, color: str = "") -> Any:
+    """A run at the end of ``p`` with ``text`` (tabs as ``w:tab``, line ends as
+    ``w:br``), bold, italic and coloured as asked."""
+    r = etree.SubElement(p, _R)
+    r_pr = etree.SubElement(r, _RPR)
+    if bold:
+        etree.SubElement(r_pr, f"{W}b")
+    if italic:
+        etree.SubElement(r_pr, f"{W}i")
+    if color:
+        etree.SubElement(r_pr, f"{W}color", {_VAL: color})
+    add_text(r, text)
+    return r
+
+
+def add_text(r: Any, text: str) -> None:
+    """``text`` appended to the run ``r`` as python-docx's ``run.text`` writes it."""
+    if not _SPECIAL.intersection(text):
+        _add_t(r, text)
+        return
+    buffer: list[str] = []
+    for char in text:
+        if char in _SPECIAL:
+            _add_t(r, "".join(buffer))
+            buffer.clear()
+            etree.SubElement(r, f"{W}tab" if char == "\t" else f"{W}br")
+        else:
+            buffer.append(char)
+    _add_t(r, "".join(buffer))
+
+
+def _add_t(r: Any, text: str) -> None:
+    if not text:
+        return
+    t = etree.SubElement(r, _T)
+    t.text = text
+    if len(text.strip()) < len(text):
+        t.set(XML_SPACE, "preserve")
+
+
+# CT_PPr's children in schema order
+_PPR_ORDER = {
+    f"{W}{name}": i
+    for i, name in enumerate(
+        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
+        "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid "
+        "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split()
+    )
+}
+
+
+def set_paragraph_property(p: Any, name: str, **attributes: str) -> None:
+    """``w:pPr/w:{name}`` with ``attributes`` (``w:`` names), replacing one there and
+    otherwise in its place in schema order."""
+    p_pr = p.find(_PPR)
+    if p_pr is None:
+        p_pr = etree.SubElement(p, _PPR)
+        p.insert(0, p_pr)
+    tag = f"{W}{name}"
+    rank = _PPR_ORDER[tag]
+    element = p_pr.makeelement(tag, {f"{W}{k}": v for k, v in attributes.items()})
+    for child in p_pr:
+        if child.tag == tag:
+            child.addnext(element)
+            p_pr.remove(child)
+            return
+        if _PPR_ORDER.get(child.tag, -1) > rank:
+            child.addprevious(element)
+            return
+    p_pr.append(element)
+
+
+def size_table(tbl: Any, widths: list[int]) -> None:
+    """A new python-docx table's grid and cells set to ``widths`` (twips), each row
+    kept on one page (``w:cantSplit``)."""
+    for column, width in zip(tbl.find(f"{W}tblGrid").iterchildren(f"{W}gridCol"), widths):
+        column.set(f"{W}w", str(width))
+    for tr in tbl.iterchildren(f"{W}tr"):
+        for tc, width in zip(tr.iterchildren(f"{W}tc"), widths):
+            tc.find(f"{W}tcPr").find(f"{W}tcW").set(f"{W}w", str(width))
+        tr_pr = etree.SubElement(tr, f"{W}trPr")
+        tr.insert(0, tr_pr)
+        etree.SubElement(tr_pr, f"{W}cantSplit")
