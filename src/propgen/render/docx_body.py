@@ -11,6 +11,7 @@ import re
 from collections import deque
 from typing import Any, Literal, assert_never
 
+from docx.document import _Body
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
@@ -51,7 +52,8 @@ class Body:
     def __init__(
         self, tpl: DocxTemplate, document: dm.Document, pages: tuple[int, ...] | None = None
     ) -> None:
-        self.sub = tpl.new_subdoc()
+        # the body's container: python-docx's, in the frame's part (docxtpl's Subdoc)
+        self.sub = _Body(docx_xml.blank_body(), tpl.docx)
         section = tpl.docx.sections[-1]
         self.width = int((section.page_width - section.left_margin - section.right_margin) / 635)
         marked = [
@@ -117,15 +119,14 @@ class Body:
 
     def add_styled(self, container: Any, name: str) -> Any:
         """A new paragraph in ``container`` (the body or a cell) in the style ``name``."""
-        element = container.element.body if container is self.sub else container._tc
+        element = container._element if container is self.sub else container._tc
         return Paragraph(docx_xml.add_paragraph(element, self.style_id(name)), container)
 
     def render(self) -> str:
         self.blocks(self.document.blocks, 0)
         if self.pending:
             self.para("Normal")
-        xml: str = self.sub._get_xml()
-        return xml
+        return docx_xml.body_xml(self.sub._element)
 
     def para(self, style: str) -> Any:
         """A new body paragraph, carrying a pending page break and bookmarks."""
@@ -244,7 +245,7 @@ class Body:
         elif isinstance(block, dm.Section):
             self.pending.append(self.names.popleft())
             self.sections += 1
-            n, body = self.sections, self.sub.element.body
+            n, body = self.sections, self.sub._element
             before = len(_content(body))
             self.blocks(block.blocks, depth)
             docx_trace.wrap(body, _content(body)[before:], block, n)
@@ -319,7 +320,7 @@ class Body:
         if caption or self.break_next or self.pending:
             self.para("Caption" if caption else "Table Spacer").add_run(caption)
         if self.target is self.sub:
-            table = self.sub.add_table(rows=rows, cols=len(widths))
+            table = self.sub.add_table(rows, len(widths), Twips(self.width))
         else:  # a table in a cell of a bilingual row
             table = self.target.add_table(rows, len(widths))
         table.style, table.autofit, table.alignment = style, False, WD_TABLE_ALIGNMENT.LEFT
@@ -397,7 +398,7 @@ class Body:
         them with the block (keep with next, each kept whole) rather than leaving the
         block alone at the top of a page."""
         lead_in: list[Any] = []
-        container = self.sub.element.body if self.target is self.sub else self.target._tc
+        container = self.sub._element if self.target is self.sub else self.target._tc
         for element in reversed(container):
             if element.tag in (qn("w:sectPr"), qn("w:tcPr")):
                 continue

@@ -11,8 +11,11 @@ element classes (lxml looks them up through the document's parser).
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
+from docx.oxml import parse_xml
 from lxml import etree  # type: ignore[import-untyped]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,6 +24,7 @@ _P, _PPR, _PSTYLE, _VAL = f"{W}p", f"{W}pPr", f"{W}pStyle", f"{W}val"
 _R, _RPR, _T = f"{W}r", f"{W}rPr", f"{W}t"
 _SECT_PR = f"{W}sectPr"
 _SPECIAL = frozenset("\t\r\n")
+_BODY_TAGS = re.compile(r"</?w:body[^>]*>")
 
 
 def add_paragraph(container: Any, style_id: str | None) -> Any:
@@ -132,3 +136,26 @@ def size_table(tbl: Any, widths: list[int]) -> None:
         tr_pr = etree.SubElement(tr, f"{W}trPr")
         tr.insert(0, tr_pr)
         etree.SubElement(tr_pr, f"{W}cantSplit")
+
+
+@functools.cache
+def _blank_document() -> bytes:
+    from docx import Document
+
+    return bytes(etree.tostring(Document().element))
+
+
+def blank_body() -> Any:
+    """An empty ``w:body`` for a subdocument: python-docx's blank document (its
+    namespaces in scope, its closing ``w:sectPr``), parsed from a copy kept per
+    process rather than opened as a package each time (docxtpl's ``new_subdoc``)."""
+    return parse_xml(_blank_document()).body
+
+
+def body_xml(body: Any) -> str:
+    """The body's content as docxtpl's ``{{p ...}}`` takes it: its blocks, without
+    the ``w:body`` tags and the closing ``w:sectPr`` (as docxtpl's ``Subdoc``)."""
+    sect_pr = body.find(_SECT_PR)
+    if sect_pr is not None:
+        body.remove(sect_pr)
+    return _BODY_TAGS.sub("", etree.tostring(body, encoding="unicode"))
