@@ -215,7 +215,7 @@ class Body:
             else:
                 p = self.para(f"Heading {level}" if block.in_toc else f"Heading {level} Unlisted")
                 if block.number:
-                    p.add_run(block.number + " ")
+                    docx_xml.add_plain_run(p._p, block.number + " ")
             if block.new_page:
                 p.paragraph_format.page_break_before = True
             self.inlines(p, block.inlines)
@@ -234,8 +234,8 @@ class Body:
                 fmt = p.paragraph_format
                 fmt.left_indent, fmt.first_line_indent = Twips(hang), Twips(-hang)
                 fmt.tab_stops.add_tab_stop(Twips(hang))
-                p.add_run(block.number)
-                p.add_run("\t")
+                docx_xml.add_plain_run(p._p, block.number)
+                docx_xml.add_plain_run(p._p, "\t")
             self.inlines(p, block.inlines)
             self.whole_change(p, block.inlines)
         elif isinstance(block, dm.BulletList | dm.OrderedList):
@@ -287,13 +287,11 @@ class Body:
                 if isinstance(child, dm.Paragraph):
                     p = self.para(style if first else "List Continue")
                     if first:
-                        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
-                        num_pr.get_or_add_ilvl().val = level
-                        num_pr.get_or_add_numId().val = num_id
+                        docx_xml.set_numbering(p._p, num_id, level)
                     else:
                         p.paragraph_format.left_indent = Twips(397 * (level + 1))
                     if child.number:
-                        p.add_run(child.number + " ")
+                        docx_xml.add_plain_run(p._p, child.number + " ")
                     self.inlines(p, child.inlines)
                     self.whole_change(p, child.inlines)
                     first = False
@@ -318,7 +316,7 @@ class Body:
 
     def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
         if caption or self.break_next or self.pending:
-            self.para("Caption" if caption else "Table Spacer").add_run(caption)
+            docx_xml.add_plain_run(self.para("Caption" if caption else "Table Spacer")._p, caption)
         if self.target is self.sub:
             table = self.sub.add_table(rows, len(widths), Twips(self.width))
         else:  # a table in a cell of a bilingual row
@@ -457,10 +455,10 @@ class Body:
                 heading, name = entry
                 link = OxmlElement("w:hyperlink", {qn("w:anchor"): name, qn("w:history"): "1"})
                 text = dm.inline_text(heading.inlines)
-                link.append(p.add_run(f"{heading.number} {text}" if heading.number else text)._r)
+                docx_xml.add_plain_run(link, f"{heading.number} {text}" if heading.number else text)
                 if self.pages is not None:  # dot leader to the page, as Word writes it
-                    link.append(p.add_run("\t")._r)
-                    link.append(p.add_run(str(self.pages[i]))._r)
+                    docx_xml.add_plain_run(link, "\t")
+                    docx_xml.add_plain_run(link, str(self.pages[i]))
                 p._p.append(link)
             if i == len(entries) - 1:
                 _field_char(p, "end")
@@ -589,7 +587,8 @@ def _styled(run: Any, bold: bool, italic: bool, color: str) -> None:
 
 
 def _field_char(p: Any, kind: str) -> None:
-    p.add_run()._r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
+    r = docx_xml.add_plain_run(p._p)
+    r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
 
 
 def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:

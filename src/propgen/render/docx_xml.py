@@ -159,3 +159,19 @@ def body_xml(body: Any) -> str:
     if sect_pr is not None:
         body.remove(sect_pr)
     return _BODY_TAGS.sub("", etree.tostring(body, encoding="unicode"))
+
+
+def add_plain_run(p: Any, text: str = "") -> Any:
+    """A run at the end of ``p`` with no properties of its own (python-docx's
+    ``add_run``: no ``w:rPr``)."""
+    r = etree.SubElement(p, _R)
+    add_text(r, text)
+    return r
+
+
+def set_numbering(p: Any, num_id: int, level: int) -> None:
+    """The paragraph ``p`` as an item of list ``num_id`` at ``level`` (``w:numPr``)."""
+    set_paragraph_property(p, "numPr")
+    num_pr = p.find(_PPR).find(f"{W}numPr")
+    etree.SubElement(num_pr, f"{W}ilvl", {_VAL: str(level)})
+    etree.SubElement(num_pr, f"{W}numId", {_VAL: str(num_id)})
