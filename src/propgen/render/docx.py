@@ -40,6 +40,7 @@ from propgen.render.docx_body import PARA_STYLES, Body
 from propgen.render.docx_fonts import serif_body
 from propgen.render.docx_trace import add_trace_part
 from propgen.render.docx_verify import STRICT_XML, placed_fields, verify_docx
+from propgen.render.docx_xml import BODY_MARKER, place_body
 from propgen.render.frame_guard import load_frame
 from propgen.templating import sandbox
 
@@ -161,7 +162,7 @@ def _render(
         "cover_lines": [{"label": c.label, "value": c.value} for c in meta.cover_lines],
         "logo": _image(tpl, logo, Mm(15)),
         "header_logo": _image(tpl, logo, Mm(6.5)),
-        "body": Markup(_DOCXTPL_ESCAPES.sub("&#95;", body)),
+        "body": Markup(BODY_MARKER),  # the body goes in as elements, after docxtpl
     }
     context = {key: freeze(value) for key, value in context.items()}  # plain data only
     env = sandbox(None)  # the one factory: sandboxed, strict, autoescaping
@@ -173,6 +174,13 @@ def _render(
         raise _frame_error(frame, f"the Word frame does not render: {exc}") from exc
     except etree.XMLSyntaxError as exc:  # a header or footer rendered to broken XML
         raise PropgenError(f"the Word frame rendered to malformed XML: {exc}") from exc
+    placed_bodies = place_body(tpl.docx.element, body)
+    if placed_bodies != 1:
+        raise _frame_error(
+            frame,
+            f"the Word frame places the body {placed_bodies} times",
+            "keep exactly one paragraph {{p body }} in the frame's main text",
+        )
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale, update_fields=not builder.contents_complete)

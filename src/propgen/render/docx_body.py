@@ -13,7 +13,6 @@ from typing import Any, Literal, assert_never
 
 from docx.document import _Body
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor, Twips
@@ -33,15 +32,6 @@ PARA_STYLES = dict(body="Normal", lead="Lead", note="Note", amount="Amount")
 TOC_STYLES = "Heading 1,1,Heading 2,2,Clause Heading,1"
 LEAD_IN_PARAGRAPHS = 3
 """At most this many paragraphs before a signature block move with it."""
-# CT_PPrBase's children after keepNext/keepLines, in schema order
-_PPR_AFTER_KEEP = (
-    "w:pageBreakBefore w:framePr w:widowControl w:numPr w:suppressLineNumbers w:pBdr "
-    "w:shd w:tabs w:suppressAutoHyphens w:kinsoku w:wordWrap w:overflowPunct "
-    "w:topLinePunct w:autoSpaceDE w:autoSpaceDN w:bidi w:adjustRightInd w:snapToGrid "
-    "w:spacing w:ind w:contextualSpacing w:mirrorIndents w:suppressOverlap w:jc "
-    "w:textDirection w:textAlignment w:textboxTightWrap w:outlineLvl w:divId w:cnfStyle "
-    "w:rPr w:sectPr w:pPrChange"
-)
 _JC: dict[dm.Align, str] = {"left": "left", "center": "center", "right": "right"}  # w:jc
 _TC_AFTER_BORDERS = "w:shd w:noWrap w:tcMar w:textDirection w:tcFitText w:vAlign w:hideMark"
 
@@ -97,20 +87,15 @@ class Body:
         self.break_next = False
         self.target: Any = self.sub  # where paragraphs and tables go: the body or a cell
         self.document = document
-        # python-docx finds a style by name, and tells whether it is the default one,
-        # with a scan of every style on each use: each name is resolved once here.
-        self._style_ids: dict[str, str | None] = {}
-        self._all_styles = styles
+        self._styles = docx_xml.style_ids(styles.element)
 
-    def style_id(self, name: str) -> str | None:
-        """The id of the paragraph style ``name``; None for the default style (a
-        paragraph in it names no style)."""
-        if name not in self._style_ids:
-            style = self._all_styles[name]
-            default = self._all_styles.default(style.type)
-            same = default is not None and default.style_id == style.style_id
-            self._style_ids[name] = None if same else style.style_id
-        return self._style_ids[name]
+    def style_id(self, name: str, kind: str = "paragraph") -> str | None:
+        """The id of the style ``name``; None for the default style of its type (a
+        paragraph or table in it names no style)."""
+        found = self._styles.get(name)
+        if found is None or found[0] != kind:
+            raise KeyError(f"the frame has no {kind} style {name!r}")
+        return found[1]
 
     def styled(self, p: Any, name: str) -> Any:
         """``p`` (a python-docx paragraph) in the paragraph style ``name``."""
@@ -122,11 +107,13 @@ class Body:
         element = container._element if container is self.sub else container._tc
         return Paragraph(docx_xml.add_paragraph(element, self.style_id(name)), container)
 
-    def render(self) -> str:
+    def render(self) -> Any:
+        """The body: a ``w:body`` of the document's blocks (for
+        :func:`~propgen.render.docx_xml.place_body`)."""
         self.blocks(self.document.blocks, 0)
         if self.pending:
             self.para("Normal")
-        return docx_xml.body_xml(self.sub._element)
+        return self.sub._element
 
     def para(self, style: str) -> Any:
         """A new body paragraph, carrying a pending page break and bookmarks."""
@@ -246,9 +233,9 @@ class Body:
             self.pending.append(self.names.popleft())
             self.sections += 1
             n, body = self.sections, self.sub._element
-            before = len(_content(body))
+            before = len(body)  # its blocks, then its closing w:sectPr (blank_body)
             self.blocks(block.blocks, depth)
-            docx_trace.wrap(body, _content(body)[before:], block, n)
+            docx_trace.wrap(body, list(body)[before - 1 : -1], block, n)
         elif isinstance(block, dm.SignatureBlock):
             self.keep_lead_in()
             self.signatures(block)
@@ -321,7 +308,8 @@ class Body:
             table = self.sub.add_table(rows, len(widths), Twips(self.width))
         else:  # a table in a cell of a bilingual row
             table = self.target.add_table(rows, len(widths))
-        table.style, table.autofit, table.alignment = style, False, WD_TABLE_ALIGNMENT.LEFT
+        table._tbl.tblStyle_val = self.style_id(style, "table") if style else None
+        table.autofit, table.alignment = False, WD_TABLE_ALIGNMENT.LEFT
         tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
         tbl_w.set(qn("w:type"), "dxa")
         tbl_w.set(qn("w:w"), str(sum(widths)))
@@ -404,10 +392,11 @@ class Body:
                 break  # a table before: the lead-in ends there
             lead_in.append(element)
         for element in lead_in:
-            p_pr = element.get_or_add_pPr()
-            for tag in ("w:keepNext", "w:keepLines"):
-                if p_pr.find(qn(tag)) is None:
-                    p_pr.insert_element_before(OxmlElement(tag), *_PPR_AFTER_KEEP.split())
+            p_pr = element.find(qn("w:pPr"))
+            for tag in ("keepNext", "keepLines"):
+                if p_pr is None or p_pr.find(qn(f"w:{tag}")) is None:
+                    docx_xml.set_paragraph_property(element, tag)
+                    p_pr = element.find(qn("w:pPr"))
 
     def signatures(self, block: dm.SignatureBlock) -> None:
         people = block.signatories
@@ -560,11 +549,6 @@ def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:
     if footer:
         keep |= set(range(first + body - 1, count - 1))  # last body row + totals
     return {i for i in keep if 0 <= i < count - 1}
-
-
-def _content(body: Any) -> list[Any]:
-    """The body's blocks, less its closing ``w:sectPr`` (python-docx adds before it)."""
-    return [child for child in body if child.tag != qn("w:sectPr")]
 
 
 def _header_look(table: Any, header: bool) -> None:

@@ -12,7 +12,6 @@ element classes (lxml looks them up through the document's parser).
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from docx.oxml import parse_xml
@@ -23,8 +22,6 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _P, _PPR, _PSTYLE, _VAL = f"{W}p", f"{W}pPr", f"{W}pStyle", f"{W}val"
 _R, _RPR, _T = f"{W}r", f"{W}rPr", f"{W}t"
 _SECT_PR = f"{W}sectPr"
-_SPECIAL = frozenset("\t\r\n")
-_BODY_TAGS = re.compile(r"</?w:body[^>]*>")
 
 
 def add_paragraph(container: Any, style_id: str | None) -> Any:
@@ -68,12 +65,12 @@ def add_run(p: Any, text: str, *, bold: bool = False, italic: bool = False, colo
 
 def add_text(r: Any, text: str) -> None:
     """``text`` appended to the run ``r`` as python-docx's ``run.text`` writes it."""
-    if not _SPECIAL.intersection(text):
+    if "\t" not in text and "\n" not in text and "\r" not in text:
         _add_t(r, text)
         return
     buffer: list[str] = []
     for char in text:
-        if char in _SPECIAL:
+        if char in "\t\r\n":
             _add_t(r, "".join(buffer))
             buffer.clear()
             etree.SubElement(r, f"{W}tab" if char == "\t" else f"{W}br")
@@ -91,17 +88,14 @@ def _add_t(r: Any, text: str) -> None:
         t.set(XML_SPACE, "preserve")
 
 
-# CT_PPr's children in schema order
-_PPR_ORDER = {
-    f"{W}{name}": i
-    for i, name in enumerate(
-        "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
-        "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap "
-        "overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid "
-        "spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
-        "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split()
-    )
-}
+_PPR_CHILDREN = (  # CT_PPr's children (w:pPr), in schema order
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers "
+    "pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE "
+    "autoSpaceDN bidi adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents "
+    "suppressOverlap jc textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle "
+    "rPr sectPr pPrChange"
+)
+_PPR_ORDER = {f"{W}{name}": i for i, name in enumerate(_PPR_CHILDREN.split())}
 
 
 def set_paragraph_property(p: Any, name: str, **attributes: str) -> None:
@@ -128,10 +122,12 @@ def set_paragraph_property(p: Any, name: str, **attributes: str) -> None:
 def size_table(tbl: Any, widths: list[int]) -> None:
     """A new python-docx table's grid and cells set to ``widths`` (twips), each row
     kept on one page (``w:cantSplit``)."""
-    for column, width in zip(tbl.find(f"{W}tblGrid").iterchildren(f"{W}gridCol"), widths):
+    for column, width in zip(
+        tbl.find(f"{W}tblGrid").iterchildren(f"{W}gridCol"), widths, strict=True
+    ):
         column.set(f"{W}w", str(width))
     for tr in tbl.iterchildren(f"{W}tr"):
-        for tc, width in zip(tr.iterchildren(f"{W}tc"), widths):
+        for tc, width in zip(tr.iterchildren(f"{W}tc"), widths, strict=True):
             tc.find(f"{W}tcPr").find(f"{W}tcW").set(f"{W}w", str(width))
         tr_pr = etree.SubElement(tr, f"{W}trPr")
         tr.insert(0, tr_pr)
@@ -152,13 +148,31 @@ def blank_body() -> Any:
     return parse_xml(_blank_document()).body
 
 
-def body_xml(body: Any) -> str:
-    """The body's content as docxtpl's ``{{p ...}}`` takes it: its blocks, without
-    the ``w:body`` tags and the closing ``w:sectPr`` (as docxtpl's ``Subdoc``)."""
-    sect_pr = body.find(_SECT_PR)
-    if sect_pr is not None:
-        body.remove(sect_pr)
-    return _BODY_TAGS.sub("", etree.tostring(body, encoding="unicode"))
+BODY_MARK = "_PropgenBody"
+"""The bookmark of the paragraph the frame's ``{{p body }}`` renders to: where
+:func:`place_body` puts the body (frame values are escaped text, so no value can
+make one)."""
+BODY_MARKER = f'<w:p><w:bookmarkStart w:id="0" w:name="{BODY_MARK}"/></w:p>'
+
+
+def place_body(document: Any, body: Any) -> int:
+    """Move the blocks of ``body`` (built in :func:`blank_body`) into the rendered
+    frame's ``w:document`` in place of the :data:`BODY_MARKER` paragraph, so the
+    body is never serialised, run through docxtpl's text fix-ups and parsed again.
+    Returns how many markers the frame rendered (the body goes in when it is one)."""
+    marks = [
+        mark.getparent()
+        for mark in document.iter(f"{W}bookmarkStart")
+        if mark.get(f"{W}name") == BODY_MARK
+    ]
+    if len(marks) != 1:
+        return len(marks)
+    marker = marks[0]
+    for block in list(body):
+        if block.tag != _SECT_PR:
+            marker.addprevious(block)
+    marker.getparent().remove(marker)
+    return 1
 
 
 def add_plain_run(p: Any, text: str = "") -> Any:
@@ -175,3 +189,27 @@ def set_numbering(p: Any, num_id: int, level: int) -> None:
     num_pr = p.find(_PPR).find(f"{W}numPr")
     etree.SubElement(num_pr, f"{W}ilvl", {_VAL: str(level)})
     etree.SubElement(num_pr, f"{W}numId", {_VAL: str(num_id)})
+
+
+def style_ids(styles: Any) -> dict[str, tuple[str, str | None]]:
+    """Each style of a ``w:styles`` part by its name in Word's interface (python-docx's
+    ``styles[name]``: the first of that name): its type and its id, None for the
+    default style of its type (the last marked default, as python-docx takes it), which
+    a paragraph or table in it does not name. One pass, where python-docx scans every
+    style for each lookup."""
+    from docx.styles import BabelFish
+
+    found: dict[str, tuple[str, str]] = {}
+    defaults: dict[str, str] = {}
+    for style in styles.iterchildren(f"{W}style"):
+        kind = style.get(f"{W}type", "paragraph")
+        style_id = style.get(f"{W}styleId", "")
+        if style.get(f"{W}default") in ("1", "true", "on"):
+            defaults[kind] = style_id
+        name = style.find(f"{W}name")
+        if name is not None:
+            found.setdefault(BabelFish.internal2ui(name.get(_VAL, "")), (kind, style_id))
+    return {
+        name: (kind, None if defaults.get(kind) == style_id else style_id)
+        for name, (kind, style_id) in found.items()
+    }
