@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -406,6 +407,41 @@ def test_deterministic_bytes() -> None:
 def test_missing_frame_is_a_library_error(tmp_path: Path) -> None:
     with pytest.raises(LibraryError):
         render_docx(sample(), tmp_path)
+
+
+def _frame_with_body_placed(tmp_path: Path, times: int) -> Path:
+    """A copy of the theme whose frame places ``{{p body }}`` ``times`` times."""
+    theme = tmp_path / "theme"
+    shutil.copytree(THEME, theme)
+    with zipfile.ZipFile(THEME / "frame.docx") as frame:
+        members = {info.filename: frame.read(info) for info in frame.infolist()}
+    xml = members["word/document.xml"].decode()
+    start = xml.rindex("<w:p>", 0, xml.index("{{p body }}"))
+    end = xml.index("</w:p>", start) + len("</w:p>")
+    members["word/document.xml"] = (xml[:start] + xml[start:end] * times + xml[end:]).encode()
+    with zipfile.ZipFile(theme / "frame.docx", "w") as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return theme
+
+
+@pytest.mark.parametrize("times", [0, 2])
+def test_frame_must_place_the_body_once(tmp_path: Path, times: int) -> None:
+    """The body goes in as elements where the frame's ``{{p body }}`` rendered: a frame
+    without one, or with two, is refused naming the frame (no body lost or doubled)."""
+    theme = _frame_with_body_placed(tmp_path, times)
+    with pytest.raises(LibraryError, match=f"places the body {times} times") as caught:
+        render_docx(sample(), theme)
+    assert "frame.docx" in str(caught.value)
+
+
+def test_body_text_like_docxtpl_delimiters_stays_literal() -> None:
+    """Body text is never run through docxtpl: ``{_{`` and ``{{ x }}`` stay as typed."""
+    text = "Escapes {_{ a }_} and {{ title }} and {% if x %} stay literal."
+    doc = sample()
+    doc = replace(doc, blocks=(*doc.blocks, Paragraph((Text(text),))))
+    rendered = docx.Document(io.BytesIO(render_docx(doc, THEME)))
+    assert text in [p.text for p in paragraphs(rendered)]
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

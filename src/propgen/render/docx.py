@@ -189,9 +189,7 @@ def _render(
     stamp = _stamp(meta.date_iso)
     _core_properties(tpl, meta, stamp)
     add_trace_part(tpl.docx, document)
-    buf = BytesIO()
-    tpl.save(buf)
-    data = _pack(buf.getvalue(), stamp)
+    data = _package(tpl, stamp)
     verify_docx(data, document, placed)
     return data
 
@@ -327,13 +325,37 @@ def _stamp(date_iso: str) -> datetime:
     return datetime(max(day.year, 1980), day.month, day.day, tzinfo=UTC)
 
 
-def _pack(data: bytes, stamp: datetime) -> bytes:
-    """Re-zip with fixed timestamps and attributes, keeping python-docx's member order."""
+def _package(tpl: DocxTemplate, stamp: datetime) -> bytes:
+    """The package zipped as python-docx saves it (its parts in its order), each member
+    with a fixed time and attributes, so the same document gives the same bytes.
+
+    python-docx's own writer stamps the clock's time; its parts are written here
+    through its ``PackageWriter`` steps instead of saved and zipped again (docxtpl's
+    ``save`` adds nothing: propgen replaces no pictures or media)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = tpl.docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
     out = BytesIO()
-    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            member.compress_type, member.create_system = zipfile.ZIP_DEFLATED, 3
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info.filename))
+    with zipfile.ZipFile(out, "w") as archive:
+        writer: Any = _StampedZip(archive, stamp)  # duck-typed PhysPkgWriter
+        steps: Any = PackageWriter
+        steps._write_content_types_stream(writer, parts)
+        steps._write_pkg_rels(writer, package.rels)
+        steps._write_parts(writer, parts)
     return out.getvalue()
+
+
+class _StampedZip:
+    """python-docx's physical package writer, with fixed member times and attributes."""
+
+    def __init__(self, archive: zipfile.ZipFile, stamp: datetime) -> None:
+        self.archive, self.date_time = archive, stamp.timetuple()[:6]
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        member = zipfile.ZipInfo(pack_uri.membername, date_time=self.date_time)
+        member.compress_type, member.create_system = zipfile.ZIP_DEFLATED, 3
+        member.external_attr = 0o644 << 16
+        self.archive.writestr(member, blob)
