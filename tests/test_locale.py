@@ -45,3 +45,17 @@ def test_formatter_per_locale() -> None:
     assert en.percent(Decimal("12.50")) == "12.5%"
     assert zh.join_list(["甲", "乙", "丙"]) == "甲、乙和丙"
     assert zh.words(Decimal("1542431.92")) == "人民币壹佰伍拾肆万贰仟肆佰叁拾壹元玖角贰分"
+
+
+def test_cached_formatting_keeps_equal_values_of_other_digits_apart() -> None:
+    """Amounts and numbers are formatted once per exact digits: values that compare
+    equal but print differently (-0 and 0, 1.5 and 1.50) never share an entry."""
+    usd, cny = Formatter("en-US", "USD"), Formatter("zh-CN", "CNY")
+    for _ in range(2):  # the second round is served from the cache
+        assert usd.money(Decimal("-0.001")) == "-$0.00"
+        assert usd.money(Decimal("0")) == "$0.00"
+        assert usd.money(Decimal("1234.5")) == "$1,234.50"
+        assert cny.money(Decimal("1234.5")) == "¥1,234.50"
+        assert usd.number(Decimal("1200.0")) == "1,200"
+        assert usd.number(Decimal("1.25")) == "1.25"
+        assert usd.percent(Decimal("12.5")) == "12.5%"

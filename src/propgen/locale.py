@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from propgen.locales import is_chinese
 from propgen.pricing import MAX_AMOUNT, minor_units, places, round_money
@@ -75,6 +76,26 @@ def english_plural(unit: str) -> str:
     return f"{head}{last}s"
 
 
+@lru_cache(maxsize=4096)
+def _money_text(amount: str, currency: str, babel_locale: str) -> str:
+    """An amount as Babel formats it. Cached by its exact digits (``str`` of the
+    Decimal: ``-0.00`` and ``0.00`` stay apart): the live preview formats the same few
+    dozen amounts on every edit."""
+    from babel.numbers import format_currency
+
+    return str(
+        format_currency(Decimal(amount), currency, locale=babel_locale, currency_digits=True)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _number_text(value: str, babel_locale: str) -> str:
+    """A number as Babel groups it, cached like :func:`_money_text`."""
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(Decimal(value), locale=babel_locale, decimal_quantization=False))
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Formats values for one locale (``en-US`` or ``zh-CN``) and currency."""
@@ -92,12 +113,8 @@ class Formatter:
 
     def money(self, amount: Decimal) -> str:
         """``Decimal("141455")`` → ``$141,455.00`` / ``¥141,455.00``."""
-        from babel.numbers import format_currency
-
         rounded = round_money(Decimal(amount), self.currency)
-        return str(
-            format_currency(rounded, self.currency, locale=self.babel_locale, currency_digits=True)
-        )
+        return _money_text(str(rounded), self.currency, self.babel_locale)
 
     def unit_price(self, amount: Decimal) -> str:
         """A unit price with every place it was given, at least the currency's:
@@ -120,12 +137,10 @@ class Formatter:
 
     def number(self, value: Decimal | int) -> str:
         """Grouped number, trailing zeros of whole numbers dropped: ``1200`` → ``1,200``."""
-        from babel.numbers import format_decimal
-
         value = Decimal(value)
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
-        return str(format_decimal(value, locale=self.babel_locale, decimal_quantization=False))
+        return _number_text(str(value), self.babel_locale)
 
     def percent(self, value: Decimal | int) -> str:
         """``Decimal("12.5")`` → ``12.5%``."""
