@@ -20,12 +20,12 @@ from support import ROOT, reference_of
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-SAMPLES = [ROOT / "samples" / "saas.en-US.yaml", ROOT / "samples" / "manufacturing.zh-CN.yaml"]
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))  # the bilingual contract too
 
 
 @pytest.fixture(scope="module")
 def rendered(rendered_samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The two samples' DOCX and provenance, linked from the shared render (read-only)."""
+    """Every sample's DOCX and provenance, linked from the shared render (read-only)."""
     out = tmp_path_factory.mktemp("trace")
     for sample in SAMPLES:
         for path in rendered_samples.glob(f"{reference_of(sample)}[-.]*"):
@@ -62,6 +62,11 @@ def test_every_clause_is_a_tagged_control(rendered: Path) -> None:
             # the clause's heading and text are inside its control
             text = "".join(sdt.itertext())
             assert sdt.find(f"{W}sdtPr/{W}alias").get(f"{W}val") in text
+        for sdt in body.iter(f"{W}sdt"):  # Word shows each control by its heading
+            tag = parse_tag(sdt.find(f"{W}sdtPr/{W}tag").get(f"{W}val"))
+            if tag is not None and tag.id != "signatures":  # the one without a heading
+                alias = sdt.find(f"{W}sdtPr/{W}alias")
+                assert alias is not None and alias.get(f"{W}val"), (stem, tag)
         assert any(library.clause(provenance["industry"], c[0]).value.locked for c in used)
 
 

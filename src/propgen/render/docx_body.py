@@ -25,7 +25,9 @@ from propgen.locales import is_chinese
 from propgen.negotiate import tracked
 from propgen.render import docx_numbering, docx_trace, docx_xml
 
-ACCENT, MUTED, RULE, TINT = "1F3A5F", "6B7280", "8896A8", "EEF2F7"
+ACCENT, MUTED, RULE = "1F3A5F", "6B7280", "8896A8"
+TOTAL_HALF_POINTS = 20
+"""A total row's text: 10 pt (print.css), in Word's half-points."""
 PARA_STYLES = dict(body="Normal", lead="Lead", note="Note", amount="Amount")
 # The contents list these styles (as the PDF: headings of levels 1-2), not outline
 # levels, so "Heading 2 Unlisted" keeps its outline level for the navigation pane.
@@ -362,8 +364,8 @@ class Body:
         docx_xml.set_paragraph_property(p._p, "jc", val=_JC[block.column(c).align])
         if kind == "header":
             _cell_props(cell, fill=ACCENT)
-        elif kind == "total":
-            _cell_props(cell, fill=TINT, top=(8, ACCENT))
+        elif kind == "total":  # as print.css: no fill, a thin rule above, a thick one below
+            _cell_props(cell, top=(6, ACCENT), bottom=(16, ACCENT))
         elif kind == "subtotal" or first_footer:
             _cell_props(cell, top=(6, RULE))
         inlines = row.cells[c].inlines if c < len(row.cells) else ()
@@ -373,9 +375,12 @@ class Body:
         # a key-value or parties table's labels are muted, as in the PDF (print.css)
         label = block.role in ("key-value", "parties") and c == 0
         muted = kind in ("optional", "detail") or label
+        color = MUTED if muted else ACCENT if kind == "total" else ""
         if kind == "detail" and c == 0:  # a breakdown of the row above: indented
             p.paragraph_format.left_indent = Twips(180)
-        self.inlines(p, inlines, bold=bold, italic=optional, color=MUTED if muted else "")
+        self.inlines(p, inlines, bold=bold, italic=optional, color=color)
+        if kind == "total":  # 10 pt, the table's text 9 (print.css)
+            docx_xml.size_runs(p._p, TOTAL_HALF_POINTS)
         if keep_with_next:
             docx_xml.set_paragraph_property(p._p, "keepNext")
 
@@ -575,13 +580,24 @@ def _field_char(p: Any, kind: str) -> None:
     r.append(OxmlElement("w:fldChar", {qn("w:fldCharType"): kind}))
 
 
-def _cell_props(cell: Any, fill: str = "", top: tuple[int, str] | None = None) -> None:
+def _cell_props(
+    cell: Any,
+    fill: str = "",
+    top: tuple[int, str] | None = None,
+    bottom: tuple[int, str] | None = None,
+) -> None:
+    """A cell's fill and its rules above and below (width in eighths of a point, colour)."""
     tc_pr = cell._tc.get_or_add_tcPr()
-    if top:
+    rules = [(side, rule) for side, rule in (("top", top), ("bottom", bottom)) if rule]
+    if rules:
         tc_pr.insert_element_before(
             parse_xml(
-                f'<w:tcBorders {nsdecls("w")}><w:top w:val="single" w:sz="{top[0]}" w:space="0" '
-                f'w:color="{top[1]}"/></w:tcBorders>'
+                f"<w:tcBorders {nsdecls('w')}>"
+                + "".join(
+                    f'<w:{side} w:val="single" w:sz="{width}" w:space="0" w:color="{color}"/>'
+                    for side, (width, color) in rules
+                )
+                + "</w:tcBorders>"
             ),
             *_TC_AFTER_BORDERS.split(),
         )

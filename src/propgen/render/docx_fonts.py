@@ -4,8 +4,9 @@ PRC contracts set their running text in a 宋体-class serif; the PDF does so wi
 Noto Serif CJK SC (``print.css``: paragraphs and list items of a zh-CN contract).
 Office has SimSun on Windows and macOS, so the DOCX names it in the ``eastAsia`` slot
 (Times New Roman for Latin text in those paragraphs, as the PDF's Noto Serif) on
-Normal and the paragraph styles of running text. Every other paragraph style
-(headings, contents, cover, captions, tables, signatures, header and footer) names
+Normal, the paragraph styles of running text and the contents entries. Every other
+paragraph style (headings, the contents title, cover, captions, tables, signatures,
+header and footer) names
 the frame's sans pair explicitly, so it does not inherit the serif from Normal.
 See docs/fonts.md.
 """
@@ -21,8 +22,11 @@ from lxml import etree  # type: ignore[import-untyped]
 
 SERIF_LATIN, SERIF_CJK = "Times New Roman", "SimSun"
 SANS_LATIN, SANS_CJK = "Arial", "DengXian"
-SERIF_STYLES = "Normal,Lead,Note,Amount,Subclause,List Bullet,List Number,List Continue"
-"""The styles of running text: what the PDF sets as ``p`` and ``li``."""
+SERIF_STYLES = (
+    "Normal,Lead,Note,Amount,Subclause,List Bullet,List Number,List Continue,toc 1,toc 2,toc 3"
+)
+"""The styles of running text and the contents entries: what the PDF sets as ``p`` and
+``li`` (the contents page is a list)."""
 _FONT_TABLE = (
     f'<w:font {nsdecls("w")} w:name="{SERIF_CJK}"><w:altName w:val="宋体"/>'
     '<w:panose1 w:val="02010600030101010101"/><w:charset w:val="86"/>'

@@ -118,8 +118,11 @@ def _title(section: dm.Section) -> str:
     from propgen import document as dm
 
     for block in section.blocks:
-        if isinstance(block, dm.Heading):
-            return " ".join(dm.inline_text(block.inlines).split())
+        # a bilingual section's rows: its heading in the first (drafting) language
+        inner = block.columns[0].blocks if isinstance(block, dm.Parallel) else (block,)
+        for candidate in inner:
+            if isinstance(candidate, dm.Heading):
+                return " ".join(dm.inline_text(candidate.inlines).split())
     return ""
 
 

@@ -213,3 +213,16 @@ def style_ids(styles: Any) -> dict[str, tuple[str, str | None]]:
         name: (kind, None if defaults.get(kind) == style_id else style_id)
         for name, (kind, style_id) in found.items()
     }
+
+
+def size_runs(p: Any, half_points: int) -> None:
+    """Every run of ``p`` in ``half_points`` (``w:sz``, after the properties
+    :func:`add_run` writes, in schema order)."""
+    for r in p.iter(_R):
+        r_pr = r.find(_RPR)
+        if r_pr is None:
+            r_pr = etree.SubElement(r, _RPR)
+            r.insert(0, r_pr)
+        for old in r_pr.findall(f"{W}sz"):
+            r_pr.remove(old)
+        etree.SubElement(r_pr, f"{W}sz", {_VAL: str(half_points)})
