@@ -22,8 +22,14 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SAMPLE = ROOT / "samples" / "manufacturing.zh-CN.yaml"
 # the contents entries too: the PDF's contents page is a list (serif ``li``)
 BODY = ("Normal", "Subclause", "Note", "List Bullet", "List Number", "toc 1", "toc 2")
-SANS = ("Heading 1", "Clause Heading", "Table Text", "Table Header", "Signature Line")
-SANS += ("TOC Heading",)
+SANS = (
+    "Heading 1",
+    "Clause Heading",
+    "Table Text",
+    "Table Header",
+    "Signature Line",
+    "TOC Heading",
+)
 
 
 @pytest.fixture(scope="module")
