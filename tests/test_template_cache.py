@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from propgen import templating
+from propgen.errors import LibraryError
 from propgen.user_cache import CACHE_VARIABLE
 from support import SAMPLES
 
@@ -48,6 +49,30 @@ def test_changed_text_under_the_same_name_is_compiled_again(cache_dir: Path) -> 
     assert render("Hello {{ name }}", name="A") == "Hello A"
     templating._compile.cache_clear()  # as a new process would
     assert render("Goodbye {{ name }}", name="A") == "Goodbye A"
+
+
+def test_the_same_text_in_another_copy_of_the_library_is_compiled_once(cache_dir: Path) -> None:
+    """A library checked out (or copied) elsewhere reuses what was compiled: the key is
+    the text, not its path."""
+    env = templating.markdown_environment()
+    for root in ("/srv/library-a", "/tmp/checkout-b"):
+        text = templating.render_text(
+            env, "Dear {{ name }}", {"name": "B"}, file=f"{root}/t.yaml", first_line=1, field="x"
+        )
+        assert text == "Dear B"
+        templating._compile.cache_clear()  # as a new process would
+    assert len(cached_files(cache_dir)) == 1
+
+
+def test_an_error_in_shared_text_names_the_file_it_came_from(cache_dir: Path) -> None:
+    env = templating.markdown_environment()
+    source = "line one\n{{ missing.attribute }}"
+    for file in ("a/first.yaml", "b/second.yaml"):
+        with pytest.raises(LibraryError) as caught:
+            templating.render_text(env, source, {}, file=file, first_line=10, field="text")
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.line, problem.field) == (file, 12, "text")
+        assert "missing" in problem.message
 
 
 def test_a_damaged_cache_file_is_ignored(cache_dir: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
@@ -255,14 +256,27 @@ def _bytecode_cache() -> BytecodeCache | None:
     return None if directory is None else FileSystemBytecodeCache(str(directory))
 
 
+def _code_name(source: str) -> str:
+    """The name a library text is compiled under: its content, not where it lives.
+
+    The same text in another copy of the library (a CI checkout, a test's copy, the
+    server's other library version) is the same compiled template, so it is compiled
+    once; errors are traced back to the text by this name (:func:`_template_line`)
+    and reported under the text's file and field.
+    """
+    return "library-text-" + hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @lru_cache(maxsize=1024)
-def _compile(env: jinja2.Environment, source: str, name: str) -> jinja2.Template:
+def _compile(env: jinja2.Environment, source: str) -> jinja2.Template:
     """Compile once per process, and once per machine while the disk cache works.
 
     The cache key names the environment's class and escaping, which shape the
-    generated code; a cache that cannot be read or written is simply not used.
+    generated code, and the text's content; a cache that cannot be read or written
+    is simply not used.
     """
     store = _bytecode_cache()
+    name = _code_name(source)
     key = f"{type(env).__qualname__}:{env.autoescape}:{env.finalize is not None}:{name}"
     bucket = store.get_bucket(env, key, None, source) if store else None
     code = bucket.code if bucket else None
@@ -295,7 +309,7 @@ def render_text(
     name = f"{file}#{field}"
     try:
         with limits(N_("template '{name}'").format(name=name)):
-            text = _compile(env, source, name).render(context)
+            text = _compile(env, source).render(context)
         if env.finalize is escape_markdown and "\\.." in text:
             return _DOUBLE_PERIOD.sub(r"\\.", text)
         return text
@@ -312,7 +326,7 @@ def render_text(
             ]
         ) from err
     except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as err:
-        line = _template_line(err.__traceback__, name)
+        line = _template_line(err.__traceback__, _code_name(source))
         raise LibraryError(
             problems=[
                 _problem(
@@ -327,7 +341,7 @@ def render_text(
             problems=[_problem(file, first_line, None, field, N_("template recurses too deeply"))]
         ) from err
     except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError) as err:
-        line = _template_line(err.__traceback__, name)
+        line = _template_line(err.__traceback__, _code_name(source))
         raise LibraryError(
             problems=[
                 _problem(
