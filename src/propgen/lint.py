@@ -25,7 +25,7 @@ from propgen.i18n import N_
 from propgen.library.models import ClauseFile, Manifest, SectionFile
 from propgen.library.store import Library, Loaded
 from propgen.locales import LOCALES
-from propgen.regions import LOCALE_AUDIENCE, REGIONS, misfits
+from propgen.regions import LOCALE_AUDIENCE, REGIONS, default_region, misfits
 from propgen.render.frame_guard import FRAME, frame_problems
 from propgen.templating import FILTER_NAMES, FUNCTION_NAMES
 
@@ -124,7 +124,6 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 _check_clause_status(item_file, industry_id, today, errors, warnings)
                 errors.extend(_check_annexes(item_file, loaded))
         for sample in sorted(library.industry_dir(industry_id).glob("sample.*.yaml")):
-            guard(_render_sample, sample, library)
             errors.extend(guard(_region_misfits, sample, library) or ())
 
     folders = [library.snippets] + [library.industry_dir(i) for i in library.industry_ids()]
@@ -398,24 +397,29 @@ def _attributes(owner: type) -> set[str]:
     return set(data_fields(owner))
 
 
-def _render_sample(sample: Path, library: Library) -> None:
-    from propgen.pipeline import check
-
-    check(sample, library=library, allow_draft=True)
-
-
 def _region_misfits(sample: Path, library: Library) -> list[Problem]:
     """Render ``sample`` for every region its locale may be addressed to and report
     each section or clause that names another region's regulation (DORA for a US
-    bank). The record's own words are the record's business, not the library's."""
+    bank). The record's own words are the record's business, not the library's.
+
+    Raises:
+        InvalidInput: the sample itself does not render with this library.
+    """
     from propgen.document import Section, inline_text, iter_blocks
     from propgen.pipeline import check
 
     own = sample.read_text(encoding="utf-8", errors="replace")
-    locale = check(sample, library=library, allow_draft=True).plan.record.document.locale
+    as_written = check(sample, library=library, allow_draft=True)
+    record = as_written.plan.record
+    own_region = record.customer.region or default_region(record.document.locale)
     found: dict[tuple[str, str, str, str], list[str]] = {}
-    for region in LOCALE_AUDIENCE.get(locale, REGIONS):
-        checked = check(sample, library=library, allow_draft=True, region=region)
+    for region in LOCALE_AUDIENCE.get(record.document.locale, REGIONS):
+        # the sample as written is already rendered for its own region
+        checked = (
+            as_written
+            if region == own_region
+            else check(sample, library=library, allow_draft=True, region=region)
+        )
         plan = checked.plan
         planned = [*plan.proposal, *plan.clauses, *plan.annexes]
         files = {text.id: text.file for text in planned if text.file}
