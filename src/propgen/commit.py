@@ -18,9 +18,13 @@ back: the backups restore every target as it was and the staged files go. Stagin
 and backup files without a journal are left-overs of steps 3 or 6 and are deleted.
 A failure in step 5 rolls back the same way at once.
 
-``PROPGEN_COMMIT_HOOK=STEP:kill`` (or ``STEP:sleep=SECONDS``) kills (pauses) the
-process at a named step — ``locked``, ``staged``, ``journaled``, ``replaced-N``
-(after the N-th rename), ``committed`` — so tests can interrupt a real commit.
+``PROPGEN_COMMIT_HOOK=STEP:ACTION[,STEP:ACTION…]`` acts at named steps — ``busy``
+(the first time the lock is found held by another process), ``locked``, ``staged``,
+``journaled``, ``replaced-N`` (after the N-th rename), ``committed`` — so tests can
+interrupt a real commit, or hold it at a step until another process gets somewhere,
+without guessing how long anything takes. ACTION is ``kill`` (SIGKILL), ``wait=FIFO``
+(block until a byte arrives through the named pipe) or ``signal=FIFO`` (send one,
+blocking until a process waits on it).
 """
 
 from __future__ import annotations
@@ -156,11 +160,15 @@ def _open_lock(path: Path) -> int:
 
 def _lock_current(fd: int, path: Path, deadline: float) -> bool:
     """Wait for the lock on ``fd``; whether ``fd`` is still the file at ``path``."""
+    busy_reported = False
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             break
         except BlockingIOError:
+            if not busy_reported:
+                busy_reported = True
+                _hook("busy")
             if time.monotonic() > deadline:
                 os.close(fd)
                 raise _problem(
@@ -419,11 +427,15 @@ def _fsync_dir(folder: Path) -> None:
 
 def _hook(step: str) -> None:
     """The fault-injection point for tests (see the module docstring)."""
-    wanted = os.environ.get(HOOK_VARIABLE, "")
-    hook_step, _, action = wanted.partition(":")
-    if not wanted or hook_step != step:
-        return
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action.startswith("sleep="):
-        time.sleep(float(action.removeprefix("sleep=")))
+    for wanted in os.environ.get(HOOK_VARIABLE, "").split(","):
+        hook_step, _, action = wanted.partition(":")
+        if hook_step != step:
+            continue
+        if action == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        elif action.startswith("wait="):
+            with open(action.removeprefix("wait="), "rb") as pipe:
+                pipe.read(1)
+        elif action.startswith("signal="):
+            with open(action.removeprefix("signal="), "wb") as pipe:
+                pipe.write(b"!")

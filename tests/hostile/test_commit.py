@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -165,16 +167,26 @@ def test_two_colliding_references_rendered_at_once_never_mix(tmp_path: Path) -> 
         data = record("1")
         data["document"]["reference"] = reference
         paths.append(write_record(tmp_path, data, name))
-    env = dict(os.environ, **{HOOK_VARIABLE: "staged:sleep=1.5"})
+    # Whichever locks first holds its commit until the other has found the folder locked:
+    # the two really overlap, however the machine schedules them.
+    turn = tmp_path / "turn"
+    os.mkfifo(turn)
+    env = dict(os.environ, **{HOOK_VARIABLE: f"staged:wait={turn},busy:signal={turn}"})
     command = [sys.executable, "-m", "propgen", "render", "-o", str(out), "--format", "html"]
     running = [
         subprocess.Popen([*command, str(p)], env=env, stderr=subprocess.PIPE, text=True)
         for p in paths
     ]
     results = []
-    for process in running:
-        _out, err = process.communicate(timeout=300)
-        results.append((process.returncode, err))
+    try:
+        for process in running:
+            _out, err = process.communicate(timeout=300)
+            results.append((process.returncode, err))
+    finally:
+        for process in running:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
     codes = sorted(code for code, _err in results)
     assert codes == [0, 2], results
     loser = next(err for code, err in results if code == 2)
@@ -207,7 +219,24 @@ def test_a_damaged_journal_is_reported_not_guessed(tmp_path: Path) -> None:
     assert not (out / "r-proposal.docx").exists()
 
 
-def test_the_lock_serialises_commits_in_one_folder(tmp_path: Path) -> None:
+def signalled(fifo: Path, sender: subprocess.Popen[bytes], timeout: float = 120) -> bool:
+    """Whether ``sender`` sent its byte through ``fifo`` (``signal=`` of the commit
+    hook) before it exited or ``timeout`` passed. Opened read-write, so opening never
+    blocks and a sender that dies first does not hang the test."""
+    fd = os.open(fifo, os.O_RDWR)
+    try:
+        deadline = time.monotonic() + timeout
+        while sender.poll() is None and time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.5)[0]:
+                return os.read(fd, 1) == b"!"
+        return False
+    finally:
+        os.close(fd)
+
+
+def test_the_lock_serialises_commits_in_one_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A commit paused while holding the lock makes a second one wait for it."""
     out = tmp_path / "out"
     out.mkdir()
@@ -215,13 +244,15 @@ def test_the_lock_serialises_commits_in_one_folder(tmp_path: Path) -> None:
         "from pathlib import Path; from propgen.commit import write_all; "
         f"write_all(Path({str(out)!r}), {{'a.txt': b'first'}})"
     )
-    env = dict(os.environ, **{HOOK_VARIABLE: "staged:sleep=2"})
+    holding, turn = tmp_path / "holding", tmp_path / "turn"
+    os.mkfifo(holding)
+    os.mkfifo(turn)
+    env = dict(os.environ, **{HOOK_VARIABLE: f"locked:signal={holding},staged:wait={turn}"})
     holder = subprocess.Popen([sys.executable, "-c", code], env=env)
     try:
-        for _ in range(200):  # wait until the holder has staged its file
-            if (out / ".a.txt.propgen-staged").exists():
-                break
-            subprocess.run(["sleep", "0.05"], check=True)
+        assert signalled(holding, holder), "the holder never locked the folder"
+        # the holder keeps its commit staged until this commit has found the folder locked
+        monkeypatch.setenv(HOOK_VARIABLE, f"busy:signal={turn}")
         write_all(out, {"a.txt": b"second"})
         assert holder.wait(timeout=60) == 0
     finally:
