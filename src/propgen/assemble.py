@@ -14,7 +14,7 @@ from typing import Any, assert_never
 
 from jinja2 import Environment
 
-from propgen import blocks, pricing_tables
+from propgen import blocks, pricing_tables, template_memo
 from propgen.context import SellerCompany, label_function, template_context, template_filters
 from propgen.crossref import CrossReferences
 from propgen.document import (
@@ -118,11 +118,7 @@ class _Assembler:
         self.context = render_context(inputs, self.fmt, self.label, functions)
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
-        source = text.source
-        if text.templated:
-            source = render_text(
-                self.env, source, self.context, file=text.file, first_line=text.line, field=text.id
-            )
+        source = self._rendered(text) if text.templated else text.source
         if len(source) > MAX_CHARACTERS:  # before parsing, which would take minutes
             raise LibraryError(
                 problems=[
@@ -151,6 +147,40 @@ class _Assembler:
             ]
             raise LibraryError(problems=problems) from err
         return self.crossrefs.resolve(blocks) if self.crossrefs else blocks
+
+    def _rendered(self, text: PlannedText) -> str:
+        """The text's template rendered, or its output for the same values read
+        (:mod:`propgen.template_memo`)."""
+        memo = template_memo.memo()
+        chains = template_memo.reads(self.env, text.source) if memo else None
+        if memo is None or chains is None:
+            return render_text(
+                self.env,
+                text.source,
+                self.context,
+                file=text.file,
+                first_line=text.line,
+                field=text.id,
+            )
+        key = (self.env, text.source, text.file, text.id, text.line)
+        values = (
+            self.fmt.locale,
+            self.fmt.currency,
+            self.inputs.labels,
+            *(template_memo.value_read(self.context, chain) for chain in chains),
+        )
+        output = memo.lookup(key, values)
+        if output is None:
+            output = render_text(
+                self.env,
+                text.source,
+                self.context,
+                file=text.file,
+                first_line=text.line,
+                field=text.id,
+            )
+            memo.keep(key, values, output)
+        return output
 
     def included(self, text: PlannedText) -> bool:
         if not text.when:

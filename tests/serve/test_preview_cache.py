@@ -1,6 +1,7 @@
-"""The live preview is served from caches (parsed Markdown by part, split runs of
-text, compiled conditions); after a series of edits its HTML must be exactly what a
-fresh process renders from the saved record."""
+"""The live preview is served from caches (library text outputs by the values they
+read, parsed Markdown by part, split runs of text, compiled conditions); after a
+series of edits its HTML must be exactly what a fresh process renders from the saved
+record."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from propgen import template_memo
 from serve.conftest import Client, set_field
 
 FRAME = re.compile(r'<iframe class="doc" data-doc="(\w+)"[^>]*srcdoc="([^"]*)"')
@@ -49,16 +51,29 @@ def test_preview_after_edits_is_a_fresh_render_of_the_saved_record(
     fields = client.page_form(deal)
     original = dict(fields)
     preview_pages(client, deal, fields)  # the caches now hold the record as loaded
+    quantity = int(original["pricing.items.0.quantity"])
     edits = [
+        # values library text reads: those sections are rendered again
         ("customer.name", f"{name} 1"),
-        ("pricing.items.0.quantity", str(int(original["pricing.items.0.quantity"]) + 7)),
+        ("pricing.items.0.quantity", str(quantity + 7)),
         ("terms.payment_terms_days", "45"),
-        ("customer.name", name),
+        ("customer.name", name),  # back to a value seen before
         ("pricing.discount_pct", "4"),
+        ("pricing.discount_pct", "4.0"),  # the same value written with other digits
+        # a value only the texts that read the contacts list depend on (the next
+        # steps); every other text's output is reused
+        ("customer.contacts.0.email", "someone.else@example.com"),
+        ("customer.contacts.0.email", original["customer.contacts.0.email"]),
     ]
+    memo = template_memo.memo()
+    assert memo is not None  # the app keeps library text outputs
     for field, value in edits:
         fields = set_field(fields, field, value)
+        hits, misses = memo.hits, memo.misses
         pages = preview_pages(client, deal, fields)
+        assert memo.hits > hits, field  # most texts read none of the edited value
+        if field.startswith(("customer.name", "pricing.")):
+            assert memo.misses > misses, field  # the texts that read it rendered again
     saved = client.act(f"/deals/{deal}/save", fields)
     assert 'data-saved="ok"' in saved.text
     assert name in (workspace / f"{deal}.yaml").read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from propgen import template_memo
 from propgen.library import Library, default_library_root
 from propgen.needs.checks import PLACEHOLDER
 from propgen.serve import views
@@ -60,6 +61,7 @@ def create_app(
         workers: processes rendering a deal's PDFs side by side; 1 renders them in
             this process.
     """
+    template_memo.remember_outputs()  # previews re-assemble the same deals
     routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         *views.routes(),
