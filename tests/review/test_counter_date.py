@@ -10,18 +10,18 @@ from pathlib import Path
 
 import pytest
 import yaml
-from review_support import read_body, render_contract, replace_text, write_body
+from review_support import read_body, replace_text, write_body
 
 from propgen.cli import main
-from support import ROOT
+from support import ROOT, reference_of
 
 RECORD = ROOT / "samples" / "saas.en-US.yaml"
 
 
 @pytest.fixture(scope="module")
-def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def edited(tmp_path_factory: pytest.TempPathFactory, rendered_samples: Path) -> Path:
     folder = tmp_path_factory.mktemp("counter-date")
-    original = render_contract(RECORD, folder / "out")
+    original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     body = read_body(original)
     replace_text(body, "fees-and-payment", "45 days", "60 days")
     return write_body(original, body, folder / "edited.docx")

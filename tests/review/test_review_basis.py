@@ -12,22 +12,22 @@ import sys
 from pathlib import Path
 
 import pytest
-from review_support import read_body, render_contract, replace_text, write_body
+from review_support import read_body, replace_text, write_body
 
 from propgen.cli import main
 from propgen.library import default_library_root
 from propgen.review import review_docx
 from propgen.review.report import review_data
 from propgen.user_cache import CACHE_VARIABLE
-from support import ROOT
+from support import ROOT, reference_of
 
 RECORD = ROOT / "samples" / "manufacturing.zh-CN.yaml"
 
 
 @pytest.fixture(scope="module")
-def edited(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def edited(tmp_path_factory: pytest.TempPathFactory, rendered_samples: Path) -> Path:
     folder = tmp_path_factory.mktemp("basis")
-    original = render_contract(RECORD, folder / "out")
+    original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     body = read_body(original)
     replace_text(body, "fees-and-payment", "30日", "六十日")
     replace_text(body, "limitation-of-liability", "12个月", "6个月")

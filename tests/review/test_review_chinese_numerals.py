@@ -6,11 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from review_support import W, read_body, render_contract, replace_text, write_body
+from review_support import W, read_body, replace_text, write_body
 
 from propgen.library import Library, default_library_root
 from propgen.review import review_docx
-from support import ROOT
+from support import ROOT, reference_of
 
 RECORD = ROOT / "samples" / "manufacturing.zh-CN.yaml"
 
@@ -23,8 +23,8 @@ def _replace_everywhere(body: object, old: str, new: str) -> None:
         t.text = t.text.replace(old, new)
 
 
-def test_chinese_numerals_read_as_figures(tmp_path: Path) -> None:
-    original = render_contract(RECORD, tmp_path / "out")
+def test_chinese_numerals_read_as_figures(tmp_path: Path, rendered_samples: Path) -> None:
+    original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     body = read_body(original)
     replace_text(body, "fees-and-payment", "30日", "六十日")
     replace_text(body, "limitation-of-liability", "12个月", "六个月")
