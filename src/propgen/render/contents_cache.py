@@ -39,13 +39,14 @@ _MAX_ENTRY = 64 * 1024
 def layout_key(document: Document, theme_dir: Path) -> str:
     """A sha256 of everything WeasyPrint's page layout of ``document`` reads."""
     from propgen import __version__
-    from propgen.render.html import BASELINE_CSS, STYLESHEET, build_html
+    from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 
     root = theme_dir.resolve()
     parts = (
         build_html(document, root, standalone=False).encode("utf-8"),
         read_confined(root, root / STYLESHEET),
         BASELINE_CSS.encode("ascii"),
+        ANYWHERE_CSS.encode("ascii"),
         paper(document.meta.locale).css.encode("ascii"),
         _fonts_fingerprint(),
         f"weasyprint {_weasyprint_version()} propgen {__version__}".encode("ascii"),

@@ -57,13 +57,23 @@ __all__ = ["build_html", "render_html"]
 
 STYLESHEET = "print.css"
 BASELINE_CSS = (
-    "html { overflow-wrap: anywhere } "
+    "html { overflow-wrap: break-word } "
     ".nobr { white-space: nowrap; overflow-wrap: normal }"  # a number in a table cell
 )
 """Applied by the PDF renderer before the theme's stylesheet (which may override it
 element by element): a word longer than its line (a URL, an IBAN, a name without
 spaces) wraps instead of running off the page, where it would be neither seen nor
-extracted."""
+extracted. ``break-word`` rather than ``anywhere``: the two break a word at the same
+place, but ``anywhere`` also lets a table column or margin box shrink to one character,
+and WeasyPrint measures that with a text layout per character of every table cell and
+running header (about a sixth of a proposal's PDF time). When a word is too long for
+its column even so, the renderer lays the document out again with
+:data:`ANYWHERE_CSS` (:mod:`propgen.render.page_overflow`)."""
+ANYWHERE_CSS = (
+    "html { overflow-wrap: anywhere } .nobr { white-space: nowrap; overflow-wrap: normal }"
+)
+""":data:`BASELINE_CSS` for a document whose words do not fit their table columns or
+margin boxes: columns may shrink to one character, so nothing runs off the page."""
 _W3C_DATE = re.compile(
     r"\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?)?)?"
 )

@@ -30,8 +30,9 @@ from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
 from propgen.i18n import N_
 from propgen.locales import paper
-from propgen.render.html import BASELINE_CSS, STYLESHEET, build_html
+from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
+from propgen.render.page_overflow import wrappable_text_runs_off
 from propgen.render.pdf_profile import PdfOptions
 
 weasyprint = import_weasyprint()
@@ -45,7 +46,7 @@ __all__ = [
 ]
 
 _CJK_LANGUAGES = ("zh", "ja", "ko")
-_baseline: list[Any] = []
+_baselines: dict[str, Any] = {}
 _css_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
 _css_lock = threading.Lock()
 _paper_cache: dict[str, Any] = {}
@@ -142,10 +143,9 @@ def _layout(
     markup = build_html(document, root, standalone=False)
     identifier = hashlib.sha256(markup.encode("utf-8") + css_digest).hexdigest()[:32]
     html = weasyprint.HTML(string=markup, base_url=root.as_uri() + "/", url_fetcher=fetcher)
-    if not _baseline:
-        _baseline.append(weasyprint.CSS(string=BASELINE_CSS))
+    sheets = [stylesheet, _paper_css(document.meta.locale)]
     options: dict[str, Any] = dict(
-        stylesheets=[_baseline[0], stylesheet, _paper_css(document.meta.locale)],
+        stylesheets=[_baseline_css(BASELINE_CSS), *sheets],
         attachments=[],
         pdf_identifier=identifier.encode("ascii"),
         uncompressed_pdf=False,
@@ -155,6 +155,11 @@ def _layout(
         pdf_variant=pdf_options.variant,
     )
     laid_out = html.render(**options)
+    if wrappable_text_runs_off(laid_out):
+        # A word wider than its table column or margin box pushed it off the page:
+        # lay out again letting columns shrink to one character (html.BASELINE_CSS).
+        options["stylesheets"] = [_baseline_css(ANYWHERE_CSS), *sheets]
+        laid_out = html.render(**options)
     # `attachments=[]` only adds none; files named by the markup itself
     # (<link rel="attachment">, <a rel="attachment">) are dropped here.
     laid_out.metadata.attachments = []
@@ -192,6 +197,14 @@ def _embedded(options: PdfOptions, date_iso: str) -> list[Any]:
         )
         for item in options.embedded
     ]
+
+
+def _baseline_css(text: str) -> Any:
+    """A baseline stylesheet of :mod:`propgen.render.html`, parsed once per process."""
+    with _css_lock:
+        if text not in _baselines:
+            _baselines[text] = weasyprint.CSS(string=text)
+        return _baselines[text]
 
 
 def _paper_css(locale: str) -> Any:
