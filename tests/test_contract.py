@@ -125,4 +125,7 @@ def test_english_contract_meta() -> None:
     document = contract(SAAS_EN)
     assert document.meta.watermark == "DRAFT"
     assert document.meta.footer.startswith("PG-2027-0031 · Version")
-    assert document.meta.notice == ""  # the fallback position is approved in the record
+    # The fallback position is approved in the record: the notice names no deviation,
+    # only the clauses changed since legal approved them (the library's own state).
+    assert "Approval outstanding" not in document.meta.notice
+    assert document.meta.notice.startswith("Clauses changed since legal approved them")

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import yaml
 
-from propgen.document import Block, Heading, Parallel, Section, Table, inline_text, iter_blocks
+from propgen.document import (
+    Block,
+    Heading,
+    Paragraph,
+    Parallel,
+    Section,
+    Table,
+    inline_text,
+    iter_blocks,
+)
 from propgen.pipeline import Checked, check
 from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
 
@@ -288,3 +298,103 @@ def test_an_english_document_offers_no_chinese_material(path: Path) -> None:
     for kind, texts in _texts(path).items():
         found = [text[:80] for text in texts if re.search(r"\bChinese\b", text)]
         assert not found, (kind, found)
+
+
+def _quoted_words(node: object) -> set[str]:
+    """The words of a record's values that hold a straight quote (printed as written)."""
+    if isinstance(node, dict):
+        return {w for value in node.values() for w in _quoted_words(value)}
+    if isinstance(node, list):
+        return {w for value in node for w in _quoted_words(value)}
+    if isinstance(node, str):
+        return set(re.findall(r"\S*[\"']\S*", node))
+    return set()
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_library_quotes_print_curly_and_values_as_written(path: Path) -> None:
+    """US typesetting (and Chinese) prints “…” ‘…’ and it’s: the proposals' library text
+    had straight quotes where the contracts had curly ones. A needs value prints as
+    written (an inch mark stays an inch mark), so its words are set aside."""
+    own = sorted(_quoted_words(yaml.safe_load(path.read_text(encoding="utf-8"))), key=len)
+    for kind, texts in _texts(path).items():
+        for text in texts:
+            for word in reversed(own):
+                text = text.replace(word, "")
+            found = re.search(r"[\"']", text)
+            assert found is None, (kind, text[max(0, found.start() - 60) : found.end() + 30])
+
+
+def test_markdown_curls_quotes_but_replaces_nothing_else() -> None:
+    """Only markdown-it's smartquotes: "(c)" stays (its ``replacements`` rule would make
+    it ©), as do "--", a code span's quotes and an escaped value's quotes."""
+    from propgen.markdown import parse_markdown
+    from propgen.templating import escape_markdown
+
+    value = str(escape_markdown("12\" pipe, O'Brien"))
+    (paragraph,) = parse_markdown(f"The \"Site\" and the Customer's (c) -- `a'b` {value}")
+    assert isinstance(paragraph, Paragraph)
+    assert inline_text(paragraph.inlines) == (
+        "The “Site” and the Customer’s (c) -- a'b 12\" pipe, O'Brien"
+    )
+
+
+HOSTING = re.compile(
+    r"托管服务每日|云平台已通过|异地备份|数据中心及分包商|主中心与灾备中心"
+    r"|Hosted services are backed up|Hosting jurisdiction|data centers and subcontractors"
+    r"|托管的服务按月统计|月度可用性|密钥统一托管|Monthly availability|hosted by .* is measured"
+    r"|managed key service|monthly availability falls"
+)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_an_on_premises_proposal_promises_no_hosting(path: Path, tmp_path: Path) -> None:
+    """Deployment drives the proposal as it drives the contract: the zh bank proposal
+    of an on-premises deal described hosted daily off-site backups, a certified cloud
+    platform, "our" primary and recovery data centres, keys in our custody and service
+    credits for a hosted availability the contract does not promise. Every record is checked as
+    an on-premises deal; the seller-hosted texts stay for the others."""
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    hosted = [t for t in _texts(path).get("proposal", []) if HOSTING.search(t)]
+    record.setdefault("solution", {})["deployment"] = "on-premises"
+    moved = tmp_path / path.name
+    moved.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    document = check(moved, allow_draft=True).documents.get("proposal")
+    texts = document_paragraphs(document) if document is not None else []
+    assert not [t[:80] for t in texts if HOSTING.search(t)]
+    if record.get("document", {}).get("industry") == "financial-services":
+        on_site = [t for t in texts if re.search(r"自有数据中心|your own data center", t)]
+        assert on_site, "the on-premises texts are used"
+        if _checked(path).plan.record.solution.deployment == "seller-hosted":
+            assert hosted, "the seller-hosted texts stay for a hosted deal"
+
+
+def _sells(path: Path, kind: str) -> bool:
+    return any(line.kind == kind for line in _checked(path).pricing.lines)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_contract_names_the_hardware_it_sells(path: Path) -> None:
+    """The manufacturing contract supplied edge gateways under the title "Master
+    Services Agreement" / 软件许可及技术服务合同 and recitals about software and
+    subscriptions; the title and the recitals now say what the deal sells."""
+    checked = _checked(path)
+    contract = checked.documents.get("contract")
+    if contract is None:
+        return
+    hardware = _sells(path, "hardware")
+    titled = re.search(r"Equipment|设备", contract.meta.title) is not None
+    assert titled == hardware, contract.meta.title
+    recitals = next(
+        b
+        for b in iter_blocks(contract.blocks)
+        if isinstance(b, Section) and b.source_id == "recitals"
+    )
+    first = " ".join(document_paragraphs(replace(contract, blocks=(recitals,))))
+    assert (re.search(r"equipment|硬件设备", first) is not None) == hardware, first
+    if _sells(path, "license-perpetual"):
+        assert re.search(r"software licenses|软件产品|software products", first), first
+    if not any(line.kind for line in checked.pricing.lines):
+        # a record silent on kinds: nothing is claimed that the deal may not sell
+        silent = r"the software and related|软件产品及相关服务|software products and related"
+        assert re.search(silent, first), first

@@ -4,6 +4,8 @@ or locked role, or a threshold's."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 import shutil
 from collections.abc import Callable
@@ -13,9 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from propgen.errors import NeedsError
+from propgen.cli import main
+from propgen.errors import NeedsError, Problem
 from propgen.governance import Deviation
 from propgen.library import Library
+from propgen.lint import _check_clause_status
 from propgen.needs.loader import load_needs
 from propgen.pipeline import check
 from propgen.plan import Plan, plan_documents
@@ -244,3 +248,69 @@ def test_when_false_leaves_the_section_out(tmp_path: Path) -> None:
     assert "payment-schedule" in sections(with_schedule)
     assert "payment-schedule" not in sections(without)
     assert "pricing" in sections(without)
+
+
+def test_a_clause_changed_since_its_approval_does_not_carry_it(tmp_path: Path) -> None:
+    """An approval is of one version: a clause whose text moved on keeps the approval it
+    had (``approved_version``) and is shown as awaiting legal's re-approval — in
+    ``library check``, ``check``, the contract's cover and the provenance — until legal
+    sets ``approved_version`` to the new version with their own name and date."""
+    library = tmp_path / "library"
+    shutil.copytree(ROOT / "templates", library / "templates")
+    shutil.copytree(ROOT / "snippets", library / "snippets")
+    notices = library / "snippets" / "clauses" / "notices.yaml"
+    text = notices.read_text(encoding="utf-8")
+    version = re.search(r'^version: "([^"]+)"', text, re.M)
+    assert version is not None
+    awaiting = re.sub(r"^approved_version: .*\n", 'approved_version: "0.9.0"\n', text, flags=re.M)
+    if "approved_version" not in awaiting:
+        awaiting = awaiting.replace("approved_on:", 'approved_version: "0.9.0"\napproved_on:', 1)
+    notices.write_text(awaiting, encoding="utf-8")
+    record = ROOT / "samples" / "saas.en-US.yaml"
+
+    checked = check(record, library=Library(library))
+    contract = checked.documents["contract"]
+    assert "notices" in checked.plan.awaiting_approval
+    assert "Notices" in contract.meta.notice
+    assert contract.meta.watermark == "DRAFT"  # still renders: no --allow-draft needed
+    planned = next(c for c in checked.plan.clauses if c.id == "notices")
+    assert (planned.status, planned.approved_version) == ("awaiting-approval", "0.9.0")
+
+    out = tmp_path / "out"
+    assert (
+        main(
+            [
+                "render",
+                str(record),
+                "-o",
+                str(out),
+                "--only",
+                "contract",
+                "--format",
+                "docx",
+                "--library",
+                str(library),
+            ]
+        )
+        == 0
+    )
+    (provenance,) = out.glob("*.provenance.json")
+    used = next(c for c in json.loads(provenance.read_text())["clauses"] if c["id"] == "notices")
+    assert (used["status"], used["approved_version"]) == ("awaiting-approval", "0.9.0")
+
+    warnings: list[Problem] = []
+    errors: list[Problem] = []
+    loaded = Library(library).clause("saas", "notices")
+    _check_clause_status(loaded, "saas", dt.date(2026, 12, 1), errors, warnings)
+    (warning,) = [w for w in warnings if w.field == "approved_version"]
+    assert "awaits legal's re-approval" in warning.message and "0.9.0" in warning.message
+    assert f"approved_version to {version.group(1)}" in warning.hint and not errors
+
+    # legal re-approves: the version they approve is the clause's version
+    notices.write_text(
+        awaiting.replace('approved_version: "0.9.0"', f'approved_version: "{version.group(1)}"'),
+        encoding="utf-8",
+    )
+    again = check(record, library=Library(library))
+    assert "notices" not in again.plan.awaiting_approval
+    assert "Notices" not in again.documents["contract"].meta.notice

@@ -70,7 +70,7 @@ def test_a_customer_elsewhere_gets_neither() -> None:
     text = _text(US_BANK, region="other")
     for name in (*EU_ONLY, "GLBA", "Interagency"):
         assert name not in text, name
-    assert "Your regulator's own requirements" in text
+    assert "Your regulator’s own requirements" in text
 
 
 def _with_region_only_section(library: Path, regions: str) -> None:
@@ -179,7 +179,7 @@ def test_the_requirements_table_stays_a_table_in_every_region(region: str) -> No
     ]
     assert len(tables) == 1
     rows = [inline_text(r.cells[0].inlines) for r in tables[0].rows]
-    assert rows[-1] == "Your regulator's own requirements"
+    assert rows[-1] == "Your regulator’s own requirements"
     for block in iter_blocks(proposal.blocks):
         if isinstance(block, Paragraph):
             assert "| Your regulator" not in inline_text(block.inlines)

@@ -365,7 +365,8 @@ def assemble_contract(inputs: Inputs) -> Document:
 
     label = asm.label
     record = plan.record
-    title = label("contract")
+    sells_hardware = any(line.kind == "hardware" for line in inputs.pricing.lines)
+    title = label("contract_with_hardware" if sells_hardware else "contract")
     body: list[Block] = []
     if len(clauses) >= CONTRACT_CONTENTS_MIN_CLAUSES:
         body += [TableOfContents(label("toc")), PageBreak()]
@@ -441,6 +442,12 @@ def assemble_contract(inputs: Inputs) -> Document:
     drafts = plan.draft_clauses
     watermark = label("draft_unapproved") if drafts else label("draft")
     notice = _notice(inputs, label)
+    # A clause changed since legal approved it is named on the cover (its approval was
+    # of an earlier version); check and the provenance give the versions.
+    awaiting = [c.title for c in clauses if c.id in plan.awaiting_approval]
+    if awaiting:
+        items = ("、" if chinese else ", ").join(awaiting)
+        notice = " ".join(filter(None, [label("awaiting_notice", items=items), notice]))
     if drafts:
         notice = " ".join(filter(None, [label("draft_notice", items=", ".join(drafts)), notice]))
     meta = asm.meta(

@@ -456,6 +456,14 @@ def _summarise(path: Path, checked: Any) -> int:
         _echo(t("    to approve, add under approvals: {entry}").format(entry=dev.approval_entry()))
     if not checked.plan.deviations:
         _echo(t("  no deviations: no approval needed"))
+    for clause in checked.plan.clauses:
+        if clause.id in checked.plan.awaiting_approval:
+            _echo(
+                t(
+                    "  clause {clause} {version}: changed since legal approved version "
+                    "{approved}; the contract's cover names it until legal re-approves it"
+                ).format(clause=clause.id, version=clause.version, approved=clause.approved_version)
+            )
     for warning in checked.plan.warnings:
         shown = replace(warning, message=_translated(warning.message, language))
         _echo(t("  warning: {warning}").format(warning=shown))

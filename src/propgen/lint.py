@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -228,6 +228,28 @@ def _check_clause_status(
                 "status",
                 N_("draft clause is used by industry {industry!r}").format(industry=industry_id),
             )
+        )
+    if clause.awaits_approval:
+        warnings.append(
+            at(
+                "approved_version",
+                N_(
+                    "version {version} awaits legal's re-approval: {who} approved version "
+                    "{approved} on {date}"
+                ).format(
+                    version=clause.version,
+                    who=clause.approved_by,
+                    approved=clause.approved_version,
+                    date=clause.approved_on,
+                ),
+            )
+        )
+        warnings[-1] = replace(
+            warnings[-1],
+            hint=N_(
+                "legal re-approves it by setting approved_version to {version} and "
+                "approved_by and approved_on to their own approval"
+            ).format(version=clause.version),
         )
     if clause.review_by and clause.review_by < today:
         warnings.append(

@@ -3,7 +3,11 @@
 Raw HTML is off, so Markdown can only ever produce the model's own blocks;
 links and images keep their text only — a document never fetches anything.
 Entities (``&amp;``, ``&#x202E;``) are not decoded, so Markdown never produces a
-character that is not literally in its source. Markdown that would lose words
+character that is not literally in its source — except quotes: the library's straight
+quotes and apostrophes print curly (“…”, ‘…’, it’s), as US typesetting and Chinese
+(“”‘’) both want. Only markdown-it's ``smartquotes`` rule runs, not ``replacements``
+(which would turn "(c)" into ©); code spans keep their quotes, and so do needs values,
+whose quotes are backslash-escaped and so never reach the rule. Markdown that would lose words
 (nesting deeper than the parser follows, table rows with more cells than the
 header) is refused with :class:`~propgen.errors.LibraryError` rather than dropped.
 """
@@ -47,8 +51,9 @@ _SOFT_BREAK_CJK = re.compile(rf"(?<=[{_CJK}])\n(?=[{_CJK}])")
 @cache
 def _parser() -> MarkdownIt:
     return (
-        MarkdownIt("commonmark", {"html": False, "linkify": False})
+        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
         .enable("table")
+        .enable("smartquotes")
         .disable("entity")
     )
 

@@ -298,6 +298,8 @@ def provenance(
         }
         if text.position:
             entry.update(position=text.position, status=text.status)
+        if text.approved_version and text.approved_version != text.version:
+            entry["approved_version"] = text.approved_version
         if text.variant:
             entry["variant"] = text.variant
         if text.file and text.origin == "library":

@@ -23,6 +23,9 @@ from propgen.needs.loader import LoadedNeeds
 from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
 from propgen.regions import default_region, fits
 
+AWAITING_APPROVAL = "awaiting-approval"
+"""A planned clause's status when its text changed after legal approved it."""
+
 
 @dataclass(frozen=True)
 class PlannedText:
@@ -43,6 +46,9 @@ class PlannedText:
     blocks: tuple[StructuredBlock, ...] = ()
     when: str | None = None
     status: str = "approved"
+    """``approved``, ``draft``, or ``awaiting-approval``: changed since legal approved
+    ``approved_version`` (the approval is not carried over to the new text)."""
+    approved_version: str = ""
     locked: bool = False
 
     @property
@@ -63,6 +69,8 @@ class Plan:
     """Sections attached to the contract after the pricing annex."""
     deviations: tuple[Deviation, ...] = field(default=())
     draft_clauses: tuple[str, ...] = ()
+    awaiting_approval: tuple[str, ...] = ()
+    """Clauses changed since their approval: ``id version (approved at version)``."""
     warnings: tuple[Problem, ...] = ()
     """Weak discovery (a problem nothing addresses …), each at its field and line."""
 
@@ -127,6 +135,7 @@ def plan_documents(
     )
     refused = _clause_status(clauses, allow_draft) if "contract" in produce else []
     drafts = tuple(c.id for c in clauses if c.status == "draft")
+    awaiting = tuple(c.id for c in clauses if c.status == AWAITING_APPROVAL)
     deviations: tuple[Deviation, ...] = ()
     if {"pricing", "terms", "approvals"} <= present:
         deviations = find_deviations(
@@ -156,6 +165,7 @@ def plan_documents(
         annexes=annexes,
         deviations=deviations,
         draft_clauses=drafts,
+        awaiting_approval=awaiting,
         warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record))
         if {"discovery", "solution"} <= present
         else (),
@@ -486,7 +496,8 @@ def _plan_contract(
                 line=loaded.source.lines.get(("positions", position, "text", locale)),
                 version=clause.version,
                 position=position,
-                status=clause.status,
+                status=AWAITING_APPROVAL if clause.awaits_approval else clause.status,
+                approved_version=clause.approved_version or "",
                 when=clause.when,
                 locked=clause.locked,
             )

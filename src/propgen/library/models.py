@@ -134,6 +134,10 @@ class ClauseFile(LibraryModel):
     owner: str
     approved_by: str | None = None
     approved_on: dt.date | None = None
+    approved_version: str | None = None
+    """The version that ``approved_by`` approved on ``approved_on``; none: ``version``.
+    A text changed after its approval keeps the approval it had (and the version it
+    was given for) and awaits legal's re-approval: see :attr:`awaits_approval`."""
     review_by: dt.date | None = None
     locked: bool = False
     title: PerLocale
@@ -153,6 +157,11 @@ class ClauseFile(LibraryModel):
         if self.status == "approved" and not (self.approved_by and self.approved_on):
             raise ValueError("an approved clause needs approved_by and approved_on")
         return self
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Approved at an earlier version: the current text has no approval yet."""
+        return self.status == "approved" and self.approved_version not in (None, self.version)
 
 
 class Threshold(LibraryModel):
