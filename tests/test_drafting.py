@@ -398,3 +398,72 @@ def test_a_contract_names_the_hardware_it_sells(path: Path) -> None:
         # a record silent on kinds: nothing is claimed that the deal may not sell
         silent = r"the software and related|软件产品及相关服务|software products and related"
         assert re.search(silent, first), first
+
+
+def _lists(blocks: tuple[Block, ...]) -> list[tuple[str, int, int]]:
+    """Every ordered or bulleted list in ``blocks``, nested ones too, in order:
+    (numbering, start, items)."""
+    from propgen.document import BulletList, OrderedList
+
+    found: list[tuple[str, int, int]] = []
+    for block in iter_blocks(blocks):
+        if isinstance(block, OrderedList):
+            found.append((block.numbering, block.start, len(block.items)))
+        elif isinstance(block, BulletList):
+            found.append(("bullet", 1, len(block.items)))
+    return found
+
+
+CORRESPONDING = {"cjk-paren": "paren-lower-alpha", "decimal": "decimal"}
+CORRESPONDING["paren-decimal"] = "paren-lower-roman"
+
+
+def test_bilingual_columns_number_the_same_list_items_alike() -> None:
+    """The Chinese column numbers items （一）（二）… as PRC contracts do; the English
+    column beside it numbered none (bullets), so "item (2)" had nothing to point at.
+    It now numbers the same items (a), (b) … (and 1., (i) below them), row for row."""
+    contract = _checked(ROOT / "samples" / "manufacturing.bilingual.yaml").documents["contract"]
+    rows = [b for b in iter_blocks(contract.blocks) if isinstance(b, Parallel)]
+    compared = 0
+    for row in rows:
+        zh, en = (_lists(column.blocks) for column in row.columns)
+        assert [(CORRESPONDING.get(n, n), s, c) for n, s, c in zh] == en, (zh, en)
+        compared += len(zh)
+    assert compared >= 5 and not any(
+        n == "bullet" for row in rows for n, _, _ in _lists(row.columns[1].blocks)
+    )
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_en_us_documents_say_business_days_and_spell_small_counts(path: Path) -> None:
+    """A US proposal promised set-up "within five working days" while its contract
+    counts Business Days, and measured success "by the 2 benefits": US prose says
+    business days and spells a count under ten."""
+    values = _record_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+    for kind, texts in _texts(path).items():
+        library_text = [_without(values, text) for text in texts]
+        found = [
+            text[:80]
+            for text in library_text
+            if re.search(r"\bworking days?\b|\bthe [0-9] benefits?\b", text, re.IGNORECASE)
+        ]
+        assert not found, (kind, found)
+
+
+def _record_strings(node: object) -> list[str]:
+    """Every line of a record's text values, longest first (printed as written)."""
+    if isinstance(node, dict):
+        found = [s for value in node.values() for s in _record_strings(value)]
+    elif isinstance(node, list):
+        found = [s for value in node for s in _record_strings(value)]
+    elif isinstance(node, str):
+        found = [line.strip() for line in node.splitlines() if len(line.strip()) > 8]
+    else:
+        found = []
+    return sorted(set(found), key=len, reverse=True)
+
+
+def _without(values: list[str], text: str) -> str:
+    for value in values:
+        text = text.replace(value, "")
+    return text

@@ -34,7 +34,7 @@ from propgen.document import (
 from propgen.errors import LibraryError, Problem
 from propgen.guard import MAX_CHARACTERS, limits
 from propgen.i18n import N_
-from propgen.legal_lists import number_lists
+from propgen.legal_lists import ENGLISH_LEVELS, LEVELS, number_lists
 from propgen.library.models import StructuredBlock
 from propgen.locale import Formatter, chinese_number
 from propgen.locales import is_chinese
@@ -365,6 +365,9 @@ def assemble_contract(inputs: Inputs) -> Document:
 
     label = asm.label
     record = plan.record
+    # PRC drafting numbers list items; the English column of a contract drafted in
+    # Chinese numbers the same items (a), (b) … so both columns cite one item alike
+    legal_levels = LEVELS if chinese else ENGLISH_LEVELS if inputs.drafts_chinese else ()
     sells_hardware = any(line.kind == "hardware" for line in inputs.pricing.lines)
     title = label("contract_with_hardware" if sells_hardware else "contract")
     body: list[Block] = []
@@ -387,8 +390,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         n = numbers[clause.id]
         number = f"第{chinese_number(n)}条" if chinese else f"{n}."
         content = _number_subclauses(render(clause), n, clause.id)
-        if chinese:  # items a party can cite: （一）（二）, not bullets
-            content = number_lists(content)
+        if legal_levels:  # items a party can cite: （一）（二）, not bullets
+            content = number_lists(content, levels=legal_levels)
         body.append(
             Section(
                 clause.id,
@@ -433,7 +436,11 @@ def assemble_contract(inputs: Inputs) -> Document:
                 attached.id,
                 (
                     replace(_heading(1, heading, f"annex-{attached.id}"), new_page=True),
-                    *(number_lists(asm.render(attached)) if chinese else asm.render(attached)),
+                    *(
+                        number_lists(asm.render(attached), levels=legal_levels)
+                        if legal_levels
+                        else asm.render(attached)
+                    ),
                 ),
                 version=attached.version,
                 locked=attached.locked,

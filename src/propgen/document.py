@@ -140,9 +140,13 @@ class BulletList:
     items: tuple[ListItem, ...]
 
 
-ListNumbering = Literal["decimal", "cjk-paren", "paren-decimal"]
+ListNumbering = Literal[
+    "decimal", "cjk-paren", "paren-decimal", "paren-lower-alpha", "paren-lower-roman"
+]
 """How an ordered list counts: ``1.`` (decimal), ``（一）`` (Chinese counting in
-full-width parentheses, as PRC contracts number items), ``（1）``."""
+full-width parentheses, as PRC contracts number items), ``（1）``; and, for the English
+column of a contract drafted in Chinese, ``(a)`` and ``(i)`` (item for item the
+（一） and （1） beside them)."""
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from propgen import document as dm
+from propgen import legal_lists
 from propgen.locales import is_chinese
 from propgen.negotiate import tracked
 from propgen.render import docx_numbering, docx_trace, docx_xml
@@ -82,8 +83,8 @@ class Body:
             b.anchor: n for b, n in zip(marked, names, strict=True) if isinstance(b, dm.Heading)
         } | self.sub_marks
         self.chinese = is_chinese(document.meta.locale)
-        self._legal_abstract: str | None = None
-        self.legal_depths: set[int] = set()  # depths inside a legal list
+        self._legal_abstracts: dict[str, str] = {}  # legal family → abstractNumId
+        self.legal_depths: dict[int, str] = {}  # depths inside a legal list → its family
         self.pending: list[str] = []
         self.sections = 0  # content controls so far (docx_trace)
         self.break_next = False
@@ -255,10 +256,16 @@ class Body:
         if isinstance(block, dm.OrderedList):
             abstract = self.number_abstract
             if block.numbering != "decimal" or depth in self.legal_depths:
-                # （一） / 1. / （1）: the legal list's own levels, whatever the depth
-                abstract = self.legal_abstract()
-                level = docx_numbering.LEGAL_LEVELS.index(block.numbering)
-                self.legal_depths.add(depth + 1)
+                # （一） / 1. / （1）, or (a) / 1. / (i): the legal list's own levels,
+                # whatever the depth
+                family = (
+                    legal_lists.family_of(block.numbering)
+                    if block.numbering != "decimal"
+                    else self.legal_depths[depth]
+                )
+                abstract = self.legal_abstract(family)
+                level = legal_lists.FAMILIES[family].index(block.numbering)
+                self.legal_depths[depth + 1] = family
             num_id, self.next_num = self.next_num, self.next_num + 1
             self.numbering.append(
                 parse_xml(
@@ -288,20 +295,20 @@ class Body:
                     self.add_list(child, depth + 1)
                 else:
                     self.block(child, depth + 1)
-        self.legal_depths.discard(depth + 1)
+        self.legal_depths.pop(depth + 1, None)
 
-    def legal_abstract(self) -> str:
-        """The numbering definition of legal lists (added on first use)."""
-        if self._legal_abstract is None:
+    def legal_abstract(self, family: str) -> str:
+        """The numbering definition of a legal list family (added on first use)."""
+        if family not in self._legal_abstracts:
             ids = [int(n) for n in self.numbering.xpath("w:abstractNum/@w:abstractNumId")]
-            self._legal_abstract = str(max(ids, default=0) + 1)
-            definition = parse_xml(docx_numbering.legal_list_xml(self._legal_abstract))
+            abstract = self._legal_abstracts[family] = str(max(ids, default=0) + 1)
+            definition = parse_xml(docx_numbering.legal_list_xml(abstract, family))
             first_num = self.numbering.find(qn("w:num"))
             if first_num is not None:
                 first_num.addprevious(definition)  # every abstractNum before the nums
             else:
                 self.numbering.append(definition)
-        return self._legal_abstract
+        return self._legal_abstracts[family]
 
     def new_table(self, rows: int, widths: list[int], style: str | None, caption: str) -> Any:
         if caption or self.break_next or self.pending:

@@ -114,28 +114,37 @@ def ref_instruction(bookmark: str, sub_clause: bool) -> str:
     return f" REF {bookmark} {switch} \\h "
 
 
-LEGAL_LEVELS = ("cjk-paren", "decimal", "paren-decimal")
-"""The legal list's levels by the model's numbering (:mod:`propgen.legal_lists`)."""
-_LEGAL_FORMATS = (
-    ("chineseCounting", "（%1）", 840),
-    ("decimal", "%2.", 1260),
-    ("decimal", "（%3）", 1760),
-)
+_LEGAL_FORMATS = {
+    "zh": (
+        ("chineseCounting", "（%1）", 840, 840),
+        ("decimal", "%2.", 1260, 420),
+        ("decimal", "（%3）", 1760, 420),
+    ),
+    "en": (
+        ("lowerLetter", "(%1)", 567, 567),
+        ("decimal", "%2.", 1000, 420),
+        ("lowerRoman", "(%3)", 1500, 500),
+    ),
+}
+"""Per legal family (:data:`propgen.legal_lists.FAMILIES`), each level's Word format,
+text, indent and hanging indent."""
 
 
-def legal_list_xml(abstract_id: str) -> str:
+def legal_list_xml(abstract_id: str, family: str = "zh") -> str:
     """A ``w:abstractNum`` numbering items as PRC contracts do: （一） (Word's
-    ``chineseCounting``: 一 … 十, 十一), inside it ``1.``, inside that （1）."""
+    ``chineseCounting``: 一 … 十, 十一), inside it ``1.``, inside that （1）; or, for
+    the ``en`` family (the English column beside them), (a), 1., (i)."""
     from docx.oxml.ns import nsdecls
 
     levels = "".join(
         f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
         f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
-        f'<w:pPr><w:ind w:left="{left}" w:hanging="{420 if i else 840}"/></w:pPr></w:lvl>'
-        for i, (fmt, text, left) in enumerate(_LEGAL_FORMATS)
+        f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+        for i, (fmt, text, left, hanging) in enumerate(_LEGAL_FORMATS[family])
     )
+    name = "Legal list zh-CN" if family == "zh" else "Legal list en (zh-CN drafting)"
     return (
         f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
-        '<w:multiLevelType w:val="multilevel"/><w:name w:val="Legal list zh-CN"/>'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="{name}"/>'
         f"{levels}</w:abstractNum>"
     )

@@ -106,6 +106,10 @@ LIST_CSS = (
     '@counter-style paren-decimal { system: extends decimal; prefix: "（"; suffix: "）"; } '
     "ol.n-cjk-paren { list-style-type: cjk-paren; padding-left: 3.2em } "
     "ol.n-paren-decimal { list-style-type: paren-decimal; padding-left: 2.6em } "
+    '@counter-style paren-lower-alpha { system: extends lower-alpha; prefix: "("; suffix: ") "; } '
+    '@counter-style paren-lower-roman { system: extends lower-roman; prefix: "("; suffix: ") "; } '
+    "ol.n-paren-lower-alpha { list-style-type: paren-lower-alpha; padding-left: 2.2em } "
+    "ol.n-paren-lower-roman { list-style-type: paren-lower-roman; padding-left: 2.6em } "
 )
 """How :class:`~propgen.document.OrderedList` numberings count (the model's
 ``numbering``), part of every page whatever the theme: a list's numbers are content
