@@ -467,3 +467,19 @@ def _without(values: list[str], text: str) -> str:
     for value in values:
         text = text.replace(value, "")
     return text
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_en_us_contracts_use_defined_terms_as_defined(path: Path) -> None:
+    """ "contract year" was used undefined (bank exit and audit clauses, retail peak
+    periods) and "priority 1" beside the SLA Schedule's "Priority 1": a defined term is
+    defined and written as defined."""
+    contract = _checked(path).documents.get("contract")
+    if contract is None:
+        return
+    text = "\n".join(document_paragraphs(contract))
+    assert not re.search(r"\bcontract years?\b|\bpriority [123]\b", text), re.findall(
+        r".{40}(?:contract year|priority [123]).{20}", text
+    )
+    if "Contract Year" in text:
+        assert "“Contract Year” means" in text
