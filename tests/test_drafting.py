@@ -483,3 +483,20 @@ def test_en_us_contracts_use_defined_terms_as_defined(path: Path) -> None:
     )
     if "Contract Year" in text:
         assert "“Contract Year” means" in text
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_tax_column_names_every_rate_it_sums(path: Path) -> None:
+    """The zh manufacturing contract's year summary headed its tax column "税额（13%）"
+    over amounts taxed at 6% and 13%: a column of tax names every rate in it."""
+    checked = _checked(path)
+    rates = {group.rate for group in checked.pricing.taxes}
+    if len(rates) < 2:
+        return
+    for document in checked.documents.values():
+        for table in (b for b in iter_blocks(document.blocks) if isinstance(b, Table)):
+            for cell in table.header.cells if table.header else ():
+                text = inline_text(cell.inlines)
+                if re.match(r"税额（|Tax \(", text):
+                    named = {int(n) for n in re.findall(r"(\d+)%", text)}
+                    assert named == {int(r) for r in rates}, text

@@ -30,7 +30,10 @@ def year_summary(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Table
     if pricing.discount:
         header.append(label("deal_discount", percent=fmt.percent(pricing.discount_pct)))
     if show_tax:
-        header.append(label("tax", percent=fmt.percent(pricing.tax_pct)))
+        # lines taxed at several rates: the column holds each year's tax at all of them
+        rates = [group.rate for group in pricing.taxes] or [pricing.tax_pct]
+        percents = ("、" if fmt.is_chinese else ", ").join(fmt.percent(r) for r in rates)
+        header.append(label("tax", percent=percents))
     header.append(label("total"))
 
     def cells(
