@@ -500,3 +500,14 @@ def test_a_tax_column_names_every_rate_it_sums(path: Path) -> None:
                 if re.match(r"税额（|Tax \(", text):
                     named = {int(n) for n in re.findall(r"(\d+)%", text)}
                     assert named == {int(r) for r in rates}, text
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_case_studies_are_shown_only_where_they_fit(path: Path) -> None:
+    """A convenience-store chain and a restaurant chain read an auto-parts MES and a
+    freight forwarder presented as "similar in kind" / "与本项目性质相近": the library's
+    cases fit a manufacturer's project only, and elsewhere the section is left out."""
+    checked = _checked(path)
+    texts = " ".join(document_paragraphs(checked.documents["proposal"]))
+    shown = re.search(r"Harborline|恒锐汽车|驿达供应链", texts) is not None
+    assert shown == (checked.plan.industry.id == "manufacturing"), checked.plan.industry.id
