@@ -511,3 +511,21 @@ def test_case_studies_are_shown_only_where_they_fit(path: Path) -> None:
     texts = " ".join(document_paragraphs(checked.documents["proposal"]))
     shown = re.search(r"Harborline|恒锐汽车|驿达供应链", texts) is not None
     assert shown == (checked.plan.industry.id == "manufacturing"), checked.plan.industry.id
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_a_us_contract_states_each_partys_entity_and_signatory(path: Path) -> None:
+    """Northwind's contract named the Customer with no entity type and no signatory
+    (the record is silent): a US contract has both rows, blank to fill in if need be."""
+    contract = _checked(path).documents.get("contract")
+    if contract is None:
+        return
+    parties = next(
+        b
+        for b in iter_blocks(contract.blocks)
+        if isinstance(b, Section) and b.source_id == "parties"
+    )
+    table = next(b for b in iter_blocks(parties.blocks) if isinstance(b, Table))
+    labels = [inline_text(row.cells[0].inlines) for row in table.rows]
+    customer = labels[: labels.index("Supplier")]
+    assert "Entity" in customer and "Authorized signatory" in customer, customer

@@ -464,6 +464,8 @@ def assemble_contract(inputs: Inputs) -> Document:
 
 
 _PRC_PARTY_ROWS = frozenset({"registration_id", "address", "representative", "bank_account"})
+_US_PARTY_ROWS = frozenset({"entity", "representative"})
+"""A US contract states what kind of entity each party is and who signs for it."""
 
 
 def _parties(asm: _Assembler) -> list[Block]:
@@ -514,9 +516,10 @@ def _parties(asm: _Assembler) -> list[Block]:
             ),
         ),
     )
-    # A contract drafted as PRC companies draft it has these rows for both parties; one
-    # the record leaves empty is a blank to fill in by hand rather than a missing row.
-    always = _PRC_PARTY_ROWS if asm.inputs.drafts_chinese else frozenset()
+    # A contract drafted as PRC companies draft it has these rows for both parties, a US
+    # one the entity and signatory; one the record leaves empty is a blank to fill in by
+    # hand rather than a missing row.
+    always = _PRC_PARTY_ROWS if asm.inputs.drafts_chinese else _US_PARTY_ROWS
     rows = []
     for role, name, details in parties:
         rows.append(blocks.row(label(role), name, style="subtotal"))
