@@ -119,13 +119,13 @@ def test_library_check_speaks_chinese(run: Run, library: Path) -> None:
     lines = result.err.splitlines()
     assert "Traceback" not in result.err and "Error" not in result.err
     expected = [
-        f"警告：{overdue}:7: review_by: 应于 2025-01-01 复核，现已逾期",
+        f"警告：{overdue}:8: review_by: 应于 2025-01-01 复核，现已逾期",
         "proposal.sections.6: 章节 'onbord' 不存在",
         "manifest.yaml: 已列明章节 'onbord'，但找不到对应的章节文件 — "
         "请在行业文件夹或 snippets/ 中添加 sections/onbord.yaml",
         "positions.other-prevails.approval: 角色 'general-counsle' 未在 policy.yaml 的 roles "
         "中声明 — 已声明的角色：finance-director, general-counsel, sales-director",
-        "subscription-model.yaml:10: text.en-US: customer 没有字段 'nam'",
+        "subscription-model.yaml:11: text.en-US: customer 没有字段 'nam'",
     ]
     for part in expected:
         assert any(part in line for line in lines), (part, result.err)
