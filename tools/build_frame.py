@@ -320,7 +320,7 @@ def styles_xml() -> list[str]:
             "caption",
             next_="Normal",
             ppr=f"<w:keepNext/>{spacing(160, 60, 240)}",
-            rpr=fonts(17, MUTED, bold=True),
+            rpr=fonts(20, ACCENT, bold=True),  # print.css: p.t-caption, bold in the accent
         ),
         style(  # print.css: table.t { font-size: 9pt; line-height: 1.4 }
             "paragraph", "TableText", "Table Text", ppr=spacing(0, 0, pitch=12.6), rpr=fonts(18)

@@ -523,3 +523,26 @@ def test_label_column_is_muted_as_in_the_pdf(role: TableRole) -> None:
     assert [str(r[0].font.color.rgb) for r in runs] == ["6B7280"] * 3
     assert [bool(r[0].bold) for r in runs] == [True, False, True]
     assert runs[1][1].font.color.rgb is None and not runs[1][1].bold
+
+
+def test_total_row_is_drawn_as_in_the_pdf() -> None:
+    """print.css ``.r-total``: no fill (LibreOffice showed seams between shaded cells),
+    a thin accent rule above and a 2 pt one below, the text bold, accent and 10 pt."""
+    d = load(render_docx(sample(), THEME))
+    table = next(tb for tb in tables(d) if tb.rows[-1].cells[0].text == "Total")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for cell in table.rows[-1].cells:
+        tc_pr = cell._tc.tcPr
+        assert tc_pr is not None and tc_pr.find(f"{w}shd") is None
+        rules = {
+            rule.tag.removeprefix(w): rule.get(f"{w}sz") for rule in tc_pr.find(f"{w}tcBorders")
+        }
+        assert rules == {"top": "6", "bottom": "16"}
+        for run in cell.paragraphs[0].runs:
+            assert run.bold and str(run.font.color.rgb) == "1F3A5F" and run.font.size.pt == 10
+
+
+def test_table_caption_is_bold_in_the_accent_as_in_the_pdf() -> None:
+    """print.css ``p.t-caption``: bold, in the accent colour, at the running text's size."""
+    font = load(render_docx(sample(), THEME)).styles["Caption"].font
+    assert font.bold and str(font.color.rgb) == "1F3A5F" and font.size.pt == 10
