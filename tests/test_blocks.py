@@ -82,3 +82,25 @@ def test_an_unknown_block_name_is_a_library_error(tmp_path: Path) -> None:
     library = _library_with_blocks(tmp_path, ["pricing-tabel"])
     with pytest.raises(LibraryError, match="blocks"):
         check(SAMPLE, library=library)
+
+
+def test_a_column_no_row_fills_is_dropped() -> None:
+    """Issue 12, item 13: an all-blank Description column is left out, header and
+    width with it; a column any row fills stays."""
+    from propgen.blocks import row, without_empty_columns
+    from propgen.document import ColumnSpec
+
+    table = Table(
+        header=row("Module", "Description", "Milestone"),
+        rows=(row("Service Desk", "", "Week 10"), row("Order Portal", " ", "Week 16")),
+        columns=(ColumnSpec("left", 30), ColumnSpec("left", 50), ColumnSpec("right", 20)),
+    )
+    kept = without_empty_columns(table)
+    assert kept.header is not None
+    assert [inline_text(c.inlines) for c in kept.header.cells] == ["Module", "Milestone"]
+    assert [[inline_text(c.inlines) for c in r.cells] for r in kept.rows] == [
+        ["Service Desk", "Week 10"],
+        ["Order Portal", "Week 16"],
+    ]
+    assert kept.columns == (ColumnSpec("left", 30), ColumnSpec("right", 20))
+    assert without_empty_columns(kept) is kept
