@@ -14,6 +14,7 @@ in, same bytes out.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from datetime import UTC, date, datetime
@@ -165,8 +166,7 @@ def _render(
         "body": Markup(BODY_MARKER),  # the body goes in as elements, after docxtpl
     }
     context = {key: freeze(value) for key, value in context.items()}  # plain data only
-    env = sandbox(None)  # the one factory: sandboxed, strict, autoescaping
-    env.finalize = _finalize
+    env = _frame_environment()
     placed = placed_fields(tpl)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
@@ -213,6 +213,18 @@ class _StrictTemplate(DocxTemplate):  # type: ignore[misc]
         except etree.XMLSyntaxError as exc:
             raise PropgenError(f"the Word frame rendered to malformed XML: {exc}") from exc
         return super().fix_tables(xml)
+
+
+@functools.cache
+def _frame_environment() -> Any:
+    """The frame's Jinja environment, one per process: the one factory's (sandboxed,
+    strict, autoescaping) with :func:`_finalize`. docxtpl compiles every part of the
+    frame on each render; the same part's source gives the same template, so the
+    last compiled ones are kept by their source."""
+    env = sandbox(None)
+    env.finalize = _finalize
+    env.from_string = functools.lru_cache(maxsize=64)(env.from_string)  # type: ignore[method-assign,assignment]
+    return env
 
 
 def _finalize(value: object) -> object:
