@@ -4,6 +4,7 @@ no PDF attachments whatever the markup says, time and size limits, Jinja version
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import signal
 import sys
@@ -75,6 +76,9 @@ def test_unescaped_frame_values_fail_loudly_instead_of_dropping_text(
     """What docxtpl does with autoescape off (``<select>`` swallows what follows)
     becomes an error, because the rendered XML is parsed strictly."""
     monkeypatch.setattr(docx_module, "_finalize", lambda v: Markup(v) if isinstance(v, str) else v)
+    # the frame's environment is made once per process: a fresh one, with that finalize
+    fresh = functools.cache(docx_module._frame_environment.__wrapped__)
+    monkeypatch.setattr(docx_module, "_frame_environment", fresh)
     with pytest.raises(PropgenError, match="malformed XML"):
         render_docx(proposal, THEME)
 
