@@ -301,23 +301,40 @@ def _table(node: SyntaxTreeNode) -> Table:
 MAX_TABLE_CHARACTERS = 80
 """How many characters of figures a table row can hold across a portrait page."""
 _FIGURE = re.compile(r"\S*\d\S*")
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
+"""A word that cannot break: Chinese text breaks between any two characters."""
+_TEXT_PREFERRED = 24
+"""How many characters of a text cell a column is sized for before it wraps."""
+TABLE_CHARACTERS = 96
+"""How many characters of running text, cell padding included, a table holds across a
+portrait page (figures are wider: :data:`MAX_TABLE_CHARACTERS`)."""
 
 
 def _column_widths(rows: list[Row], columns: int, node: SyntaxTreeNode) -> tuple[int, ...]:
-    """Column weights from the content: each column is as wide as its longest figure
-    (an amount must never break mid-number) and, for text, up to 24 characters.
+    """Column weights from the content, in characters.
+
+    Each column needs room for its longest run that cannot break (a figure, a quantity
+    with its unit such as "3 business days", the longest word) and would like room for
+    its text up to 24 characters. When what the columns would like does not fit across
+    the page, the text columns give up room first: a column never gets less than it
+    needs, so an amount is never pushed over its cell's edge.
 
     Raises:
         LibraryError: the figures of one row cannot fit across the page together.
     """
     figures = [0] * columns
-    texts = [3] * columns
+    needs = [3] * columns
+    likes = [3] * columns
     for row in rows:
         for index, cell in enumerate(row.cells[:columns]):
             text = inline_text(cell.inlines)
-            longest = max((len(m) for m in _FIGURE.findall(text) if len(m) <= 40), default=0)
-            figures[index] = max(figures[index], longest)
-            texts[index] = max(texts[index], min(len(text), 24))
+            runs = [m for m in _FIGURE.findall(text) if len(m) <= 40]
+            runs += [piece for piece, keep in split_unbreakable(text) if keep]
+            figure = max(map(len, runs), default=0)
+            word = max(map(len, _WORD.findall(text)), default=0)
+            figures[index] = max(figures[index], figure)
+            needs[index] = max(needs[index], figure + 2 if figure else 0, min(word, 40))
+            likes[index] = max(likes[index], min(len(text), _TEXT_PREFERRED))
     needed = sum(f + 2 for f in figures if f)
     if needed > MAX_TABLE_CHARACTERS:
         line = (node.map or [0])[0] + 1
@@ -326,7 +343,16 @@ def _column_widths(rows: list[Row], columns: int, node: SyntaxTreeNode) -> tuple
             f"most {MAX_TABLE_CHARACTERS} fit across a page without breaking a number",
             "use fewer columns, or state large amounts in a list",
         )
-    return tuple(max(f + 2, t) for f, t in zip(figures, texts, strict=True))
+    likes = [max(need, like) for need, like in zip(needs, likes, strict=True)]
+    room = TABLE_CHARACTERS - sum(needs)
+    extra = sum(likes) - sum(needs)
+    if sum(likes) <= TABLE_CHARACTERS or extra == 0:
+        return tuple(likes)
+    # Weights in tenths of a character: the text columns share what room is left.
+    share = max(room, 0) / extra
+    return tuple(
+        round(10 * (need + (like - need) * share)) for need, like in zip(needs, likes, strict=True)
+    )
 
 
 def _align(style: object) -> Align:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pdfplumber
 import weasyprint
@@ -83,3 +84,19 @@ def test_text_that_cannot_wrap_does_not_ask_for_a_second_layout() -> None:
     widest = max(box.position_x + box.width for box in page.descendants())
     assert widest > page.content_box_x() + page.width  # it does run into the margin
     assert not wrappable_text_runs_off(document)
+
+
+RIGHT_MARGIN_MM = 20
+"""print.css's right page margin (the cover's is wider)."""
+
+
+def test_no_sample_prints_into_the_right_margin(rendered_samples: Path) -> None:
+    """Every character of every sample PDF stays inside the text area: a column sized
+    too narrow for a run kept whole ("3 business days") used to push it 1.5 mm over."""
+    edge_slack = 0.5  # points: glyph side bearings
+    for pdf_path in sorted(rendered_samples.glob("*.pdf")):
+        with pdfplumber.open(pdf_path) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                edge = page.width - RIGHT_MARGIN_MM * 72 / 25.4 + edge_slack
+                over = [c["text"] for c in page.chars if c["x1"] > edge]
+                assert not over, f"{pdf_path.name} p. {number}: {''.join(over)!r}"
