@@ -199,8 +199,8 @@ def test_a_translation_stating_another_figure_is_refused(run: Run, tmp_path: Pat
     clause = library / "snippets" / "clauses" / "fees-and-payment.yaml"
     _edit(
         clause,
-        "raise the dispute in writing within 15 days",
-        "raise the dispute in writing within 20 days",
+        "If payment is more than 15 days overdue",
+        "If payment is more than 20 days overdue",
     )
     out = tmp_path / "out"
     result = run("render", SAMPLE, "-o", out, "--library", library)

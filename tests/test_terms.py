@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from propgen.context import label_function
 from propgen.locale import Formatter
@@ -89,6 +90,7 @@ def test_no_other_wording_of_a_term(path: Path) -> None:
         "renewal": ["term_renewal"],
         "termination_notice": ["term_termination_notice"],
         "address_change_notice": ["term_address_change_notice"],
+        "invoice_dispute": [k for k in labels if k.startswith("term_invoice_dispute_")],
     }
     for name, keys in families.items():
         for key in keys:
@@ -97,6 +99,27 @@ def test_no_other_wording_of_a_term(path: Path) -> None:
             pattern = pattern.replace(re.escape("{invoice}"), "(?:.+?)")
             for found in re.findall(pattern, text):
                 assert found == stated[name], (name, found, stated[name])
+
+
+@pytest.mark.parametrize("due_from", ["invoice-receipt", "invoice-date"])
+@pytest.mark.parametrize("name", ["retail.en-US.yaml", "retail.zh-CN.yaml"])
+def test_an_invoice_is_disputed_on_the_clock_it_is_paid_on(
+    name: str, due_from: str, tmp_path: Path
+) -> None:
+    """The dispute window starts where the payment period does (receipt of the invoice or
+    its date): the retail contract counted disputes from the invoice date while payment
+    ran from receipt."""
+    record = yaml.safe_load((ROOT / "samples" / name).read_text(encoding="utf-8"))
+    record.setdefault("terms", {})["payment_due_from"] = due_from
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    checked = check(path, allow_draft=True)
+    stated = _statements(checked)
+    contract = _text(checked, "contract")
+    assert stated.invoice_dispute in contract
+    receipt = ("receipt" in stated.invoice_dispute) or ("收到" in stated.invoice_dispute)
+    assert receipt == (due_from == "invoice-receipt")
+    assert receipt == (("receipt" in stated.payment) or ("收到" in stated.payment))
 
 
 def test_notices_have_their_own_names_and_defaults() -> None:

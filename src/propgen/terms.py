@@ -35,6 +35,9 @@ class TermStatements:
     """The customer's notice to end the contract for convenience; None: no such right."""
     address_change_notice: str
     """How early a party announces a change of its notice details."""
+    invoice_dispute: str
+    """Until when an invoice can be disputed, counted from where payment is (receipt of
+    the invoice or its date), so the two clocks never start apart."""
     tax: str = ""
     """The tax rate(s) the deal is priced at: "6%", or per rate with its base
     ("13% on $449,500.00 and 6% on $200,000.00"); see :func:`state_tax`."""
@@ -104,6 +107,7 @@ def state_terms(
             if terms.termination_notice_days
             else None
         ),
+        invoice_dispute=label(f"term_invoice_dispute_{terms.payment_due_from}"),
         address_change_notice=label(
             "term_address_change_notice",
             days=terms.address_change_notice_days,
