@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, assert_never
 
 from jinja2 import Environment
@@ -153,33 +153,28 @@ class _Assembler:
         (:mod:`propgen.template_memo`)."""
         memo = template_memo.memo()
         chains = template_memo.reads(self.env, text.source) if memo else None
-        if memo is None or chains is None:
-            return render_text(
-                self.env,
-                text.source,
-                self.context,
-                file=text.file,
-                first_line=text.line,
-                field=text.id,
+        remember = None
+        if memo is not None and chains is not None:
+            key = (self.env, text.source, text.file, text.id, text.line)
+            values = (
+                self.fmt.locale,
+                self.fmt.currency,
+                self.inputs.labels,
+                *(template_memo.value_read(self.context, chain) for chain in chains),
             )
-        key = (self.env, text.source, text.file, text.id, text.line)
-        values = (
-            self.fmt.locale,
-            self.fmt.currency,
-            self.inputs.labels,
-            *(template_memo.value_read(self.context, chain) for chain in chains),
+            if (output := memo.lookup(key, values)) is not None:
+                return output
+            remember = partial(memo.keep, key, values)
+        output = render_text(
+            self.env,
+            text.source,
+            self.context,
+            file=text.file,
+            first_line=text.line,
+            field=text.id,
         )
-        output = memo.lookup(key, values)
-        if output is None:
-            output = render_text(
-                self.env,
-                text.source,
-                self.context,
-                file=text.file,
-                first_line=text.line,
-                field=text.id,
-            )
-            memo.keep(key, values, output)
+        if remember is not None:
+            remember(output)
         return output
 
     def included(self, text: PlannedText) -> bool:
