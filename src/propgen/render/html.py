@@ -305,7 +305,9 @@ class _Writer:
     def _cover(self) -> None:
         meta = self.meta
         w = self.out.append
-        w('<section class="cover">')
+        notice = meta.notice.strip()
+        # A cover with a notice starts its title higher: the notice must fit on it.
+        w(f'<section class="cover{" with-notice" if notice else ""}">')
         # A running element (the cover pages' footer): first, so every cover page has it.
         w(f'<div class="cover-foot">{_esc_text(meta.seller_name)}</div><div class="cover-top">')
         logo = self.logo_src()
@@ -324,8 +326,8 @@ class _Writer:
             for line in meta.cover_lines:
                 w(f"<tr><th>{_esc_text(line.label)}</th><td>{_esc_text(line.value)}</td></tr>")
             w("</table>")
-        if meta.notice.strip():
-            w(f'<div class="notice cover-notice">{_esc_text(meta.notice)}</div>')
+        if notice:
+            w(f'<div class="notice cover-notice">{_esc_text(notice)}</div>')
         w("</section>")
 
     # --- blocks ----------------------------------------------------------------
