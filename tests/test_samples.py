@@ -98,6 +98,30 @@ def test_the_cover_is_one_page(rendered: Path) -> None:
         assert in_margin[1], f"{path.name}: page 2 is still the cover"
 
 
+def test_a_signature_block_never_stands_alone_on_its_page(rendered: Path) -> None:
+    """Text leads into the signatures on their page: the US proposals once put the
+    signature boxes alone on a last page, below nothing but the running header."""
+    import pdfplumber
+
+    top_margin = 24 * 72 / 25.4  # below the running header
+    for path in sorted(rendered.glob("*.pdf")):
+        with pdfplumber.open(path) as pdf:
+            found = [
+                (page, hits[0])
+                for page in pdf.pages
+                for hits in [page.search("For the Customer") or page.search("甲方（盖章）")]
+                if hits
+            ]
+            assert found, f"{path.name}: no signature block"
+            page, heading = found[-1]
+            above = [
+                c
+                for c in page.chars
+                if top_margin < c["top"] < heading["top"] - 2 and c["text"].strip()
+            ]
+            assert above, f"{path.name} p. {page.page_number}: the signatures stand alone"
+
+
 def test_outputs_have_no_leftovers(rendered: Path) -> None:
     for path in sorted(rendered.glob("*.pdf")):
         text = pdf_text(path)
