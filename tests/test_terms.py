@@ -11,6 +11,7 @@ import yaml
 
 from propgen.context import label_function
 from propgen.locale import Formatter
+from propgen.numerals import CN_NUMERAL
 from propgen.pipeline import Checked, check
 from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_terms
 from support import ROOT, SAMPLES, document_paragraphs
@@ -21,13 +22,15 @@ RECORDS = SAMPLES + sorted((ROOT / "templates" / "industry").glob("*/sample.*.ya
 # contradicted the other document of the same deal.
 OLD_WORDINGS = re.compile(
     r"days of the invoice date by|days of receipt|收到发票之日起|收到我司发票后"
-    r"|合法有效的发票；|in any event within 72 hours|二十四小时内|within 48 hours of confirmation"
+    r"|合法有效的发票；|in any event within 72 hours|(?<!知悉后)二十四小时内"
+    r"|within 48 hours of confirmation"
     r"|确认后 ?48 ?小时|preceding the claim|索赔发生前|Notice period:|通知期："
 )
 
 
-DURATION = r"[\d,]+ ?(?:hours?|days?|months?|个月|小时|日)"
-"""A ``count`` as labels print it ("30 days", "1 month", "12个月")."""
+DURATION = rf"(?:[\d,]+ ?|{CN_NUMERAL})(?:hours?|days?|months?|个月|个工作日|小时|日)"
+"""A ``count`` as labels print it ("30 days", "1 month", "十二个月", "三十日"), so a
+wording with the number in figures or in Chinese numerals is found either way."""
 
 
 def _statements(checked: Checked) -> TermStatements:
@@ -95,8 +98,8 @@ def test_no_other_wording_of_a_term(path: Path) -> None:
     for name, keys in families.items():
         for key in keys:
             pattern = re.escape(labels[key]).replace(re.escape("{duration}"), DURATION)
-            pattern = re.sub(r"\\\{\w+\\\}", r"\\d+", pattern)
             pattern = pattern.replace(re.escape("{invoice}"), "(?:.+?)")
+            pattern = re.sub(r"\\\{\w+\\\}", rf"(?:\\d+|{CN_NUMERAL})", pattern)
             for found in re.findall(pattern, text):
                 assert found == stated[name], (name, found, stated[name])
 

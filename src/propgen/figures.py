@@ -64,7 +64,7 @@ _CENTS_IN_WORDS = re.compile(r"\band \d{1,3}/(?:10|100|1000)\b")
 """The cents of an amount in English words (``and 92/100``), which 大写 says in 角分."""
 
 _CN_COUNTED = re.compile(
-    rf"(?<!第)({_CN_NUMERAL})(?=个?(?:工作日|自然日|日|天|小时|个月|月|年|周|次|份|期|名|项|倍|%))"
+    rf"(?<![第{_CN_NUMERAL[1:-2]}])({_CN_NUMERAL})(?=个?(?:工作日|自然日|日|天|小时|个月|月|年|周|次|份|期|名|项|倍|%))"
 )
 _CN_FRACTION = re.compile(rf"(百|千|万)分之({_CN_NUMERAL})")
 _CN_ANNEX = re.compile(rf"附件({_CN_NUMERAL})")

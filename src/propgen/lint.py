@@ -327,6 +327,10 @@ def _check_translations(item: Loaded[Any]) -> list[Problem]:
 _BARE_UNIT = re.compile(r"\}\}\s?(?:hour|day|Business Day|business day|week|month|year)s?\b")
 """A number printed before a fixed English unit ("{{ n }} days" reads "1 days")."""
 
+_BARE_CHINESE_COUNT = re.compile(r"\}\}\s?(?:个月|个工作日|个小时|小时|日|天|周|个星期|年)")
+"""A value printed before a fixed Chinese unit ("{{ n }}日" reads 提前5日, where a PRC
+contract writes 提前五日)."""
+
 _FIXED_ADDRESS = re.compile("贵(?:司|公司|行|单位|院|校|局|集团)")
 """A form of address written into library text instead of ``{{ customer.you }}``."""
 
@@ -359,6 +363,17 @@ def _check_variables(item: Loaded[Any]) -> list[Problem]:
                             '{found!r} does not agree in number ("1 days"); write {fix} '
                             '("1 day", "140 days")'
                         ).format(found=bare.group(), fix='{{ n | count("day") }}'),
+                        number,
+                    )
+                )
+            bare_count = None if english else _BARE_CHINESE_COUNT.search(line_text)
+            if bare_count:
+                problems.append(
+                    problem(
+                        N_(
+                            "{found!r} prints a count in figures; write {fix} (三十日, "
+                            "十二个月: Chinese numerals, as PRC contracts write counts)"
+                        ).format(found=bare_count.group(), fix='{{ n | count("day") }}'),
                         number,
                     )
                 )

@@ -149,16 +149,20 @@ class Formatter:
     def count(self, value: Decimal | int, unit: str) -> str:
         """A quantity with its unit, agreeing in number: ``1, "day"`` → ``1 day``,
         ``140, "day"`` → ``140 days`` (the locale's plural rule, from Babel);
-        ``12, "month"`` → ``12个月`` in Chinese. Units: :data:`UNITS`.
+        ``12, "month"`` → ``十二个月`` and ``30, "day"`` → ``三十日`` in Chinese, whose
+        contracts write counts in Chinese numerals (a fraction stays in figures:
+        ``7.5个月``). Units: :data:`UNITS`.
 
         Raises:
             ValueError: an unknown unit.
         """
         if unit not in UNITS:
             raise ValueError(f"unknown unit {unit!r}; known: {', '.join(UNITS)}")
-        number = self.number(value)
         if self.is_chinese:
+            whole = Decimal(value) == Decimal(value).to_integral_value() and value >= 0
+            number = chinese_number(int(value)) if whole else self.number(value)
             return f"{number}{UNITS[unit][2]}"
+        number = self.number(value)
         singular, many, _ = UNITS[unit]
         return f"{number} {singular if self._singular(value) else many}"
 
@@ -258,7 +262,11 @@ def chinese_capital_amount(amount: Decimal, currency: str = "CNY") -> str:
     return prefix + text
 
 
-def _chinese_integer(number: int) -> str:
+def _chinese_integer(
+    number: int, digits: str = _CN_DIGITS, places: tuple[str, ...] = _CN_PLACES
+) -> str:
+    """``number`` in Chinese numerals, 大写 (壹佰零伍) by default, or in the ordinary
+    numerals with ``digits`` and ``places`` (一百零五); empty for 0."""
     groups: list[int] = []
     while number:
         number, group = divmod(number, 10_000)
@@ -274,12 +282,12 @@ def _chinese_integer(number: int) -> str:
             continue
         if text and (zero_pending or group < 1000):
             text += "零"
-        text += _chinese_group(group) + _CN_GROUPS[index]
+        text += _chinese_group(group, digits, places) + _CN_GROUPS[index]
         zero_pending = False
     return text
 
 
-def _chinese_group(group: int) -> str:
+def _chinese_group(group: int, digits: str, places: tuple[str, ...]) -> str:
     text = ""
     zero = False
     for place in (3, 2, 1, 0):
@@ -289,7 +297,7 @@ def _chinese_group(group: int) -> str:
             continue
         if zero:
             text += "零"
-        text += _CN_DIGITS[digit] + _CN_PLACES[place]
+        text += digits[digit] + places[place]
         zero = False
     return text
 
@@ -340,11 +348,18 @@ def _english_group(group: int) -> str:
 
 
 _CN_NUMERALS = "零一二三四五六七八九"
+_CN_SMALL_PLACES = ("", "十", "百", "千")
 
 
 def chinese_number(n: int) -> str:
-    """``1`` → 一, ``12`` → 十二, ``21`` → 二十一 (clause numbers up to 99)."""
-    tens, ones = divmod(n, 10)
-    if n < 10:
-        return _CN_NUMERALS[n]
-    return (_CN_NUMERALS[tens] if tens > 1 else "") + "十" + (_CN_NUMERALS[ones] if ones else "")
+    """A whole number in Chinese numerals, as contracts write counts and clause numbers:
+    ``1`` → 一, ``12`` → 十二, ``21`` → 二十一, ``105`` → 一百零五, ``110`` → 一百一十,
+    ``180`` → 一百八十, ``100000`` → 十万, ``120000000`` → 一亿二千万.
+
+    Raises:
+        ValueError: a negative number.
+    """
+    if n < 0:
+        raise ValueError(f"no Chinese numeral for a negative number: {n}")
+    text = _chinese_integer(n, _CN_NUMERALS, _CN_SMALL_PLACES) or "零"
+    return text[1:] if text.startswith("一十") else text  # 十五, 十万: no leading 一

@@ -85,8 +85,7 @@ def contract_value(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tab
     """One-off total, annual recurring (year 1) and TCV, when the deal recurs."""
     if not pricing.has_recurring:
         return None
-    count = len(pricing.years)
-    years = label("one_year") if count == 1 else label("years_count", count=count)
+    years = fmt.count(len(pricing.years), "year")
     return Table(
         header=None,
         rows=(
