@@ -31,7 +31,7 @@ ZH_RECORDS = (
 )
 
 COUNT_IN_FIGURES = re.compile(
-    r"(?<![\d.,第×、])\d[\d,]*\s?(?:个工作日|个月|个小时|小时|日|天|周|年)(?!\d)"
+    r"(?<![\d.,第×、])\d[\d,]*\s?(?:个工作日|个月|个小时|小时|日|天|周|年|期)(?!\d)"
 )
 """A count in figures before a Chinese unit: 5日, 30 个工作日, 12个月 — not an ordinal
 (第4周), a fraction (9.8个月), 7×24小时 or a date (dates are removed first)."""
@@ -75,7 +75,9 @@ def test_a_count_in_chinese_is_in_chinese_numerals() -> None:
     assert zh.count(48, "hour") == "四十八小时"
     assert zh.count(Decimal("180"), "day") == "一百八十日"
     assert zh.count(Decimal("7.5"), "month") == "7.5个月"  # a fraction stays in figures
+    assert zh.count(4, "installment") == "四期"
     assert Formatter("en-US", "USD").count(30, "day") == "30 days"
+    assert Formatter("en-US", "USD").count(1, "installment") == "1 installment"
 
 
 @pytest.mark.parametrize("path", ZH_RECORDS, ids=lambda p: f"{p.parent.name}/{p.name}")

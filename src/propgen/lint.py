@@ -324,12 +324,16 @@ def _check_translations(item: Loaded[Any]) -> list[Problem]:
     ]
 
 
-_BARE_UNIT = re.compile(r"\}\}\s?(?:hour|day|Business Day|business day|week|month|year)s?\b")
+_BARE_UNIT = re.compile(
+    r"\}\}\s?(?:hour|day|Business Day|business day|week|month|year|installment)s?\b"
+)
 """A number printed before a fixed English unit ("{{ n }} days" reads "1 days")."""
 
-_BARE_CHINESE_COUNT = re.compile(r"\}\}\s?(?:个月|个工作日|个小时|小时|日|天|周|个星期|年)")
+_BARE_CHINESE_COUNT = re.compile(
+    r"(?<!第)\{\{[^{}]*\}\}\s?(?:个月|个工作日|个小时|小时|日|天|周|个星期|年|期)"
+)
 """A value printed before a fixed Chinese unit ("{{ n }}日" reads 提前5日, where a PRC
-contract writes 提前五日)."""
+contract writes 提前五日); an ordinal (第{{ m.week }}周) stays in figures."""
 
 _FIXED_ADDRESS = re.compile("贵(?:司|公司|行|单位|院|校|局|集团)")
 """A form of address written into library text instead of ``{{ customer.you }}``."""

@@ -53,6 +53,7 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "week": ("week", "weeks", "周"),
     "month": ("month", "months", "个月"),
     "year": ("year", "years", "年"),
+    "installment": ("installment", "installments", "期"),
 }
 """The units :meth:`Formatter.count` writes: English singular, English plural,
 Chinese (which has no plural)."""
