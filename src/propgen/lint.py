@@ -439,9 +439,11 @@ def _attributes(owner: type) -> set[str]:
 
 
 def _region_misfits(sample: Path, library: Library) -> list[Problem]:
-    """Render ``sample`` for every region its locale may be addressed to and report
-    each section or clause that names another region's regulation (DORA for a US
-    bank). The record's own words are the record's business, not the library's.
+    """Render ``sample`` for every region its locale may be addressed to, and as a
+    public body's deal in its own region (so the text written for public buyers is
+    rendered too), and report each section or clause that names another region's
+    regulation (DORA for a US bank). The record's own words are the record's
+    business, not the library's.
 
     Raises:
         InvalidInput: the sample itself does not render with this library.
@@ -454,12 +456,20 @@ def _region_misfits(sample: Path, library: Library) -> list[Problem]:
     record = as_written.plan.record
     own_region = record.customer.region or default_region(record.document.locale)
     found: dict[tuple[str, str, str, str], list[str]] = {}
-    for region in LOCALE_AUDIENCE.get(record.document.locale, REGIONS):
+    renders = [
         # the sample as written is already rendered for its own region
+        (region, None if region == own_region else region, False)
+        for region in LOCALE_AUDIENCE.get(record.document.locale, REGIONS)
+    ]
+    if record.customer.sector != "public":
+        renders.append((own_region, None, True))
+    for region, move_to, public_body in renders:
         checked = (
-            as_written
-            if region == own_region
-            else check(sample, library=library, allow_draft=True, region=region)
+            check(sample, library=library, allow_draft=True, region=move_to, public_body=True)
+            if public_body
+            else check(sample, library=library, allow_draft=True, region=move_to)
+            if move_to
+            else as_written
         )
         plan = checked.plan
         planned = [*plan.proposal, *plan.clauses, *plan.annexes]
@@ -477,7 +487,8 @@ def _region_misfits(sample: Path, library: Library) -> list[Problem]:
                 for name in misfits(words, region):
                     if name not in allowed:
                         key = (files[block.source_id], block.source_id, name, kind)
-                        found.setdefault(key, []).append(region)
+                        if region not in found.setdefault(key, []):
+                            found[key].append(region)
     return [
         Problem(
             message=(_MISFIT_EACH if len(regions) > 1 else _MISFIT).format(

@@ -24,7 +24,7 @@ from propgen.needs.loader import LoadedNeeds, Reading, read_needs
 from propgen.output import provenance_bytes, safe_name, sha256
 from propgen.plan import Plan, PlannedText, plan_documents
 from propgen.pricing import PriceBreakdown, price
-from propgen.regions import Region
+from propgen.regions import Region, default_region
 from propgen.render import Format, render_document
 from propgen.render.pdf_profile import EmbeddedFile, PdfOptions, PdfProfile
 from propgen.revision import provenance_name, revise
@@ -55,22 +55,22 @@ def check(
     only: DocumentKind | None = None,
     allow_draft: bool = False,
     region: Region | None = None,
+    public_body: bool = False,
 ) -> Checked:
     """Validate a needs record against the library and assemble its documents.
 
     ``region``: assemble as if the customer were there (``library check`` renders
     each industry's samples for every region their locale may be addressed to).
+    ``public_body``: assemble as if the customer were a public body (``library check``
+    renders each industry's samples so, in Delaware when a US record names no state).
 
     Raises:
         InvalidInput: with every problem found (exit code 2).
     """
     library = library or Library(default_library_root())
     reading = read_needs(needs_path, library_profiles=library.snippets / "profiles")
-    if region is not None and not reading.problems:
-        record = reading.needs.record
-        customer = record.customer.model_copy(update={"region": region})
-        needs = replace(reading.needs, record=record.model_copy(update={"customer": customer}))
-        reading = replace(reading, needs=needs)
+    if (region is not None or public_body) and not reading.problems:
+        reading = replace(reading, needs=_as_customer(reading.needs, region, public_body))
     plan = _plan(reading, library, only=only, allow_draft=allow_draft)
     inputs = assembly_inputs(plan, library)
     priced = inputs.pricing
@@ -85,6 +85,21 @@ def check(
     return Checked(
         needs=reading.needs, library=library, plan=plan, pricing=priced, documents=documents
     )
+
+
+def _as_customer(needs: LoadedNeeds, region: Region | None, public_body: bool) -> LoadedNeeds:
+    """The record with its customer moved to ``region`` and/or made a public body."""
+    record = needs.record
+    update: dict[str, object] = {"region": region} if region is not None else {}
+    if public_body:
+        update["sector"] = "public"
+        where = region or record.customer.region or default_region(record.document.locale)
+        if where == "us" and record.customer.state is None:
+            update["state"] = "Delaware"
+    changed: dict[str, object] = {"customer": record.customer.model_copy(update=update)}
+    if public_body:  # a public body's contract never renews itself
+        changed["terms"] = record.terms.model_copy(update={"auto_renew": False})
+    return replace(needs, record=record.model_copy(update=changed))
 
 
 def _plan(

@@ -178,19 +178,36 @@ def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
     given = manifest.defaults.terms
     defaults = given.model_dump(include=given.model_fields_set)
     explicit = record.terms.model_dump(include=record.terms.model_fields_set)
-    terms = Terms.model_validate({**defaults, **explicit})
+    terms = Terms.model_validate({**defaults, **_public_body_terms(record), **explicit})
     update: dict[str, object] = {"terms": terms}
     address_form = manifest.defaults.customer.address_form
     customer = record.__dict__.get("customer")
     if isinstance(customer, Customer):
         customer_defaults: dict[str, object] = {}
-        if customer.address_form is None and address_form:
+        # a public body is 贵单位 (Customer.you), whatever its industry calls a company
+        if customer.address_form is None and address_form and customer.sector != "public":
             customer_defaults["address_form"] = address_form
         if customer.region is None:
             customer_defaults["region"] = default_region(record.document.locale)
         if customer_defaults:
             update["customer"] = customer.model_copy(update=customer_defaults)
     return record.model_copy(update=update)
+
+
+def _public_body_terms(record: NeedsRecord) -> dict[str, str]:
+    """A US public body's own state's law and courts, where the record names none: it
+    cannot submit to another state's (the record's own terms still come first)."""
+    customer = record.__dict__.get("customer")
+    if not isinstance(customer, Customer) or customer.sector != "public":
+        return {}
+    where = customer.jurisdiction
+    if where is None:
+        return {}
+    courts = "the courts" if customer.state == "District of Columbia" else "the state courts"
+    return {
+        "governing_law": f"the laws of {where}",
+        "dispute_resolution": f"{courts} located in {where}",
+    }
 
 
 def _region(record: NeedsRecord) -> str:

@@ -87,6 +87,10 @@ def cross_field(parts: Mapping[str, Any], complete: frozenset[str] | None = None
         found += _registration_id(document, customer)
     if _has(document, "currency") and _has(pricing, "items", "discount_pct", "tax_pct"):
         found += _money(document, pricing)
+    if _has(document, "locale") and _has(customer, "sector", "state", "tax_exempt"):
+        from propgen.needs.public_body import public_body  # it names this module's Finding
+
+        found += public_body(customer, document, parts.get("terms"), pricing)
     return found
 
 

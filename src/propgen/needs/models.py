@@ -392,6 +392,24 @@ AddressForm = Literal["贵司", "贵公司", "贵行", "贵单位", "贵院", "�
 """The polite second-person forms a Chinese proposal uses for a customer."""
 
 
+Sector = Literal["private", "public"]
+"""Who the customer is as a buyer: a company, or a public body spending public funds."""
+
+USState = Literal[
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut",
+    "Delaware", "District of Columbia", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois",
+    "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland",
+    "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana",
+    "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
+    "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+    "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming",
+]  # fmt: skip
+"""The states (and the District) a US public body may belong to."""
+
+_COMMONWEALTHS = frozenset({"Kentucky", "Massachusetts", "Pennsylvania", "Virginia"})
+
+
 class Customer(Model):
     name: Line
     legal_name: Line | None = None
@@ -414,14 +432,39 @@ class Customer(Model):
     regulation the documents may speak of; none: the locale's country (en-US: us,
     zh-CN: cn)."""
 
+    sector: Sector = "private"
+    """``public``: a government body or public institution buying with public funds (a
+    county, a state agency, a public university; 机关、事业单位). The contract then
+    carries what such a buyer's counsel requires (docs/library.md, "Public buyers"),
+    and Chinese documents address it as 贵单位 unless ``address_form`` says otherwise."""
+    state: USState | None = None
+    """The US state a public body belongs to (``Oregon``): its law governs the
+    contract and its prompt-payment law governs late payment. Required for a US
+    public body; only a public body gives it."""
+    tax_exempt: Flag = False
+    """The customer pays no sales or use tax (most public bodies): the deal may carry
+    no tax, and the contract says why."""
+
     @property
     def legal(self) -> str:
         return self.legal_name or self.name
 
     @property
     def you(self) -> str:
-        """The customer addressed in Chinese prose (贵司 unless said otherwise)."""
-        return self.address_form or "贵司"
+        """The customer addressed in Chinese prose (贵司, or 贵单位 for a public body,
+        unless said otherwise)."""
+        return self.address_form or ("贵单位" if self.sector == "public" else "贵司")
+
+    @property
+    def jurisdiction(self) -> str | None:
+        """A US public body's state as a contract names it ("the State of Oregon",
+        "the Commonwealth of Virginia"); none without ``state``."""
+        if self.state is None:
+            return None
+        if self.state == "District of Columbia":
+            return "the District of Columbia"
+        kind = "Commonwealth" if self.state in _COMMONWEALTHS else "State"
+        return f"the {kind} of {self.state}"
 
 
 _FINDING_ID = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")

@@ -168,6 +168,21 @@ FIELDS: dict[str, tuple[str, object]] = {
         "may name (DORA only for eu); the locale's country otherwise.",
         "us",
     ),
+    "Customer.sector": (
+        "private (a company) or public (a government body or public institution buying "
+        "with public funds): a public buyer's contract carries funding-out, public-records, "
+        "its own state's law and prompt-payment terms (zh-CN: 财政资金, 政府采购, 贵单位).",
+        "public",
+    ),
+    "Customer.state": (
+        "The US state a public body belongs to: its law governs the contract. "
+        "Required for a US public body.",
+        "Oregon",
+    ),
+    "Customer.tax_exempt": (
+        "The customer pays no sales or use tax (most public bodies): the deal carries no tax.",
+        True,
+    ),
     "Customer.entity": (
         "What kind of legal person the customer is, as the parties block says it.",
         "a national banking association",
