@@ -63,7 +63,10 @@ def public_body(customer: Any, document: Any, terms: Any, pricing: Any) -> list[
             found.append(
                 Finding(
                     ("customer", "tax_exempt"),
-                    N_("a buyer's exemption from sales tax is a US notion; in China the seller charges VAT"),
+                    N_(
+                        "a buyer's exemption from sales tax is a US notion; "
+                        "in China the seller charges VAT"
+                    ),
                     N_("remove tax_exempt and state the VAT rate in pricing.tax_pct"),
                 )
             )
