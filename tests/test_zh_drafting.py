@@ -4,6 +4,7 @@ checked over every Chinese record so that a record not yet seen is held to them 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,20 @@ def test_a_perpetual_licence_is_named_as_the_annex_names_it(path: Path) -> None:
         assert f"{name}为永久许可" not in contract
     if perpetual:
         assert "”为永久许可" in contract
+
+
+DEFINED = re.compile(r"^([^：，。]{1,16})：指")
+"""A term the definitions clause defines: "服务：指……"."""
+DEFINED_AGAIN = re.compile(r"以下(?:简称|统称|称)“([^”]+)”")
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_a_term_is_defined_once(path: Path) -> None:
+    """A term the definitions clause defines is not defined again in a later clause
+    (2.1 said "（以下统称“服务”）" after 1.1 had defined 服务 by pointing at 2.1)."""
+    paragraphs = document_paragraphs(_checked(path).documents["contract"])
+    defined = {m[1] for p in paragraphs if (m := DEFINED.match(p))}
+    assert "服务" in defined
+    for paragraph in paragraphs:
+        for again in DEFINED_AGAIN.finditer(paragraph):
+            assert again[1] not in defined, (again[1], paragraph)
