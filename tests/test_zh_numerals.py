@@ -76,6 +76,11 @@ def test_a_count_in_chinese_is_in_chinese_numerals() -> None:
     assert zh.count(Decimal("180"), "day") == "一百八十日"
     assert zh.count(Decimal("7.5"), "month") == "7.5个月"  # a fraction stays in figures
     assert zh.count(4, "installment") == "四期"
+    assert zh.count(2, "month") == "两个月"  # a count of two is 两, not 二
+    assert zh.count(2, "item") == "两项"
+    assert zh.count(3, "module") == "三个功能模块"
+    assert zh.count(12, "month") == "十二个月"
+    assert zh.count(20, "day") == "二十日"
     assert Formatter("en-US", "USD").count(30, "day") == "30 days"
     assert Formatter("en-US", "USD").count(1, "installment") == "1 installment"
 

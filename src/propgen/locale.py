@@ -54,6 +54,8 @@ UNITS: dict[str, tuple[str, str, str]] = {
     "month": ("month", "months", "个月"),
     "year": ("year", "years", "年"),
     "installment": ("installment", "installments", "期"),
+    "item": ("item", "items", "项"),
+    "module": ("module", "modules", "个功能模块"),
 }
 """The units :meth:`Formatter.count` writes: English singular, English plural,
 Chinese (which has no plural)."""
@@ -150,9 +152,9 @@ class Formatter:
     def count(self, value: Decimal | int, unit: str) -> str:
         """A quantity with its unit, agreeing in number: ``1, "day"`` → ``1 day``,
         ``140, "day"`` → ``140 days`` (the locale's plural rule, from Babel);
-        ``12, "month"`` → ``十二个月`` and ``30, "day"`` → ``三十日`` in Chinese, whose
-        contracts write counts in Chinese numerals (a fraction stays in figures:
-        ``7.5个月``). Units: :data:`UNITS`.
+        ``12, "month"`` → ``十二个月``, ``30, "day"`` → ``三十日`` and ``2, "month"`` →
+        ``两个月`` in Chinese, whose contracts write counts in Chinese numerals (a
+        fraction stays in figures: ``7.5个月``). Units: :data:`UNITS`.
 
         Raises:
             ValueError: an unknown unit.
@@ -162,6 +164,8 @@ class Formatter:
         if self.is_chinese:
             whole = Decimal(value) == Decimal(value).to_integral_value() and value >= 0
             number = chinese_number(int(value)) if whole else self.number(value)
+            if number == "二":
+                number = "两"  # 两个月, 两项, 两个工作日: a count of two, not the digit
             return f"{number}{UNITS[unit][2]}"
         number = self.number(value)
         singular, many, _ = UNITS[unit]
