@@ -120,6 +120,8 @@ def test_the_proposal_states_the_same_public_terms(tmp_path: Path) -> None:
     assert "Juniper County is tax-exempt" in text
     assert "excluding applicable taxes" not in text
     assert "which will be added to invoices" not in text
+    # the heading before it stays a heading (it once ran into its paragraph)
+    assert "\nWhat success looks like\nSuccess is measured by the two benefits" in text
     zh = _proposal(check(PUBLIC_ZH))
     assert "资金来源：财政资金，甲方已落实相应预算" in zh
 
