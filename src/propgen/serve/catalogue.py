@@ -42,6 +42,8 @@ def literal_choices(model: type[BaseModel], field: str) -> tuple[str, ...]:
 
 MODEL_CHOICES = {
     "address_forms": literal_choices(Customer, "address_form"),
+    "sectors": literal_choices(Customer, "sector"),
+    "us_states": literal_choices(Customer, "state"),
     "deployments": literal_choices(Solution, "deployment"),
     "payment_due_from": literal_choices(Terms, "payment_due_from"),
     "invoice_types": literal_choices(Terms, "invoice_type"),
