@@ -8,9 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from propgen.pipeline import Checked, check
-from support import FIXTURES, INDUSTRY_SAMPLES, SAMPLES, document_paragraphs
+from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
+
+SAMPLES_DIR = ROOT / "samples"
 
 
 def _locale(path: Path) -> str:
@@ -67,3 +70,36 @@ def test_a_term_is_defined_once(path: Path) -> None:
     for paragraph in paragraphs:
         for again in DEFINED_AGAIN.finditer(paragraph):
             assert again[1] not in defined, (again[1], paragraph)
+
+
+CURRENCY_CODE = re.compile(r"\b(?:USD|EUR|GBP|JPY|HKD|CNY|RMB)\b")
+
+
+def test_a_converted_price_names_its_currencies_in_chinese(tmp_path: Path) -> None:
+    """A zh-CN quote priced in US dollars says 美元 and 人民币 in its prose, as a Chinese
+    reader expects, not the ISO codes ("1 USD = 7.1234 CNY")."""
+    record = yaml.safe_load((SAMPLES_DIR / "retail.zh-CN.yaml").read_text(encoding="utf-8"))
+    record["pricing"] |= {
+        "currency": "USD",
+        "exchange_rate": {"rate": "7.1234", "as_of": "2027-01-05"},
+    }
+    path = tmp_path / "retail.usd.zh-CN.yaml"
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    proposal = check(path, allow_draft=True).documents["proposal"]
+    assert "单价（美元）" in document_paragraphs(proposal)  # the price column's header
+    text = "\n".join(_prose(proposal))
+    assert "1美元兑人民币7.1234" in text
+    assert "单价以美元列示" in text
+    assert CURRENCY_CODE.search(text) is None, CURRENCY_CODE.search(text)
+
+
+def _prose(document: object) -> list[str]:
+    """The text of every heading and paragraph (not table cells)."""
+    from propgen.document import Document, Heading, Paragraph, inline_text, iter_blocks
+
+    assert isinstance(document, Document)
+    return [
+        inline_text(block.inlines)
+        for block in iter_blocks(document.blocks)
+        if isinstance(block, Heading | Paragraph)
+    ]

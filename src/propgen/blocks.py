@@ -102,7 +102,11 @@ def pricing_table(pricing: PriceBreakdown, fmt: Formatter, label: Label) -> Tabl
     columns.append(
         (
             "price",
-            label("unit_price_in", currency=pricing.price_currency)
+            label(
+                "unit_price_in",
+                currency=pricing.price_currency,
+                currency_name=fmt.currency_name(pricing.price_currency),
+            )
             if pricing.conversion
             else label("unit_price"),
             ColumnSpec("right", 14),
