@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from propgen.numerals import CN_NUMERAL
 from propgen.pipeline import Checked, check
 from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
 
@@ -103,3 +104,29 @@ def _prose(document: object) -> list[str]:
         for block in iter_blocks(document.blocks)
         if isinstance(block, Heading | Paragraph)
     ]
+
+
+DELAY = re.compile(
+    rf"每逾期一日，乙方应按[^。；]*?的(万分之{CN_NUMERAL})[^。；]*?累计不超过[^。；]*?的(百分之{CN_NUMERAL})"
+)
+LATE_PAYMENT = re.compile(
+    rf"每逾期一日，应按逾期未付金额的(万分之{CN_NUMERAL})[^。；]*?累计不超过[^。；]*?的(百分之{CN_NUMERAL})"
+)
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_a_chinese_contract_has_what_prc_companies_put_in_it(path: Path) -> None:
+    """签订地点 under the parties, （以下无正文） closing the text before the signatures,
+    and remedies that match: 乙方's delay penalty at the rate and cap of 甲方's
+    late-payment penalty (a public buyer pays statutory interest instead)."""
+    checked = _checked(path)
+    texts = document_paragraphs(checked.documents["contract"])
+    text = "\n".join(texts)
+    assert any(t.startswith("签订地点：") and len(t) > len("签订地点：") for t in texts)
+    assert "（以下无正文）" in text
+    delay = DELAY.search(text)
+    assert delay is not None
+    if checked.plan.record.customer.sector != "public":
+        late = LATE_PAYMENT.search(text)
+        assert late is not None
+        assert delay.groups() == late.groups(), (delay.group(), late.group())
