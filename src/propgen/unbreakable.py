@@ -1,6 +1,6 @@
 """Runs of text that must never break across lines: dates, amounts, percentages,
 quantities with their unit and phone numbers ("December 1, 2026", "2026年12月1日",
-"$1,234.00", "USD 1,234.00", "12.5%", "140 days", "+86 21 5555 0216").
+"$1,234.00", "USD 1,234.00", "12.5%", "140 days", "4 个工作小时", "+86 21 5555 0216").
 
 The document model marks them (``Text(keep=True)``) when library text is parsed, so
 each renderer keeps them whole its own way: the PDF in a ``white-space: nowrap``
@@ -16,6 +16,7 @@ from functools import lru_cache
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _CODES = "USD|EUR|GBP|CNY|RMB|JPY|HKD|SGD|AUD|CAD|CHF"
 _UNITS = r"(?:hours?|days?|Business Days?|business days?|working days?|weeks?|months?|years?)"
+_ZH_UNITS = "(?:个工作小时|个工作日|个小时|个月|小时|分钟|工作日|日|天|周|年)"
 UNBREAKABLE = re.compile(
     "|".join(
         (
@@ -26,6 +27,7 @@ UNBREAKABLE = re.compile(
             rf"(?:\b(?:{_CODES})[ \u00a0]|[$¥€£]|人民币)-?\d[\d,]*(?:\.\d+)?(?:元)?",
             r"-?\b\d[\d,]*(?:\.\d+)?[ \u00a0]?%",
             rf"\b\d[\d,]*(?:\.\d+)? {_UNITS}\b",  # 140 days
+            rf"\d[\d,]*(?:\.\d+)?[ \u00a0]?{_ZH_UNITS}",  # 4 个工作小时, 30日, 12 个月
             # phone numbers: +86 21 5555 0216, (212) 555-0100, 021-5555-0216
             r"(?:\+\d{1,3}[ \u00a0-]?)?\(?\d{2,4}\)?(?:[ \u00a0-]\d{2,4}){2,4}\b",
         )
