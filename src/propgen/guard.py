@@ -186,9 +186,12 @@ def limits(
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # nobody else's alarm running
     )
     expired = False
+    left = False  # the block has ended: a late ring is no longer about it
 
     def on_alarm(_signum: int, frame: FrameType | None) -> None:
         nonlocal expired
+        if left:  # rang while the limit was being taken down (a busy machine)
+            return
         expired = True
         if _dropped_if_raised_in(frame):  # ring again as soon as that has returned
             signal.setitimer(signal.ITIMER_REAL, 0.01)
@@ -206,7 +209,13 @@ def limits(
     previous_limit = _lower_memory_limit(megabytes)
     _active.depth = 1
     try:
-        yield
+        try:
+            yield
+        finally:
+            # From here on a ring is ignored: raised in the ``finally`` below, it would
+            # leave this handler installed and the timer running, and ring in whatever
+            # the process does next (a test runner's report, a server's next request).
+            left = True
     except MemoryError:
         raise _out_of_memory(what, megabytes) from None
     except BaseException:

@@ -169,3 +169,32 @@ def test_a_word_longer_than_the_line_wraps_instead_of_leaving_the_page(tmp_path:
     document = check(write_record(tmp_path, record), only="proposal").documents["proposal"]
     text = pdf_plain(render_pdf(document, THEME))
     assert text.count("ENDMARK") >= 2 and "NAMEEND" in text
+
+
+def test_an_alarm_ringing_as_the_limit_ends_is_not_left_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a busy machine the re-ring can come while the limit is being taken down (it
+    once crashed a test worker half a second later, in pytest's own report code). The
+    ring is made to come exactly there: when the timer is being stopped."""
+    real_setitimer = signal.setitimer
+    rung: list[float] = []
+
+    def ring_first(which: int, seconds: float, interval: float = 0.0) -> tuple[float, float]:
+        if seconds == 0 and not rung:
+            rung.append(seconds)
+            signal.raise_signal(signal.SIGALRM)
+        return real_setitimer(which, seconds, interval)
+
+    monkeypatch.setattr(signal, "setitimer", ring_first)  # the module propgen.guard uses
+    before = signal.getsignal(signal.SIGALRM)
+    try:
+        with pytest.raises(ResourceLimit, match="took longer than"), limits("it", seconds=60):
+            signal.raise_signal(signal.SIGALRM)  # the limit is reached
+    finally:  # what the limit left behind, then cleaned up so a failure stays in this test
+        handler_after = signal.getsignal(signal.SIGALRM)
+        timer_after = real_setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert rung, "the timer was never stopped"
+    assert handler_after == before
+    assert timer_after == (0.0, 0.0)
