@@ -24,8 +24,9 @@ How, and where it cannot:
   fail harder when they hit it, which is why the budget is far above normal use
   and :func:`check_size` is what normally acts. POSIX only.
 * Nested use keeps the outer, tighter limits.
-* Between documents, :func:`release_memory` hands back what a layout left, so one
-  process rendering many documents does not pile each on the last one's garbage.
+* Between documents, :func:`propgen.collector.release_memory` hands back what a
+  layout left, so one process rendering many documents does not pile each on the last
+  one's garbage.
 
 The defaults (``PROPGEN_TIME_LIMIT`` seconds, ``PROPGEN_MEMORY_LIMIT`` MiB) are
 generous: the largest record the loader accepts (1,000 line items, 2 MiB of
@@ -34,14 +35,12 @@ text) renders in about a minute and a few hundred MiB.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import gc
 import os
 import signal
 import threading
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Any
@@ -268,26 +267,3 @@ def _lower_memory_limit(megabytes: float) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return soft, hard
-
-
-def release_memory() -> None:
-    """Give back what a finished layout left behind, before the next one starts.
-
-    WeasyPrint's layout trees are cyclic garbage that would otherwise wait for a
-    full collection while the next document piles on top (peak RSS of a process
-    rendering 40 documents: 261 MiB without this, 216 MiB with it); the freed heap
-    is then returned to the system where the C library allows it.
-    """
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc only
-        return trim
-    except (OSError, AttributeError):
-        return None

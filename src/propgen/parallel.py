@@ -104,5 +104,9 @@ def results(pending: AsyncResult[T], documents: int) -> T:
 def worker_started() -> None:
     """Each worker's first step: what the server imported moves out of the
     collector's sight, so collections stay cheap and never touch (so never copy)
-    the memory the workers share."""
+    the memory the workers share; and the worker, which only renders, takes the
+    collector settings of :func:`propgen.collector.render_only`."""
+    from propgen.collector import render_only
+
     gc.freeze()
+    render_only()

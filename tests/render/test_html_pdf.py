@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from pathlib import Path
 from typing import cast
 
@@ -441,6 +442,36 @@ def test_pdf_is_deterministic(en_pdf: bytes) -> None:
     assert render_pdf(english_document(), THEME) == en_pdf
     other = render_pdf(english_document(title="Another title"), THEME)
     assert other != en_pdf
+
+
+def in_new_thread(*documents: Document) -> tuple[list[bytes], list[object]]:
+    """``documents`` rendered one after the other in a thread of their own: the PDFs,
+    and the font configuration that thread held after each."""
+    pdfs: list[bytes] = []
+    configs: list[object] = []
+
+    def work() -> None:
+        for document in documents:
+            pdfs.append(render_pdf(document, THEME))
+            configs.append(pdf_module._font_config())
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert len(pdfs) == len(documents), "the thread stopped early"
+    return pdfs, configs
+
+
+def test_pdf_same_bytes_from_a_font_configuration_kept_between_documents() -> None:
+    """A thread keeps one font configuration for all its PDFs: a document laid out after
+    others (Chinese and English) has the bytes of one laid out first in a fresh thread."""
+    english, chinese = english_document(), chinese_document()
+    (en_first,), en_configs = in_new_thread(english)
+    (zh_first,), _ = in_new_thread(chinese)
+    after_others, kept = in_new_thread(chinese, english, chinese, english)
+    assert after_others == [zh_first, en_first, zh_first, en_first]
+    assert all(config is kept[0] for config in kept), "one for every PDF of a thread"
+    assert kept[0] is not en_configs[0], "each thread has its own"
 
 
 def test_pdf_fonts_are_subset(en_pdf: bytes) -> None:

@@ -83,8 +83,10 @@ def work(url: str, secret: bytes = b"", heartbeat_timeout: int = HEARTBEAT_TIMEO
     from dramatiq import Worker
 
     from propgen.api.logs import LOG_CONFIG
+    from propgen.collector import render_only
 
     logging.config.dictConfig(LOG_CONFIG)
+    render_only()  # this process renders jobs and nothing else
     global _secret
     _secret = secret
     worker = Worker(_broker(url, heartbeat_timeout), queues={QUEUE}, worker_threads=1)

@@ -44,13 +44,14 @@ def render_document(
                 document, theme_dir, _contents_pages(document, theme_dir, contents_from)
             )
         case "pdf":
-            from propgen.guard import release_memory
+            from propgen.collector import collection_deferred, release_memory
             from propgen.render.pdf import render_pdf
 
-            try:
-                return render_pdf(document, theme_dir, pdf)
-            finally:
-                release_memory()
+            with collection_deferred():
+                try:
+                    return render_pdf(document, theme_dir, pdf)
+                finally:
+                    release_memory()
         case "html":
             from propgen.render.html import render_html
 
@@ -86,10 +87,11 @@ def _contents_pages(
 
 
 def _laid_out_pages(document: Document, theme_dir: Path) -> tuple[int, ...]:
-    from propgen.guard import release_memory
+    from propgen.collector import collection_deferred, release_memory
     from propgen.render.pdf import contents_pages
 
-    try:
-        return contents_pages(document, theme_dir)
-    finally:
-        release_memory()
+    with collection_deferred():
+        try:
+            return contents_pages(document, theme_dir)
+        finally:
+            release_memory()

@@ -10,7 +10,9 @@ so a pathological document is stopped with an error instead of hanging a batch.
 Determinism: the PDF identifier is a hash of the markup and stylesheet, the dates
 come from ``meta.date_iso``; the same document gives the same bytes.
 Speed: importing this module imports WeasyPrint (with fast library lookups, see
-:mod:`propgen.render.libraries`); each theme's stylesheet is parsed once per process.
+:mod:`propgen.render.libraries`); each theme's stylesheet is parsed once per process,
+and each thread keeps one font configuration (:func:`_font_config`) for every PDF it lays
+out.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ _baselines: dict[str, Any] = {}
 _css_cache: dict[tuple[str, int, int], tuple[Any, bytes]] = {}
 _css_lock = threading.Lock()
 _paper_cache: dict[str, Any] = {}
+_fonts = threading.local()
 
 
 class FetchRefused(PermissionError):
@@ -154,12 +157,13 @@ def _layout(
         presentational_hints=False,
         pdf_variant=pdf_options.variant,
     )
-    laid_out = html.render(**options)
+    fonts = _font_config()
+    laid_out = html.render(font_config=fonts, **options)
     if wrappable_text_runs_off(laid_out):
         # A word wider than its table column or margin box pushed it off the page:
         # lay out again letting columns shrink to one character (html.BASELINE_CSS).
         options["stylesheets"] = [_baseline_css(ANYWHERE_CSS), *sheets]
-        laid_out = html.render(**options)
+        laid_out = html.render(font_config=fonts, **options)
     # `attachments=[]` only adds none; files named by the markup itself
     # (<link rel="attachment">, <a rel="attachment">) are dropped here.
     laid_out.metadata.attachments = []
@@ -197,6 +201,27 @@ def _embedded(options: PdfOptions, date_iso: str) -> list[Any]:
         )
         for item in options.embedded
     ]
+
+
+def _font_config() -> Any:
+    """This thread's WeasyPrint font configuration, made at its first PDF and kept.
+
+    WeasyPrint makes a new one per document unless given one: a fresh Pango font map
+    that opens every font again and forgets the shapes and line heights it measured
+    (about a tenth of a warm proposal's PDF time). Reusing it gives the same bytes
+    (``tests/render/test_html_pdf.py``). One per thread, because a Pango font map
+    is not safe to share between threads. It holds no document's data: the markup
+    propgen builds has no ``@font-face``, and the theme's stylesheet is parsed without
+    a font configuration, so neither adds fonts to it. Fonts installed after a
+    thread's first PDF are not seen by that thread (as :func:`cjk_font_available`,
+    which is asked once per process).
+    """
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
 
 
 def _baseline_css(text: str) -> Any:
