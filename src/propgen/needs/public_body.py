@@ -45,6 +45,18 @@ def public_body(customer: Any, document: Any, terms: Any, pricing: Any) -> list[
                 N_("remove customer.state, or set customer.region: us"),
             )
         )
+    own_law_unknown = region not in ("us", "cn", None)
+    if public and own_law_unknown and terms is not None and not terms.__dict__.get("governing_law"):
+        found.append(
+            Finding(
+                ("terms", "governing_law"),
+                N_(
+                    "a public body contracts under its own law, and outside the US and "
+                    "China propgen cannot tell which: name it"
+                ),
+                N_("e.g. governing_law: the laws of England and Wales"),
+            )
+        )
     if public and region == "us" and not state:
         found.append(
             Finding(
