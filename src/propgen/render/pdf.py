@@ -13,6 +13,7 @@ Speed: importing this module imports WeasyPrint (with fast library lookups, see
 :mod:`propgen.render.libraries`); each theme's stylesheet is parsed once per process,
 and each thread keeps one font configuration (:func:`_font_config`) for every PDF it lays
 out.
+Line breaking: a trailing space hangs (:mod:`propgen.render.hanging_space`).
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
 from propgen.i18n import N_
 from propgen.locales import paper
+from propgen.render import hanging_space
 from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.page_overflow import wrappable_text_runs_off
 from propgen.render.pdf_profile import PdfOptions
 
 weasyprint = import_weasyprint()
+hanging_space.install()
 
 __all__ = [
     "FetchRefused",
