@@ -59,3 +59,26 @@ def test_cached_formatting_keeps_equal_values_of_other_digits_apart() -> None:
         assert usd.number(Decimal("1200.0")) == "1,200"
         assert usd.number(Decimal("1.25")) == "1.25"
         assert usd.percent(Decimal("12.5")) == "12.5%"
+
+
+@pytest.mark.parametrize(
+    ("unit", "plural"),
+    [
+        ("user-month", "user-months"),
+        ("seat licence", "seat licences"),
+        ("user per month", "users per month"),
+        ("seat / year", "seats / year"),
+        ("seat/year", "seats/year"),
+        ("day of consulting", "days of consulting"),
+        ("site licence per year", "site licences per year"),
+        ("TB per month", "TB per month"),
+        ("users", "users"),
+        ("person", "people"),
+        ("box", "boxes"),
+        ("terminal for a store", "terminals for a store"),
+    ],
+)
+def test_a_priced_quantity_agrees_in_number(unit: str, plural: str) -> None:
+    fmt = Formatter("en-US", "USD")
+    assert fmt.quantity(Decimal(3), unit) == f"3 {plural}"
+    assert fmt.quantity(Decimal(1), unit) == f"1 {unit}"

@@ -64,9 +64,19 @@ Chinese (which has no plural)."""
 _IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women"}
 
 
+_QUALIFIED = re.compile(r"\s*/\s*|\s+(?:per|a|an|each|every|of|for|in)\s+")
+"""Where a unit's noun ends and its qualifier starts: ``user per month``, ``seat /
+year``, ``day of consulting``."""
+
+
 def english_plural(unit: str) -> str:
     """The plural of an English unit noun (the last word of ``user-month``, ``seat
-    licence``); a unit already plural (``users``) or not a word (``TB``) as written."""
+    licence``; the noun before its qualifier in ``user per month`` → ``users per
+    month``, ``seat / year`` → ``seats / year``); a unit already plural (``users``) or
+    not a word (``TB``) as written."""
+    qualifier = _QUALIFIED.search(unit)
+    if qualifier and qualifier.start() > 0:
+        return english_plural(unit[: qualifier.start()]) + unit[qualifier.start() :]
     head, last = re.match(r"(.*?)([A-Za-z]+)?$", unit).groups()  # type: ignore[union-attr]
     if not last or not last.islower() or (last.endswith("s") and not last.endswith("ss")):
         return unit
