@@ -36,6 +36,7 @@ EN_PUBLIC = {
     "tax exemption": "The Customer is exempt from sales and use taxes",
     "statutory terms": "Terms that a statute requires in the Customer’s contracts apply",
     "public use": "including use of its public-facing functions by members of the public",
+    "deliverables for governmental purposes": "created specifically for it for its governmental purposes",
 }
 EN_PRIVATE = {
     "contractual interest": "Overdue amounts bear interest at 1% per month",
@@ -43,6 +44,7 @@ EN_PRIVATE = {
     "gross-up": "it will increase the payment so that the Supplier receives",
     "pricing is confidential": "including the terms and pricing of this Agreement",
     "internal use": "for the Customer’s internal business purposes",
+    "deliverables for business purposes": "created specifically for it for its internal business purposes",
 }
 ZH_PUBLIC = {
     "财政资金": "本合同价款以财政资金支付，甲方已落实相应预算资金",
@@ -51,10 +53,12 @@ ZH_PUBLIC = {
     "合同公告": "甲方依照政府采购、政府信息公开等法律法规的规定公告本合同",
     "法人": "其为依法设立并有效存续的法人",
     "公共服务": "甲方通过软件向社会公众提供公共服务的除外",
+    "交付物的公共用途": "并可为履行职能和提供公共服务的目的进行复制和修改",
 }
 ZH_PRIVATE = {
     "违约金": "应按逾期未付金额的万分之五向乙方支付违约金",
     "企业法人": "其为依法设立并有效存续的企业法人",
+    "交付物的内部使用": "并可为内部使用目的进行复制和修改",
 }
 
 
