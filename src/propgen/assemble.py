@@ -14,7 +14,7 @@ from typing import Any, assert_never
 
 from jinja2 import Environment
 
-from propgen import blocks, pricing_tables, template_memo
+from propgen import blocks, pricing_tables, template_memo, titles
 from propgen.context import SellerCompany, label_function, template_context, template_filters
 from propgen.crossref import CrossReferences
 from propgen.document import (
@@ -237,7 +237,9 @@ class _Assembler:
                 CoverLine(label("date"), self.fmt.date(doc.date)),
                 CoverLine(label("valid_until"), self.fmt.date(doc.valid_until)),
             ]
-            header = label("header_proposal", seller=seller.name, customer=customer.name)
+            header = label(
+                "header_proposal", seller=seller.name, customer=customer.name, title=title
+            )
         else:
             lines = [
                 CoverLine(label("contract_number"), doc.reference),
@@ -295,7 +297,7 @@ def assemble_proposal(inputs: Inputs) -> Document:
     asm = _Assembler(inputs, {"ref": _no_ref})
     label = asm.label
     industry_title = inputs.plan.industry.title.get(asm.record.document.locale, "")
-    title = asm.record.document.title or label("proposal_for", customer=asm.record.customer.name)
+    title = titles.proposal_title(asm.record, _project(asm), label)
     body: list[Block] = [TableOfContents(label("toc")), PageBreak()]
     for text in inputs.plan.proposal:
         if not asm.included(text):
@@ -318,6 +320,17 @@ def assemble_proposal(inputs: Inputs) -> Document:
         notice=_notice(inputs, label),
     )
     return Document(meta=meta, blocks=tuple(body))
+
+
+def _project(asm: _Assembler) -> titles.Project:
+    locale = asm.record.document.locale
+    return titles.project(
+        asm.record,
+        asm.inputs.plan.industry.title.get(locale, ""),
+        asm.label,
+        asm.fmt.join_list,
+        is_chinese(locale),
+    )
 
 
 def _no_ref(*_: object) -> str:
@@ -364,7 +377,10 @@ def assemble_contract(inputs: Inputs) -> Document:
     # Chinese numbers the same items (a), (b) … so both columns cite one item alike
     legal_levels = LEVELS if chinese else ENGLISH_LEVELS if inputs.drafts_chinese else ()
     sells_hardware = any(line.kind == "hardware" for line in inputs.pricing.lines)
-    title = label("contract_with_hardware" if sells_hardware else "contract")
+    what = _project(asm)
+    title = titles.contract_title(
+        what, label("contract_with_hardware" if sells_hardware else "contract"), label
+    )
     body: list[Block] = []
     if len(clauses) >= CONTRACT_CONTENTS_MIN_CLAUSES:
         body += [TableOfContents(label("toc")), PageBreak()]
@@ -452,9 +468,8 @@ def assemble_contract(inputs: Inputs) -> Document:
         notice = " ".join(filter(None, [label("awaiting_notice", items=items), notice]))
     if drafts:
         notice = " ".join(filter(None, [label("draft_notice", items=", ".join(drafts)), notice]))
-    meta = asm.meta(
-        "contract", title, label("contract_subtitle"), watermark=watermark, notice=notice
-    )
+    subtitle = titles.contract_subtitle(what, record.customer.name, label)
+    meta = asm.meta("contract", title, subtitle, watermark=watermark, notice=notice)
     return Document(meta=meta, blocks=tuple(body))
 
 
