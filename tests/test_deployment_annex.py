@@ -42,7 +42,7 @@ def _with(path: Path, tmp_path: Path, before: str, after: str) -> Path:
 
 def test_an_on_premises_bank_gets_no_hosted_availability_clause() -> None:
     checked = check(BANK_ZH)
-    assert checked.plan.record.solution.deployment == "on-premises"
+    assert checked.plan.record.deployment == "on-premises"
     levels = _section(checked, "service-levels")
     assert "可用性" not in levels.replace("其可用性", "")
     assert "一级故障响应时限" in levels
@@ -57,7 +57,7 @@ def test_an_on_premises_bank_gets_no_hosted_availability_clause() -> None:
 
 def test_a_hosted_deal_gets_availability_and_its_tier_figures() -> None:
     checked = check(SAAS_EN)
-    assert checked.plan.record.solution.deployment == "seller-hosted"
+    assert checked.plan.record.deployment == "seller-hosted"
     levels = _section(checked, "service-levels")
     assert "Availability is measured for each calendar month" in levels
     assert "SLA Schedule in Annex 2" in levels

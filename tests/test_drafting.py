@@ -365,7 +365,7 @@ def test_an_on_premises_proposal_promises_no_hosting(path: Path, tmp_path: Path)
     if record.get("document", {}).get("industry") == "financial-services":
         on_site = [t for t in texts if re.search(r"自有数据中心|your own data center", t)]
         assert on_site, "the on-premises texts are used"
-        if _checked(path).plan.record.solution.deployment == "seller-hosted":
+        if _checked(path).plan.record.deployment == "seller-hosted":
             assert hosted, "the seller-hosted texts stay for a hosted deal"
 
 

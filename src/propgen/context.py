@@ -15,7 +15,13 @@ from propgen.locale import Formatter
 from propgen.needs.models import Customer, Discovery, DocumentInfo, Person, Solution, Terms
 from propgen.plan import Plan
 from propgen.pricing import PriceBreakdown
-from propgen.terms import LIABILITY_CLAUSE, TermStatements, state_tax, state_terms
+from propgen.terms import (
+    LIABILITY_CLAUSE,
+    TermStatements,
+    credited_fees,
+    state_tax,
+    state_terms,
+)
 
 
 @dataclass(frozen=True)
@@ -159,7 +165,7 @@ def template_context(
             "seller": seller,
             "customer": _address_on_one_line(record.customer, fmt.is_chinese),
             "discovery": record.discovery,
-            "solution": record.solution,
+            "solution": record.solution.model_copy(update={"deployment": record.deployment}),
             "terms": record.terms,
             "term": replace(
                 state_terms(
@@ -168,6 +174,7 @@ def template_context(
                     cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
                     contract_total=fmt.money(pricing.total),
                     count=fmt.count,
+                    credit_fees=credited_fees(record),
                 ),
                 tax=state_tax(
                     tuple(

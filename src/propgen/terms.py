@@ -11,8 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
-from propgen.needs.models import Terms
+from propgen.needs.models import NeedsRecord, Terms
+
+CreditFees = Literal["subscription", "support", "recurring", "none"]
+"""Which fees a service credit is a share of: the fees of the service whose level was
+missed (see :func:`credited_fees`)."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class TermStatements:
     invoice_dispute: str
     """Until when an invoice can be disputed, counted from where payment is (receipt of
     the invoice or its date), so the two clocks never start apart."""
+    credit_basis: str = ""
+    """The fees a service credit is a share of ("the subscription Fees attributable to
+    the month concerned"); empty: the deal has no recurring fee to credit, and the
+    documents grant no service credits."""
     tax: str = ""
     """The tax rate(s) the deal is priced at: "6%", or per rate with its base
     ("13% on $449,500.00 and 6% on $200,000.00"); see :func:`state_tax`."""
@@ -54,6 +63,7 @@ def state_terms(
     cap_position: str,
     contract_total: str,
     count: Callable[[int, str], str],
+    credit_fees: CreditFees = "recurring",
 ) -> TermStatements:
     """Word every commercial term of ``terms`` with the locale's ``label`` function.
 
@@ -66,6 +76,8 @@ def state_terms(
         count: the locale's ``count(n, unit)`` ("30 days", "1 month", "30日"); labels
             print it as ``{duration}`` (the bare number stays ``{days}``, ``{months}``
             …, for libraries whose labels still write the unit themselves).
+        credit_fees: the fees service credits are a share of (:func:`credited_fees`);
+            its ``term_credit_basis_<fees>`` label states them.
     """
     invoice = label(f"term_invoice_{terms.invoice_type}")
     days = terms.payment_terms_days
@@ -108,12 +120,33 @@ def state_terms(
             else None
         ),
         invoice_dispute=label(f"term_invoice_dispute_{terms.payment_due_from}"),
+        credit_basis="" if credit_fees == "none" else label(f"term_credit_basis_{credit_fees}"),
         address_change_notice=label(
             "term_address_change_notice",
             days=terms.address_change_notice_days,
             duration=count(terms.address_change_notice_days, "day"),
         ),
     )
+
+
+def credited_fees(record: NeedsRecord) -> CreditFees:
+    """The fees of the service whose level a service credit makes good.
+
+    Hosted (or hybrid) deals miss an availability commitment of the hosted service:
+    the subscription fees, where a bought line is a subscription. Deals on the
+    customer's premises miss a support response target: the support fees, where a
+    bought line is support; with none, nothing recurs to credit against (``none``).
+    A record whose lines state no kind keeps the general "recurring Fees".
+    """
+    bought = [item for item in record.pricing.items if not item.optional]
+    kinds = {item.kind for item in bought if item.kind}
+    if not kinds:
+        return "recurring"
+    if record.deployment != "on-premises" and "subscription" in kinds:
+        return "subscription"
+    if "support" in kinds:
+        return "support"
+    return "recurring" if any(item.recurring for item in bought) else "none"
 
 
 def _liability_cap(

@@ -606,12 +606,17 @@ class Milestone(Model):
 
 
 Deployment = Literal["seller-hosted", "on-premises", "hybrid"]
-"""Where the software runs: hosted by the seller, in the customer's data centre, or both."""
+"""Where the software runs: hosted by the seller, in the customer's data center, or both."""
+
+HOSTED_KINDS = frozenset({"subscription"})
+"""Line kinds that sell a service the seller hosts."""
 
 
 class Solution(Model):
     summary: Paragraphs
-    deployment: Deployment = "seller-hosted"
+    deployment: Deployment | None = None
+    """Where the software runs; none: decided from the deal
+    (:attr:`NeedsRecord.deployment`)."""
     modules: list[Module] = Field(default_factory=list, max_length=MAX_ITEMS)
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
 
@@ -899,3 +904,17 @@ class NeedsRecord(Model):
     translations: dict[Locale, Translation] = Field(default_factory=dict)
     """Per language of ``document.languages`` other than ``locale``: the record's words
     in that language (see :class:`Translation`)."""
+
+    @property
+    def deployment(self) -> Deployment:
+        """Where the software runs: as ``solution.deployment`` says, else from what the
+        deal sells. A deal whose lines state their kinds is hosted by the seller only if
+        a line it buys (not optional) is a subscription: perpetual or term licences,
+        hardware, services and support run on the customer's premises. A deal that
+        states no kind at all says nothing either way and keeps the hosted default."""
+        if self.solution.deployment is not None:
+            return self.solution.deployment
+        kinds = {item.kind for item in self.pricing.items if item.kind and not item.optional}
+        if kinds and not kinds & HOSTED_KINDS:
+            return "on-premises"
+        return "seller-hosted"

@@ -92,8 +92,9 @@ FIELDS: dict[str, tuple[str, object]] = {
     "DocumentInfo.produce": ("Which documents to produce.", ["proposal", "contract"]),
     "DocumentInfo.version": ("The document's version, printed in the footer.", "2"),
     "DocumentInfo.title": (
-        "A title for the proposal cover instead of the default.",
-        "Service desk proposal",
+        "The project's name, what is proposed: titles read \"Proposal: {title} for "
+        '{customer}" / "关于{customer}{title}的建议书"; absent: the modules, else the industry.',
+        "Field Service Modernization",
     ),
     "DocumentInfo.signing_place": (
         "Where the contract is signed (签订地点); the seller profile's place when omitted.",
@@ -254,7 +255,9 @@ FIELDS: dict[str, tuple[str, object]] = {
         "A cloud service desk with a mobile app for technicians.",
     ),
     "Solution.deployment": (
-        "Where the solution runs; decides the availability and data clauses.",
+        "Where the solution runs; decides the availability and data clauses. "
+        "Absent: hosted by the seller if a bought line is a subscription or no line "
+        "states its kind, otherwise the customer's premises.",
         "seller-hosted",
     ),
     "Solution.modules": (
