@@ -82,6 +82,8 @@ def test_a_bank_gets_no_misfit_case_study_and_a_fitting_positioning() -> None:
     assert "physical goods" not in text
     assert "banks, insurers" in text
     title = checked.documents["proposal"].meta.title
-    assert title == "Digital Onboarding and BSA/AML Case Management"  # the record says what
+    assert title == (  # the record says what, and the title says for whom
+        "Proposal: Digital Onboarding and BSA/AML Case Management for Lakeshore Community Bank"
+    )
     manufacturing = check(ROOT / "samples" / "manufacturing.en-US.yaml")
     assert "Kessler Drive" in "\n".join(document_paragraphs(manufacturing.documents["proposal"]))

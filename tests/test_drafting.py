@@ -529,3 +529,91 @@ def test_a_us_contract_states_each_partys_entity_and_signatory(path: Path) -> No
     labels = [inline_text(row.cells[0].inlines) for row in table.rows]
     customer = labels[: labels.index("Supplier")]
     assert "Entity" in customer and "Authorized signatory" in customer, customer
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_parties_table_prints_an_address_on_one_line(path: Path) -> None:
+    """The US MES contract's parties table read "4400 Riverside Parkway Dayton, OH …":
+    the record's two address lines ran together without the comma between them."""
+    contract = _checked(path).documents.get("contract")
+    if contract is None:
+        return
+    tables = [b for b in iter_blocks(contract.blocks) if isinstance(b, Table)]
+    parties = next(t for t in tables if t.role == "parties")
+    for row in parties.rows:
+        if inline_text(row.cells[0].inlines) in {"Address", "住所", "地址"}:
+            address = inline_text(row.cells[1].inlines)
+            assert "\n" not in address, address
+            assert not re.search(r"[A-Za-z] [A-Z][a-z]+, [A-Z]{2} \d{5}", address) or (
+                ", " in address.split(" ", 3)[-1]
+            ), address
+    record = _checked(path).plan.record
+    if record.customer.address and "\n" in record.customer.address.strip():
+        first, second = record.customer.address.strip().splitlines()[:2]
+        text = "\n".join(document_paragraphs(contract))
+        assert f"{first.strip()}, {second.strip()}" in text or record.document.locale.startswith(
+            "zh"
+        )
+
+
+SPELLED_COUNT = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|sixty|ninety)[ -](?:Business Days?|business days?|days?|weeks?|months?|"
+    r"years?|hours?|calendar months?)\b"
+)
+LIBRARY_CLAUSES = sorted(
+    [
+        *(ROOT / "snippets" / "clauses").glob("*.yaml"),
+        *ROOT.glob("templates/industry/*/clauses/*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", LIBRARY_CLAUSES, ids=lambda p: p.stem)
+def test_english_clauses_write_periods_in_figures(path: Path) -> None:
+    """The US MES contract gave the Customer "5 Business Days" to check the hardware
+    (clause 6) and "five Business Days" to answer a site acceptance test (clause 7), and
+    defined a Contract Year as "twelve months" beside "12 months" everywhere else: a US
+    contract writes every period in figures, so like periods read alike."""
+    clause = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [clause.get("text", {}).get("en-US", "")]
+    texts += [p.get("text", {}).get("en-US", "") for p in clause.get("positions", {}).values()]
+    found = [m.group(0) for text in texts if text for m in SPELLED_COUNT.finditer(text)]
+    assert not found, found
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_no_heading_swallows_the_paragraph_after_it(path: Path) -> None:
+    """The US proposals' executive summary printed "What success looks likeSuccess is
+    measured by the three benefits …" as one heading: a template's whitespace control
+    ate the blank line after the heading. A heading is a title, never a sentence."""
+    for kind, document in _checked(path).documents.items():
+        for block in iter_blocks(document.blocks):
+            if isinstance(block, Heading):
+                text = inline_text(block.inlines)
+                assert not re.search(r"[a-z][A-Z][a-z]|[.。]$", text), (kind, text)
+
+
+ESTIMATE_IN_CENTS = re.compile(
+    r"about \**[$¥€][\d,]+\.\d\d|[(（]每?[年月]?[$¥€][\d,]+\.\d\d (?:per|a)\b"
+)
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_estimates_are_stated_in_whole_units(path: Path) -> None:
+    """The US bank proposal said discovery's problems cost "about $2,100,000.00 a year"
+    and its impact table "($2,100,000.00 per year)": an estimate in cents claims a
+    precision it does not have; estimates are whole units ("about $2,100,000")."""
+    for kind, texts in _texts(path).items():
+        found = [m.group(0) for t in texts for m in ESTIMATE_IN_CENTS.finditer(t)]
+        assert not found, (kind, found)
+
+
+def test_an_estimate_rounds_half_up_to_whole_units() -> None:
+    from decimal import Decimal
+
+    from propgen.locale import Formatter
+
+    assert Formatter("en-US", "USD").estimate(Decimal("2100000.50")) == "$2,100,001"
+    assert Formatter("en-US", "USD").estimate(Decimal("2100000.49")) == "$2,100,000"
+    assert Formatter("zh-CN", "CNY").estimate(Decimal("1234.5")) == "¥1,235"

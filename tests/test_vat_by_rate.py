@@ -188,12 +188,14 @@ def test_a_perpetual_licence_survives_the_term_in_english(tmp_path: Path) -> Non
     needs = tmp_path / "perpetual.yaml"
     needs.write_text(text.replace("kind: subscription", "kind: license-perpetual", 1))
     body = "\n".join(document_paragraphs(check(needs).documents["contract"]))
-    assert (
-        "except that the right to use Unified Commerce Core subscription, licensed on a "
-        "perpetual basis, is perpetual and survives the expiry or termination" in body
+    assert (  # the line item named as the Pricing and Payment Annex names it
+        "except that the right to use the Software licensed under the line item "
+        "“Unified Commerce Core subscription” of the Pricing and Payment Annex is perpetual "
+        "and survives the expiry or termination" in body
     )
+    assert "for that license." in body
     plain = "\n".join(document_paragraphs(check(RETAIL_EN).documents["contract"]))
-    assert "licensed on a perpetual basis" not in plain
+    assert "is perpetual and survives" not in plain
     assert "perpetual licenses granted under" not in plain
 
 

@@ -15,7 +15,13 @@ from typing import Any, assert_never
 from jinja2 import Environment
 
 from propgen import blocks, pricing_tables, template_memo, titles
-from propgen.context import SellerCompany, label_function, template_context, template_filters
+from propgen.context import (
+    SellerCompany,
+    address_on_one_line,
+    label_function,
+    template_context,
+    template_filters,
+)
 from propgen.crossref import CrossReferences
 from propgen.document import (
     Block,
@@ -483,7 +489,7 @@ def _parties(asm: _Assembler) -> list[Block]:
     representative, named contact and bank account (a PRC contract names all of them),
     and for zh-CN where the contract is signed."""
     label, record, seller = asm.label, asm.record, asm.inputs.seller
-    customer = record.customer
+    customer, chinese = record.customer, asm.fmt.is_chinese
     leads = [c for c in customer.contacts if c.role == "decision_maker"] or customer.contacts
     contact = _contact(leads[0], asm.fmt.is_chinese) if leads else None
     customer_bank = (
@@ -508,7 +514,11 @@ def _parties(asm: _Assembler) -> list[Block]:
             (
                 ("entity", customer.entity),
                 ("registration_id", customer.registration_id),
-                ("address", customer.address),
+                # one line, as the table prints it: "4400 Riverside Parkway, Dayton, …"
+                (
+                    "address",
+                    customer.address and address_on_one_line(customer.address, chinese),
+                ),
                 ("representative", customer.representative),
                 ("contact", contact),
                 ("bank_account", customer_bank),

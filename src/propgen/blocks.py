@@ -278,7 +278,7 @@ def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Tab
     def impact(item: Implication) -> tuple[str, str]:
         figures = []
         if item.cost is not None:
-            money = replace(fmt, currency=item.cost.currency or fmt.currency).money(
+            money = replace(fmt, currency=item.cost.currency or fmt.currency).estimate(
                 item.cost.amount
             )
             figures.append(_per(label, item.cost.per, money))

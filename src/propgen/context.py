@@ -132,17 +132,21 @@ def _shows_trace(plan: Plan) -> bool:
     return any("traceability-table" in text.blocks for text in plan.proposal)
 
 
-def _address_on_one_line(customer: Customer, chinese: bool) -> Customer:
-    """The customer as library text sees it: an address the record writes over several
-    lines reads as one line in running text ("4400 Riverside Parkway, Dayton, OH …");
-    the parties table, built by propgen, keeps the lines."""
-    if not customer.address or "\n" not in customer.address.strip():
-        return customer
-    lines = [line.strip() for line in customer.address.splitlines() if line.strip()]
-    joined = lines[0]
+def address_on_one_line(address: str, chinese: bool) -> str:
+    """An address the record writes over several lines, as one line: "4400 Riverside
+    Parkway, Dayton, OH …" (a comma between the lines), Chinese run together."""
+    lines = [line.strip() for line in address.splitlines() if line.strip()]
+    joined = lines[0] if lines else ""
     for line in lines[1:]:
         joined += line if chinese or joined.endswith((",", "，")) else f", {line}"
-    return customer.model_copy(update={"address": joined})
+    return joined
+
+
+def _address_on_one_line(customer: Customer, chinese: bool) -> Customer:
+    """The customer as library text sees it: its address on one line."""
+    if not customer.address or "\n" not in customer.address.strip():
+        return customer
+    return customer.model_copy(update={"address": address_on_one_line(customer.address, chinese)})
 
 
 def template_context(
@@ -208,4 +212,5 @@ def template_filters(fmt: Formatter) -> dict[str, Callable[..., str]]:
         "words": fmt.words,
         "join_list": fmt.join_list,
         "currency_name": fmt.currency_name,
+        "estimate": fmt.estimate,
     }

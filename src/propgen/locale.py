@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from propgen.locales import is_chinese
@@ -128,6 +128,23 @@ class Formatter:
         """``Decimal("141455")`` → ``$141,455.00`` / ``¥141,455.00``."""
         rounded = round_money(Decimal(amount), self.currency)
         return _money_text(str(rounded), self.currency, self.babel_locale)
+
+    def estimate(self, amount: Decimal) -> str:
+        """An estimated amount in whole units, rounded half-up: ``2100000`` →
+        ``$2,100,000`` / ``¥2,100,000``. An estimate in cents claims a precision it
+        does not have ("about $2,100,000.00 a year")."""
+        from babel.numbers import format_currency
+
+        whole = Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        return str(
+            format_currency(
+                whole,
+                self.currency,
+                format="¤#,##0",
+                locale=self.babel_locale,
+                currency_digits=False,
+            )
+        )
 
     def unit_price(self, amount: Decimal) -> str:
         """A unit price with every place it was given, at least the currency's:

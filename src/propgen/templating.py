@@ -219,6 +219,7 @@ FILTER_NAMES = (
     "words",
     "join_list",
     "currency_name",
+    "estimate",
 )
 FUNCTION_NAMES = ("ref", "label")
 
