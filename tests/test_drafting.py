@@ -383,7 +383,7 @@ def test_a_contract_names_the_hardware_it_sells(path: Path) -> None:
     if contract is None:
         return
     hardware = _sells(path, "hardware")
-    titled = re.search(r"Equipment|设备", contract.meta.title) is not None
+    titled = re.search(r"Equipment Purchase|设备采购", contract.meta.title) is not None
     assert titled == hardware, contract.meta.title
     recitals = next(
         b
@@ -617,3 +617,40 @@ def test_an_estimate_rounds_half_up_to_whole_units() -> None:
     assert Formatter("en-US", "USD").estimate(Decimal("2100000.50")) == "$2,100,001"
     assert Formatter("en-US", "USD").estimate(Decimal("2100000.49")) == "$2,100,000"
     assert Formatter("zh-CN", "CNY").estimate(Decimal("1234.5")) == "¥1,235"
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_perpetual_licence_is_named_as_the_price_list_names_it(path: Path) -> None:
+    """The US MES contract read "the right to use MES platform license, per plant
+    (perpetual), licensed on a perpetual basis, is perpetual", and the bilingual English
+    "MES 平台软件许可（永久）/ MES platform license (perpetual) is a perpetual license":
+    a line item's name used as if it were the software. English clauses name the line
+    item of the price annex, in quotes."""
+    checked = _checked(path)
+    names = [
+        line.name
+        for line in checked.pricing.lines
+        if line.kind == "license-perpetual" and not line.optional
+    ]
+    contract = checked.documents.get("contract")
+    if contract is None or not names:
+        return
+    text = "\n".join(document_paragraphs(contract))
+    english = re.search(r"[A-Za-z]{4}", text) is not None and (
+        not checked.plan.record.document.locale.startswith("zh")
+        or checked.plan.record.document.languages
+    )
+    if english:
+        assert f"“{names[0]}”" in text, names
+        assert not re.search(r"right to use [^“\n]{0,40}, licensed on a perpetual basis", text)
+        assert f"{names[0]} is a perpetual license" not in text
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_a_notice_clause_names_its_addressee_once(path: Path) -> None:
+    """The bilingual English read "shall notify the other Party by giving the other
+    Party 5 days’ prior written notice": the term's wording repeated the clause's."""
+    for kind, texts in _texts(path).items():
+        for text in texts:
+            found = re.search(r"notify the other [Pp]arty by giving the other [Pp]arty", text)
+            assert found is None, (kind, text[:120])
