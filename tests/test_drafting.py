@@ -529,6 +529,11 @@ def test_a_us_contract_states_each_partys_entity_and_signatory(path: Path) -> No
     labels = [inline_text(row.cells[0].inlines) for row in table.rows]
     customer = labels[: labels.index("Supplier")]
     assert "Entity" in customer and "Authorized signatory" in customer, customer
+    # the Supplier is described alike: its entity as an entity, not as a registration
+    supplier = labels[labels.index("Supplier") :]
+    assert "Entity" in supplier and "Authorized signatory" in supplier, supplier
+    values = {inline_text(r.cells[0].inlines): inline_text(r.cells[1].inlines) for r in table.rows}
+    assert "corporation" not in values.get("Registration no.", ""), values
 
 
 @pytest.mark.parametrize("path", RECORDS, ids=_id)

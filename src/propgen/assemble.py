@@ -528,6 +528,7 @@ def _parties(asm: _Assembler) -> list[Block]:
             "supplier_party",
             seller.legal_name,
             (
+                ("entity", seller.entity),
                 ("registration_id", seller.registration_id),
                 ("address", seller.address),
                 ("representative", seller.representative),

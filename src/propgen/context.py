@@ -39,6 +39,8 @@ class SellerCompany:
     bank: Mapping[str, str] = field(default_factory=dict)
     logo: str | None = None
     signing_place: str | None = None
+    entity: str | None = None
+    """What kind of legal person the company is ("a Delaware corporation")."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ def seller_for(profile: SellerFile, locale: str, entity: str = "") -> SellerComp
         bank=profile.bank.get(locale, {}),
         logo=profile.logo,
         signing_place=localize(profile.signing_place, locale),
+        entity=localize(profile.entity, locale) or None,
     )
 
 

@@ -238,6 +238,9 @@ class SellerFile(LibraryModel):
     name: Localizable
     legal_name: Localizable
     address: Localizable
+    entity: Localizable | None = None
+    """What kind of legal person the seller is, as a US parties block says it ("a
+    Delaware corporation"); empty for a locale whose contracts do not state it."""
     registration_id: Localizable | None = None
     representative: Localizable | None = None
     email: Localizable | None = None
