@@ -101,19 +101,19 @@ def _pdf_title_and_pages(pdf: Path) -> tuple[str, str, str]:
         title = str(info.title if info is not None else "")
     with pdfplumber.open(pdf) as opened:
         cover = opened.pages[0].extract_text() or ""
-        second = opened.pages[1].extract_text() or ""
-    return title, cover, second
+        page = opened.pages[1]
+        header = page.crop((0, 0, page.width, 60)).extract_text() or ""  # the running header
+    return title, cover, header
 
 
 def test_cover_header_and_metadata_print_one_title(rendered_samples: Path) -> None:
     pdfs = sorted(rendered_samples.glob("*.pdf"))
     assert len(pdfs) == 2 * len(SAMPLES)
     for pdf in pdfs:
-        title, cover, second = _pdf_title_and_pages(pdf)
+        title, cover, header = _pdf_title_and_pages(pdf)
         flat = re.sub(r"\s+", "", title)
         assert title and flat in re.sub(r"\s+", "", cover), (pdf.name, title)
-        header = re.sub(r"\s+", "", second.split("\n")[0])
-        assert header.endswith(flat), (pdf.name, header, title)
+        assert flat in re.sub(r"\s+", "", header), (pdf.name, header, title)
 
 
 @pytest.mark.parametrize("kind", ["proposal", "contract"])
