@@ -36,7 +36,7 @@ EN_PUBLIC = {
     "tax exemption": "The Customer is exempt from sales and use taxes",
     "statutory terms": "Terms that a statute requires in the Customer’s contracts apply",
     "public use": "including use of its public-facing functions by members of the public",
-    "deliverables for governmental purposes": "created specifically for it for its governmental purposes",
+    "governmental deliverables": "specifically for it for its governmental purposes",
 }
 EN_PRIVATE = {
     "contractual interest": "Overdue amounts bear interest at 1% per month",
@@ -44,7 +44,7 @@ EN_PRIVATE = {
     "gross-up": "it will increase the payment so that the Supplier receives",
     "pricing is confidential": "including the terms and pricing of this Agreement",
     "internal use": "for the Customer’s internal business purposes",
-    "deliverables for business purposes": "created specifically for it for its internal business purposes",
+    "business deliverables": "specifically for it for its internal business purposes",
 }
 ZH_PUBLIC = {
     "财政资金": "本合同价款以财政资金支付，甲方已落实相应预算资金",
