@@ -58,12 +58,12 @@ def test_render_only_process_collects_once_per_pdf_and_keeps_the_bytes(
     collections.clear()
     default = render_document(document, THEME, "pdf")
     assert len(collections) > 1, "a default process collects during layout too"
-    assert gc.get_freeze_count() == 0
+    frozen_before = gc.get_freeze_count()  # another test may have frozen (serve does)
 
     collector.render_only()
     first = render_document(document, THEME, "pdf")
     frozen = gc.get_freeze_count()
-    assert frozen > 0, "what the first PDF left is frozen"
+    assert frozen > frozen_before, "what the first PDF left is frozen"
     collections.clear()
     second = render_document(document, THEME, "pdf")
     assert collections == [2], "one full collection, after the PDF"
