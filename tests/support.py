@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import re
 import shutil
 import subprocess
@@ -124,6 +125,34 @@ def _pdftotext_pages(pdftotext: str, path: str, size: int, mtime_ns: int) -> tup
         timeout=120,
     )
     return tuple(done.stdout.decode("utf-8").split("\f")[:-1])  # a form feed ends each page
+
+
+_PAGE = re.compile(r'<page width="([\d.]+)"')
+_WORD = re.compile(
+    r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+)
+
+
+def pdf_word_right_edges(path: Path) -> list[tuple[float, list[tuple[float, str]]]]:
+    """Per page, its width and each word's right edge (points from the left) and text,
+    from ``pdftotext -bbox``. A word's right edge is its last glyph's: on every page of
+    the 18 sample PDFs the rightmost equals pdfplumber's rightmost character to 1e-6 pt,
+    at a tenth of the CPU (2.5 against 26 CPU-s)."""
+    pdftotext = require_tool("pdftotext", "poppler-utils")
+    done = subprocess.run(
+        [pdftotext, "-bbox", "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
+    pages = done.stdout.decode("utf-8").split("<page ")[1:]
+    return [
+        (
+            float(_PAGE.match("<page " + page)[1]),  # type: ignore[index]
+            [(float(x), html.unescape(text)) for x, text in _WORD.findall(page)],
+        )
+        for page in pages
+    ]
 
 
 def pdf_text(path: Path) -> str:
