@@ -12,7 +12,7 @@ import yaml
 
 from propgen.numerals import CN_NUMERAL
 from propgen.pipeline import Checked, check
-from support import FIXTURES, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
+from support import FIXTURES, HUAXIN, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
 
 SAMPLES_DIR = ROOT / "samples"
 
@@ -130,3 +130,23 @@ def test_a_chinese_contract_has_what_prc_companies_put_in_it(path: Path) -> None
         late = LATE_PAYMENT.search(text)
         assert late is not None
         assert delay.groups() == late.groups(), (delay.group(), late.group())
+
+
+def test_a_long_chinese_list_keeps_its_numbers_inside_the_margin(
+    rendered_references: dict[Path, Path],
+) -> None:
+    """（十一） is wider than （十）: a list that reaches it gets the wider indent, so the
+    number does not stick out left of the text column (the Huaxin definitions did)."""
+    import pdfplumber
+
+    folder = rendered_references[HUAXIN]
+    pdf_path = next(folder.glob("*-contract.pdf"))
+    with pdfplumber.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            words = page.extract_words()
+            eleven = [w for w in words if w["text"].startswith("（十一）")]
+            clause = [w for w in words if re.fullmatch(r"1\.2", w["text"])]
+            if eleven and clause:
+                assert eleven[0]["x0"] >= clause[0]["x0"] - 0.5, (eleven[0], clause[0])
+                return
+    raise AssertionError("no page with both （十一） and 1.2")

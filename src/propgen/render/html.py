@@ -105,6 +105,7 @@ LIST_CSS = (
     'prefix: "（"; suffix: "）"; } '
     '@counter-style paren-decimal { system: extends decimal; prefix: "（"; suffix: "）"; } '
     "ol.n-cjk-paren { list-style-type: cjk-paren; padding-left: 3.2em } "
+    "ol.n-cjk-paren.n-long { padding-left: 4.2em } "
     "ol.n-paren-decimal { list-style-type: paren-decimal; padding-left: 2.6em } "
     '@counter-style paren-lower-alpha { system: extends lower-alpha; prefix: "("; suffix: ") "; } '
     '@counter-style paren-lower-roman { system: extends lower-roman; prefix: "("; suffix: ") "; } '
@@ -391,6 +392,8 @@ class _Writer:
         if isinstance(block, OrderedList):
             start = f' start="{block.start}"' if block.start != 1 else ""
             numbering = f' class="n-{block.numbering}"' if block.numbering != "decimal" else ""
+            if block.numbering == "cjk-paren" and block.start + len(block.items) > 11:
+                numbering = ' class="n-cjk-paren n-long"'  # （十一） needs a wider margin
             w(f"<ol{start}{numbering}>")
         else:
             w("<ul>")
