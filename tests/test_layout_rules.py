@@ -36,8 +36,9 @@ def test_units_agree_in_number(n: int, unit: str, expected: str) -> None:
 
 
 def test_chinese_units_have_no_plural() -> None:
-    assert Formatter("zh-CN", "CNY").count(1, "month") == "1个月"
-    assert Formatter("zh-CN", "CNY").count(30, "day") == "30日"
+    """No plural, and counts in Chinese numerals as PRC contracts write them."""
+    assert Formatter("zh-CN", "CNY").count(1, "month") == "一个月"
+    assert Formatter("zh-CN", "CNY").count(30, "day") == "三十日"
 
 
 def test_one_day_and_one_month_terms_read_in_the_singular(tmp_path: Path) -> None:

@@ -29,8 +29,8 @@ def edited(tmp_path_factory: pytest.TempPathFactory, rendered_samples: Path) -> 
     folder = tmp_path_factory.mktemp("basis")
     original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     body = read_body(original)
-    replace_text(body, "fees-and-payment", "30日", "六十日")
-    replace_text(body, "limitation-of-liability", "12个月", "6个月")
+    replace_text(body, "fees-and-payment", "三十日", "六十日")
+    replace_text(body, "limitation-of-liability", "十二个月", "6个月")
     return write_body(original, body, folder / "edited.docx")
 
 

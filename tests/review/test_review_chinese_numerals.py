@@ -26,8 +26,8 @@ def _replace_everywhere(body: object, old: str, new: str) -> None:
 def test_chinese_numerals_read_as_figures(tmp_path: Path, rendered_samples: Path) -> None:
     original = rendered_samples / f"{reference_of(RECORD)}-contract.docx"  # shared, read-only
     body = read_body(original)
-    replace_text(body, "fees-and-payment", "30日", "六十日")
-    replace_text(body, "limitation-of-liability", "12个月", "六个月")
+    replace_text(body, "fees-and-payment", "三十日", "六十日")
+    replace_text(body, "limitation-of-liability", "十二个月", "六个月")
     _replace_everywhere(body, "整单折扣（2%）", "整单折扣（百分之八）")
     edited = write_body(original, body, tmp_path / "edited.docx")
 
@@ -43,8 +43,8 @@ def test_chinese_numerals_read_as_figures(tmp_path: Path, rendered_samples: Path
     assert discount.found == (Decimal(8),) and discount.changed
     # the same edit in digits reads the same
     digits = read_body(original)
-    replace_text(digits, "fees-and-payment", "30日", "60日")
-    replace_text(digits, "limitation-of-liability", "12个月", "6个月")
+    replace_text(digits, "fees-and-payment", "三十日", "60日")
+    replace_text(digits, "limitation-of-liability", "十二个月", "6个月")
     _replace_everywhere(digits, "整单折扣（2%）", "整单折扣（8%）")
     same = review_docx(
         write_body(original, digits, tmp_path / "digits.docx"),

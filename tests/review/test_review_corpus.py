@@ -55,8 +55,8 @@ LOCALES = {
     ),
     "zh-CN": Locale(
         ROOT / "samples" / "manufacturing.zh-CN.yaml",
-        ("12个月", "6个月"),
-        ("30日", "60日"),
+        ("十二个月", "6个月"),
+        ("三十日", "60日"),
         "fallback-1",
         "本合同适用香港特别行政区法律。",
         ("竞业限制", "合同期内，任何一方不得招揽对方员工。"),
@@ -210,7 +210,8 @@ def test_corpus_verdicts(corpus: dict[str, Corpus], locale: str, saved: str) -> 
         assert section.found_by == found_by
         inserted = "".join(c.text for c in section.diff if c.op == "insert")
         deleted = "".join(c.text for c in section.diff if c.op == "delete")
-        assert "60" in inserted and ("45" in deleted or "30" in deleted)
+        old = LOCALES[locale].payment[0].removesuffix(" days").removesuffix("日")  # 45, 三十
+        assert "60" in inserted and old in deleted, (inserted, deleted)
 
     assert _changed(results["deleted"]) == {"force-majeure": "deleted"}
 
