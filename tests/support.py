@@ -129,29 +129,30 @@ def _pdftotext_pages(pdftotext: str, path: str, size: int, mtime_ns: int) -> tup
 
 _PAGE = re.compile(r'<page width="([\d.]+)"')
 _WORD = re.compile(
-    r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
 )
 
 
-def pdf_word_right_edges(path: Path) -> list[tuple[float, list[tuple[float, str]]]]:
-    """Per page, its width and each word's right edge (points from the left) and text,
-    from ``pdftotext -bbox``. A word's right edge is its last glyph's: on every page of
-    the 18 sample PDFs the rightmost equals pdfplumber's rightmost character to 1e-6 pt,
-    at a tenth of the CPU (2.5 against 26 CPU-s)."""
+def pdf_words(path: Path, last_page: int = 0) -> list[tuple[float, list[tuple[float, float, str]]]]:
+    """Per page (up to ``last_page`` when given), its width and each word's right and
+    bottom edges (points from the page's left and top) and text, from ``pdftotext
+    -bbox``. A word's edges are its glyphs': on every page of the 18 sample PDFs the
+    rightmost and topmost edges equal pdfplumber's characters' to 1e-6 pt, at a tenth
+    of the CPU (right edges of every page: 2.5 against 26 CPU-s)."""
     pdftotext = require_tool("pdftotext", "poppler-utils")
+    pages = ["-l", str(last_page)] if last_page else []
     done = subprocess.run(
-        [pdftotext, "-bbox", "-enc", "UTF-8", str(path), "-"],
+        [pdftotext, "-bbox", *pages, "-enc", "UTF-8", str(path), "-"],
         capture_output=True,
         check=True,
         timeout=120,
     )
-    pages = done.stdout.decode("utf-8").split("<page ")[1:]
     return [
         (
             float(_PAGE.match("<page " + page)[1]),  # type: ignore[index]
-            [(float(x), html.unescape(text)) for x, text in _WORD.findall(page)],
+            [(float(x), float(y), html.unescape(text)) for x, y, text in _WORD.findall(page)],
         )
-        for page in pages
+        for page in done.stdout.decode("utf-8").split("<page ")[1:]
     ]
 
 

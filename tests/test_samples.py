@@ -16,6 +16,7 @@ from support import (
     SAMPLES,
     docx_text,
     paragraphs,
+    pdf_words,
     pdftotext_pages,
     style_name,
 )
@@ -93,14 +94,13 @@ def test_the_cover_is_one_page(rendered: Path) -> None:
     """Page 2 carries the running header, so the cover (its notice of clauses awaiting
     re-approval included) ended on page 1: a long bilingual notice once moved to a
     second, otherwise empty cover page."""
-    import pdfplumber
-
     top_margin = 24 * 72 / 25.4  # print.css's top page margin; covers have none above it
     for path in sorted(rendered.glob("*.pdf")):
-        with pdfplumber.open(path) as pdf:
-            in_margin = [
-                [c for c in page.chars if c["bottom"] < top_margin] for page in pdf.pages[:2]
-            ]
+        in_margin = [
+            [text for _right, bottom, text in words if bottom < top_margin]
+            for _width, words in pdf_words(path, last_page=2)
+        ]
+        assert len(in_margin) == 2, path.name
         assert not in_margin[0], f"{path.name}: the cover has a running header"
         assert in_margin[1], f"{path.name}: page 2 is still the cover"
 

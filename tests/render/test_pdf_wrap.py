@@ -16,7 +16,7 @@ from propgen.pipeline import check, traced
 from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.page_overflow import wrappable_text_runs_off
 from propgen.render.pdf import render_pdf
-from support import ROOT, pdf_word_right_edges, plain_meta
+from support import ROOT, pdf_words, plain_meta
 
 THEME = ROOT / "templates" / "theme"
 LONG = "IBAN" + "7" * 30 + "QWERTYUIOPASDFGHJKLZXCVBNM" * 5  # no break opportunity
@@ -97,9 +97,9 @@ def test_no_sample_prints_into_the_right_margin(rendered_samples: Path) -> None:
 
     edge_slack = 0.5  # points: glyph side bearings
     for pdf_path in sorted(rendered_samples.glob("*.pdf")):
-        pages = pdf_word_right_edges(pdf_path)
+        pages = pdf_words(pdf_path)
         assert len(pages) == len(PdfReader(pdf_path).pages), pdf_path.name
         for number, (width, words) in enumerate(pages, start=1):
             edge = width - RIGHT_MARGIN_MM * 72 / 25.4 + edge_slack
-            over = [text for right, text in words if right > edge]
+            over = [text for right, _bottom, text in words if right > edge]
             assert not over, f"{pdf_path.name} p. {number}: {' '.join(over)!r}"
