@@ -563,8 +563,8 @@ def test_a_parties_table_prints_an_address_on_one_line(path: Path) -> None:
 
 SPELLED_COUNT = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|sixty|ninety)[ -](?:Business Days?|business days?|days?|weeks?|months?|"
-    r"years?|hours?|calendar months?)\b"
+    r"thirty|forty|sixty|ninety)[ -](?:consecutive )?(?:Business Days?|business days?|days?|"
+    r"weeks?|months?|years?|hours?|minutes?|calendar months?)\b"
 )
 LIBRARY_CLAUSES = sorted(
     [
@@ -572,6 +572,27 @@ LIBRARY_CLAUSES = sorted(
         *ROOT.glob("templates/industry/*/clauses/*.yaml"),
     ]
 )
+
+
+LIBRARY_SECTIONS = sorted(
+    [
+        *(ROOT / "snippets" / "sections").glob("*.yaml"),
+        *ROOT.glob("templates/industry/*/sections/*.yaml"),
+    ]
+)
+
+
+@pytest.mark.parametrize("path", LIBRARY_SECTIONS, ids=lambda p: p.stem)
+def test_english_proposals_write_periods_as_the_contract_does(path: Path) -> None:
+    """The US proposals promised maintenance "announced at least five business days in
+    advance" and FAT scripts "agreed at least ten business days in advance" where their
+    contracts say "5 Business Days" and "10 Business Days": one term, stated alike in
+    both documents, so the proposal's sections write periods in figures too."""
+    section = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [section.get("text", {}).get("en-US", "")]
+    texts += [v.get("en-US", "") for v in section.get("variants", {}).values()]
+    found = [m.group(0) for text in texts if text for m in SPELLED_COUNT.finditer(text)]
+    assert not found, found
 
 
 @pytest.mark.parametrize("path", LIBRARY_CLAUSES, ids=lambda p: p.stem)
