@@ -680,3 +680,18 @@ def test_a_notice_clause_names_its_addressee_once(path: Path) -> None:
         for text in texts:
             found = re.search(r"notify the other [Pp]arty by giving the other [Pp]arty", text)
             assert found is None, (kind, text[:120])
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_the_warranty_speaks_of_a_subscription_only_where_one_is_sold(path: Path) -> None:
+    """The US MES contract, which sells perpetual licences and no subscription, extended
+    its software warranty "for Software provided on a subscription basis, throughout the
+    subscription term": text about nothing the deal sells. A record that states no line
+    kinds keeps the general wording."""
+    checked = _checked(path)
+    kinds = {item.kind for item in checked.plan.record.pricing.items}
+    contract = "\n".join(_texts(path).get("contract", []))
+    if "subscription" in kinds or kinds == {None}:
+        return
+    assert "subscription basis" not in contract and "provided by subscription" not in contract
+    assert "以订阅方式提供的软件" not in contract
