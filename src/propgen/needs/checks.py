@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from propgen.i18n import N_
 from propgen.locales import is_chinese
+from propgen.needs.finding import Finding
+from propgen.needs.public_body import public_body
 from propgen.pricing import (
     MAX_AMOUNT,
     minor_units,
@@ -33,15 +34,6 @@ from propgen.source import FieldPath
 
 PLACEHOLDER = re.compile(r"<(?:fill in|请填写)[:：][^<>]*>")
 """What ``propgen new`` writes where the rep must give a value."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One cross-field problem: the field it is about, what is wrong, what to do."""
-
-    path: FieldPath
-    message: str
-    hint: str = ""
 
 
 def placeholders(data: object, path: FieldPath = ()) -> Iterator[Finding]:
@@ -88,8 +80,6 @@ def cross_field(parts: Mapping[str, Any], complete: frozenset[str] | None = None
     if _has(document, "currency") and _has(pricing, "items", "discount_pct", "tax_pct"):
         found += _money(document, pricing)
     if _has(document, "locale") and _has(customer, "sector", "state", "tax_exempt"):
-        from propgen.needs.public_body import public_body  # it names this module's Finding
-
         found += public_body(customer, document, parts.get("terms"), pricing)
     return found
 

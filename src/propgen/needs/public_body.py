@@ -12,7 +12,7 @@ from typing import Any
 
 from propgen.i18n import N_
 from propgen.locales import is_chinese
-from propgen.needs.checks import Finding
+from propgen.needs.finding import Finding
 from propgen.regions import default_region
 
 
