@@ -275,14 +275,20 @@ def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Tab
     if not rows:
         return None
 
+    def stated(text: str, amount: Decimal) -> bool:
+        """Whether the sentence already gives the figure (its digits, as written)."""
+        return fmt.number(amount) in text or f"{amount.normalize():f}" in text
+
     def impact(item: Implication) -> tuple[str, str]:
+        """The implication with its recorded figures in brackets, those its own
+        sentence does not already state."""
         figures = []
-        if item.cost is not None:
+        if item.cost is not None and not stated(item.text, item.cost.amount):
             money = replace(fmt, currency=item.cost.currency or fmt.currency).estimate(
                 item.cost.amount
             )
             figures.append(_per(label, item.cost.per, money))
-        if item.hours is not None:
+        if item.hours is not None and not stated(item.text, item.hours.amount):
             hours = label("hours", amount=fmt.number(item.hours.amount))
             figures.append(_per(label, item.hours.per, hours))
         if not figures:
