@@ -77,11 +77,9 @@ BRITISH = re.compile(
     r"cancell(?:ed|ing)|modelling|judgement|defence|offence)\b",
     re.IGNORECASE,
 )
-PROPER_NAMES = {"Fulfilment"}  # "Fulfilment by Amazon" is a service's name
-
-
 def _british(text: str) -> list[str]:
-    return [m.group() for m in BRITISH.finditer(text) if m.group() not in PROPER_NAMES]
+    """Amazon's own name for its service is "Fulfillment by Amazon": no exception."""
+    return [m.group() for m in BRITISH.finditer(text)]
 
 
 @pytest.mark.parametrize("path", ENGLISH, ids=_id)
@@ -695,3 +693,50 @@ def test_the_warranty_speaks_of_a_subscription_only_where_one_is_sold(path: Path
         return
     assert "subscription basis" not in contract and "provided by subscription" not in contract
     assert "以订阅方式提供的软件" not in contract
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_the_indemnity_speaks_of_perpetual_licenses_only_where_one_is_sold(path: Path) -> None:
+    """The US retail, bank and SaaS contracts, which sell no perpetual license, refunded
+    an infringing item "(or, for perpetual licenses, the license fee less one-fifth for
+    each year since delivery)": text about nothing the deal sells. A record that states
+    no line kinds keeps the general wording."""
+    checked = _checked(path)
+    lines = checked.pricing.lines
+    perpetual = [ln for ln in lines if ln.kind == "license-perpetual" and not ln.optional]
+    contract = "\n".join(_texts(path).get("contract", []))
+    if "refund the prepaid Fees for the unexpired period" not in contract:
+        return
+    stated = "for perpetual licenses, the license fee less one-fifth" in contract
+    assert stated == bool(perpetual or not [ln for ln in lines if ln.kind]), perpetual
+
+
+SPELLED_AND_FIGURE_RANGE = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine) (?:to|or) [0-9]+\b"
+    r"|\b[0-9]+ (?:to|or) (?:one|two|three|four|five|six|seven|eight|nine)\b",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_en_us_ranges_write_both_ends_alike(path: Path) -> None:
+    """Every US proposal asked for key users "typically one to 2 days a week", and the
+    US MES proposal ran its pilot for "two to 4 weeks": the two ends of a range are
+    written the same way (periods in figures, as the proposals write them)."""
+    for kind, texts in _texts(path).items():
+        found = [m.group(0) for t in texts for m in SPELLED_AND_FIGURE_RANGE.finditer(t)]
+        assert not found, (kind, found)
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_a_proposal_names_the_data_processing_terms_as_its_contract_does(path: Path) -> None:
+    """The US proposals promised "a data processing agreement that lists our
+    sub-processors" where their contracts sign "the Supplier's data processing addendum"
+    and speak of "subprocessors": one document, one name."""
+    texts = _texts(path)
+    contract = "\n".join(texts.get("contract", []))
+    proposal = "\n".join(texts.get("proposal", []))
+    if "data processing addendum" in contract:
+        assert "data processing addendum that lists our subprocessors" in proposal
+    for kind, text in texts.items():
+        assert "sub-processor" not in "\n".join(text), kind
