@@ -740,3 +740,25 @@ def test_a_proposal_names_the_data_processing_terms_as_its_contract_does(path: P
         assert "data processing addendum that lists our subprocessors" in proposal
     for kind, text in texts.items():
         assert "sub-processor" not in "\n".join(text), kind
+
+
+RENEWAL_INCREASE = re.compile(
+    r"increase the recurring Fees for a renewal term by no more than ([0-9.]+%) over the Fees"
+    r" for the preceding term by giving the Customer written notice at least ([0-9]+ days)"
+)
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_a_proposal_states_the_renewal_price_cap_its_contract_grants(path: Path) -> None:
+    """The US SaaS proposals said a price change at renewal "is notified in writing well
+    before the renewal date" (and said so of subscriptions that do not renew) where the
+    contract caps it at 5% on 60 days' notice: the proposal states the contract's cap."""
+    texts = _texts(path)
+    contract = "\n".join(texts.get("contract", []))
+    proposal = "\n".join(texts.get("proposal", []))
+    assert "well before the renewal date" not in proposal
+    granted = RENEWAL_INCREASE.search(contract)
+    if granted is None or "Subscription prices may rise" not in proposal:
+        return
+    percent, notice = granted.groups()
+    assert f"no more than {percent} over the preceding term, on written notice at least {notice}" in proposal
