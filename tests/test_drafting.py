@@ -762,3 +762,23 @@ def test_a_proposal_states_the_renewal_price_cap_its_contract_grants(path: Path)
         return
     percent, notice = granted.groups()
     assert f"no more than {percent} over the preceding term, on written notice at least {notice}" in proposal
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_the_proposal_summary_states_the_warranty_the_contract_gives(path: Path) -> None:
+    """The US retail proposal summarized "Warranty: 12 months from acceptance" where its
+    contract warrants subscription Software throughout the subscription term and the
+    Hardware for 12 months after the delivery note is signed: the summary states each
+    warranty period the contract gives."""
+    texts = _texts(path)
+    contract = "\n".join(texts.get("contract", []))
+    summary = [t for t in texts.get("proposal", []) if t.startswith("Warranty:")]
+    if not summary or not contract:
+        return
+    subscription = "for Software provided on a subscription basis" in contract
+    assert ("throughout the subscription term" in summary[0]) == subscription, summary
+    hardware = re.search(r"for ([0-9]+ months?) after the Customer signs the delivery note", contract)
+    if hardware:
+        assert f"for hardware, {hardware.group(1)} from signature of the delivery note" in summary[0]
+    else:
+        assert "for hardware" not in summary[0]
