@@ -786,3 +786,13 @@ def test_the_proposal_summary_states_the_warranty_the_contract_gives(path: Path)
         assert f"for hardware, {period} from signature of the delivery note" in summary[0]
     else:
         assert "for hardware" not in summary[0]
+
+
+@pytest.mark.parametrize("path", ENGLISH, ids=_id)
+def test_a_contract_that_defines_the_start_date_writes_it_as_defined(path: Path) -> None:
+    """The US SaaS contract's payment schedule fell due on the "First anniversary of the
+    start date" beside its defined “Start Date”: a defined term is written as defined,
+    in the record's words too."""
+    contract = "\n".join(_texts(path).get("contract", []))
+    if "“Start Date”" in contract:
+        assert re.search(r"\bstart date\b", contract) is None
