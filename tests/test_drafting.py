@@ -796,3 +796,22 @@ def test_a_contract_that_defines_the_start_date_writes_it_as_defined(path: Path)
     contract = "\n".join(_texts(path).get("contract", []))
     if "“Start Date”" in contract:
         assert re.search(r"\bstart date\b", contract) is None
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_no_table_has_a_column_blank_in_every_row(path: Path) -> None:
+    """The Northwind proposal's "From problem to outcome" listed its two problems beside
+    empty Impact, How we solve it and Outcome columns: its discovery links nothing. A
+    column blank in every row is dropped, and a table with nothing to trace is left out
+    (the understanding section then tells the problems itself)."""
+    for kind, document in _checked(path).documents.items():
+        for block in iter_blocks(document.blocks):
+            if isinstance(block, Table) and block.rows:
+                width = len(block.rows[0].cells)
+                blank = [
+                    c
+                    for c in range(width)
+                    if all(not inline_text(r.cells[c].inlines).strip() for r in block.rows)
+                ]
+                header = block.header.cells if block.header else ()
+                assert not blank, (kind, [inline_text(c.inlines) for c in header])

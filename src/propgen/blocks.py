@@ -329,20 +329,22 @@ def traceability_table(record: NeedsRecord, fmt: Formatter, label: Label) -> Tab
         )
         for row in rows
     )
-    return Table(
-        header=row(
-            label("traceability_problem"),
-            label("traceability_impact"),
-            label("traceability_solution"),
-            label("traceability_outcome"),
-        ),
-        rows=body,
-        columns=(
-            ColumnSpec("left", 25),
-            ColumnSpec("left", 27),
-            ColumnSpec("left", 22),
-            ColumnSpec("left", 26),
-        ),
+    return without_empty_columns(
+        Table(
+            header=row(
+                label("traceability_problem"),
+                label("traceability_impact"),
+                label("traceability_solution"),
+                label("traceability_outcome"),
+            ),
+            rows=body,
+            columns=(
+                ColumnSpec("left", 25),
+                ColumnSpec("left", 27),
+                ColumnSpec("left", 22),
+                ColumnSpec("left", 26),
+            ),
+        )
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from propgen.discovery import Value, trace, value
+from propgen.discovery import TraceRow, Value, trace, value
 from propgen.frozen import freeze
 from propgen.library.models import Localizable, SellerFile
 from propgen.locale import Formatter
@@ -135,6 +135,13 @@ def _shows_trace(plan: Plan) -> bool:
     return any("traceability-table" in text.blocks for text in plan.proposal)
 
 
+def _linked(rows: tuple[TraceRow, ...]) -> tuple[TraceRow, ...]:
+    """The rows, if discovery links any problem to an impact, a solution or an outcome;
+    none otherwise. Unlinked, the table would list the problems beside three empty
+    columns, and "Our understanding" tells the problems itself."""
+    return rows if any(r.implications or r.solutions or r.payoffs for r in rows) else ()
+
+
 def address_on_one_line(address: str, chinese: bool) -> str:
     """An address the record writes over several lines, as one line: "4400 Riverside
     Parkway, Dayton, OH …" (a comma between the lines), Chinese run together."""
@@ -194,7 +201,7 @@ def template_context(
             "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,
-            "trace": trace(record) if _shows_trace(plan) else (),
+            "trace": _linked(trace(record)) if _shows_trace(plan) else (),
             "value": value(record, pricing.tcv),
             "industry": IndustryInfo(
                 id=plan.industry.id, title=plan.industry.title.get(locale, "")
