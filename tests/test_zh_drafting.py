@@ -150,3 +150,54 @@ def test_a_long_chinese_list_keeps_its_numbers_inside_the_margin(
                 assert eleven[0]["x0"] >= clause[0]["x0"] - 0.5, (eleven[0], clause[0])
                 return
     raise AssertionError("no page with both （十一） and 1.2")
+
+
+def _section_text(document: object, source_id: str) -> str:
+    """The text of every paragraph and table cell of one library section."""
+    from propgen.document import Document, Section, iter_blocks
+
+    assert isinstance(document, Document)
+    sections = [
+        block
+        for block in iter_blocks(document.blocks)
+        if isinstance(block, Section) and block.source_id == source_id
+    ]
+    assert sections, source_id
+    return "\n".join(
+        text
+        for section in sections
+        for text in document_paragraphs(Document(meta=document.meta, blocks=section.blocks))
+    )
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_an_on_premises_proposal_claims_no_hosting_in_its_security_section(path: Path) -> None:
+    """A deal that runs in the customer's data centre is not told that the SOC 2 report
+    covers our 托管服务 (the retail, manufacturing and bank proposals were); a hosted
+    deal still is."""
+    checked = _checked(path)
+    security = _section_text(checked.documents["proposal"], "security")
+    if checked.plan.record.deployment == "on-premises":
+        assert "托管" not in security, security
+        assert "ISO/IEC 27001:2022" in security
+    elif checked.plan.record.deployment == "seller-hosted":
+        assert "覆盖托管服务" in security
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_a_proposal_calls_the_customer_as_it_addresses_it_not_jiafang(path: Path) -> None:
+    """The proposal speaks to 贵司/贵行/贵单位 throughout; its summary of terms said
+    "通知甲方" and "甲方可以……解除合同", a party name only the contract defines. 甲方
+    stays only on the confirmation page's signature labels (“甲方（盖章）”)."""
+    checked = _checked(path)
+    texts = document_paragraphs(checked.documents["proposal"])
+    you = checked.plan.record.customer.you
+    assert you in "\n".join(texts)
+    terms = checked.plan.record.terms
+    quoted = [v for v in (terms.dispute_resolution, terms.governing_law) if v]  # record text
+    stray = [
+        t
+        for t in texts
+        if "甲方" in t and not t.startswith("甲方（") and not any(v in t for v in quoted)
+    ]
+    assert not stray, stray
