@@ -4,6 +4,7 @@ checked over every Chinese record so that a record not yet seen is held to them 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -201,3 +202,25 @@ def test_a_proposal_calls_the_customer_as_it_addresses_it_not_jiafang(path: Path
         if "甲方" in t and not t.startswith("甲方（") and not any(v in t for v in quoted)
     ]
     assert not stray, stray
+
+
+def test_a_chinese_cover_title_leaves_no_character_alone_on_its_last_line(
+    rendered_samples: Path,
+) -> None:
+    """The retail proposal's cover read "关于邻里鲜便利零售解决方案的建议" over a second
+    line holding only "书". A title ending in Chinese keeps its last three characters
+    together, so every wrapped title's last line holds at least three."""
+    import pdfplumber
+
+    wrapped = 0
+    for pdf_path in sorted(rendered_samples.glob("*.pdf")):
+        with pdfplumber.open(pdf_path) as pdf:
+            title = re.sub(r"\s+", "", str(pdf.metadata.get("Title", "")))
+            if not re.search(r"[\u3400-\u9fff]$", title):
+                continue
+            lines = [re.sub(r"\s+", "", line) for line in pdf.pages[0].extract_text().splitlines()]
+        for first, second in itertools.pairwise(lines):
+            if first and second and first + second == title:
+                wrapped += 1
+                assert len(second) >= 3, (pdf_path.name, first, second)
+    assert wrapped >= 1  # the samples hold at least one wrapped Chinese title

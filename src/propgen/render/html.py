@@ -125,6 +125,21 @@ def _esc_text(text: str) -> str:
     return escape(text, quote=False)
 
 
+_CJK_TAIL = re.compile(r"[\u3400-\u9fff]{3}$")
+"""The last three characters of a Chinese title ("建议书", "服务合同")."""
+
+
+def _cover_title(title: str) -> str:
+    """A cover title whose last line is never one or two Chinese characters: a title
+    ending in Chinese keeps its last three together, so "关于……方案的建议书" wraps
+    before 建议书 rather than leaving 书 alone on the second line."""
+    tail = _CJK_TAIL.search(title)
+    if tail is None or tail.start() == 0:
+        return _esc_text(title)
+    head = title[: tail.start()]
+    return f'{_esc_text(head)}<span class="nobr">{_esc_text(tail.group())}</span>'
+
+
 _NUMBER = re.compile(
     r"(?<![^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])"
     r"(?=[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]*\d)"
@@ -317,7 +332,7 @@ class _Writer:
         else:
             w(f'<div class="cover-seller-mark">{_esc_text(meta.seller_name)}</div>')
         w("</div>")
-        w(f'<div class="cover-title">{_esc_text(meta.title)}</div>')
+        w(f'<div class="cover-title">{_cover_title(meta.title)}</div>')
         if meta.subtitle:
             w(f'<div class="cover-subtitle">{_esc_text(meta.subtitle)}</div>')
         if meta.customer_name:
