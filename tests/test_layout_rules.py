@@ -154,3 +154,32 @@ def test_docx_tables_repeat_headers_rows_never_split_and_short_ends_stay(
         assert not kept[-1]
         checked += 1
     assert checked >= 1  # the pricing table at least
+
+
+def test_the_amount_in_words_and_the_optional_note_stay_with_the_price_table(
+    rendered_samples: Path,
+) -> None:
+    """The retail proposal's note "可选项目仅供参考，不计入合计金额。" stood alone at the top
+    of a page, away from the table and the 大写金额 it qualifies. The amount in words
+    stays on the page of the table's total line, and the note with it."""
+    import pdfplumber
+
+    labels = (
+        ("大写金额：", "可选项目仅供参考", "合计"),
+        ("Amount in words", "Optional items are", "Total"),
+    )
+    checked = 0
+    for pdf_path in sorted(rendered_samples.glob("*-proposal.pdf")):
+        with pdfplumber.open(pdf_path) as pdf:
+            pages = [page.extract_text() or "" for page in pdf.pages]
+        for words, note, total in labels:
+            on = [i for i, text in enumerate(pages) if words in text]
+            if not on:
+                continue
+            checked += 1
+            lines = [line.strip() for line in pages[on[0]].splitlines()]
+            before = lines[: next(i for i, line in enumerate(lines) if words in line)]
+            assert any(line.startswith(total) for line in before), (pdf_path.name, before)
+            notes = [i for i, text in enumerate(pages) if note in text]
+            assert notes in ([], on[:1]), (pdf_path.name, notes, on)
+    assert checked >= 5
