@@ -224,3 +224,21 @@ def test_a_chinese_cover_title_leaves_no_character_alone_on_its_last_line(
                 wrapped += 1
                 assert len(second) >= 3, (pdf_path.name, first, second)
     assert wrapped >= 1  # the samples hold at least one wrapped Chinese title
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_the_case_studies_claim_likeness_only_for_a_case_that_is_alike(path: Path) -> None:
+    """A manufacturer's proposal called a freight forwarder's quoting platform "与本项目
+    性质相近" alongside an auto-parts MES. The introduction says which case is alike
+    (同为……MES) and what the other one shows, and calls neither of them alike wholesale."""
+    proposal = _checked(path).documents["proposal"]
+    from propgen.document import Section, iter_blocks
+
+    if not any(
+        isinstance(b, Section) and b.source_id == "case-studies"
+        for b in iter_blocks(proposal.blocks)
+    ):
+        return  # no case fits this industry: the section is left out
+    text = _section_text(proposal, "case-studies")
+    assert "性质相近" not in text, text
+    assert "同为" in text and "驿达供应链项目体现了" in text
