@@ -111,6 +111,8 @@ def test_docx_lists_are_a_chinese_counting_numbering(
         ("订阅终止后 30 日内，共 12 个月", ["30 日", "12 个月"]),
         ("call +86 21 5555 0216 or (212) 555-0100", ["+86 21 5555 0216", "(212) 555-0100"]),
         ("in 2026 there were 45 people", []),
+        ("under clause 11.4 and Annex 2", ["clause 11.4", "Annex 2"]),
+        ("as Section 2.3(b) says", ["Section 2.3(b)"]),
     ],
 )
 def test_what_never_breaks(text: str, kept: list[str]) -> None:

@@ -1,6 +1,7 @@
 """Runs of text that must never break across lines: dates, amounts, percentages,
 quantities with their unit and phone numbers ("December 1, 2026", "2026年12月1日",
-"$1,234.00", "USD 1,234.00", "12.5%", "140 days", "4 个工作小时", "+86 21 5555 0216").
+"$1,234.00", "USD 1,234.00", "12.5%", "140 days", "4 个工作小时", "+86 21 5555 0216"),
+and cross-references ("clause 11.4", "Annex 2").
 
 The document model marks them (``Text(keep=True)``) when library text is parsed, so
 each renderer keeps them whole its own way: the PDF in a ``white-space: nowrap``
@@ -27,6 +28,8 @@ UNBREAKABLE = re.compile(
             rf"(?:\b(?:{_CODES})[ \u00a0]|[$¥€£]|人民币)-?\d[\d,]*(?:\.\d+)?(?:元)?",
             r"-?\b\d[\d,]*(?:\.\d+)?[ \u00a0]?%",
             rf"\b\d[\d,]*(?:\.\d+)? {_UNITS}\b",  # 140 days
+            # a cross-reference: clause 11.4, Section 2.3(b), Annex 2, Schedule 1
+            r"\b(?:[Cc]lauses?|[Ss]ections?|Annex|Schedule) \d+(?:\.\d+)*(?:\([a-z]\))?",
             rf"\d[\d,]*(?:\.\d+)?[ \u00a0]?{_ZH_UNITS}",  # 4 个工作小时, 30日, 12 个月
             # phone numbers: +86 21 5555 0216, (212) 555-0100, 021-5555-0216
             r"(?:\+\d{1,3}[ \u00a0-]?)?\(?\d{2,4}\)?(?:[ \u00a0-]\d{2,4}){2,4}\b",
@@ -44,7 +47,7 @@ REACH = 10
 
 def unbreakable_runs(text: str) -> Iterator[re.Match[str]]:
     """The matches ``UNBREAKABLE.finditer(text)`` gives, trying the pattern only within
-    :data:`REACH` of a digit: its seven alternatives tried at every position of a long
+    :data:`REACH` of a digit: its alternatives tried at every position of a long
     paragraph were most of the time the preview spent splitting text."""
     pos = 0  # no run starts before pos
     while (digit := _DIGIT.search(text, pos)) is not None:
