@@ -242,3 +242,22 @@ def test_the_case_studies_claim_likeness_only_for_a_case_that_is_alike(path: Pat
     text = _section_text(proposal, "case-studies")
     assert "性质相近" not in text, text
     assert "同为" in text and "驿达供应链项目体现了" in text
+
+
+HARDWARE_WARRANTY = re.compile(r"硬件的质量保证期为自甲方在送货单上签字确认之日起([^。]+?)。")
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_the_terms_summary_states_the_hardware_warranty_the_contract_gives(path: Path) -> None:
+    """The retail and manufacturing contracts warrant hardware from signature of the
+    送货单; the proposal's 主要商务条款 said only "自验收合格之日起……". It now states the
+    hardware period from the same start and of the same length."""
+    checked = _checked(path)
+    contract = "\n".join(document_paragraphs(checked.documents["contract"]))
+    summary = _section_text(checked.documents["proposal"], "terms-summary")
+    hardware = HARDWARE_WARRANTY.search(contract)
+    if hardware is None or checked.plan.record.terms.warranty_months is None:
+        assert "送货单" not in summary
+        return
+    you = checked.plan.record.customer.you
+    assert f"硬件自{you}在送货单上签字确认之日起{hardware[1]}" in summary, summary
