@@ -261,3 +261,20 @@ def test_the_terms_summary_states_the_hardware_warranty_the_contract_gives(path:
         return
     you = checked.plan.record.customer.you
     assert f"硬件自{you}在送货单上签字确认之日起{hardware[1]}" in summary, summary
+
+
+EXIT_PLAN = re.compile(r"自本合同生效之日起([^，。]+?日)内向甲方提交书面退出计划")
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_the_exit_plan_is_due_when_the_contract_says(path: Path) -> None:
+    """The bank proposal promised the exit plan "合同签署后九十天内", its contract
+    "自本合同生效之日起九十日内": one deadline, from the same day, in the same words."""
+    checked = _checked(path)
+    contract = "\n".join(document_paragraphs(checked.documents["contract"]))
+    proposal = "\n".join(document_paragraphs(checked.documents["proposal"]))
+    due = EXIT_PLAN.search(contract)
+    if due is None:
+        assert "退出计划" not in proposal
+        return
+    assert f"自合同生效之日起{due[1]}内，我司提交书面退出计划" in proposal
