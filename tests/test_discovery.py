@@ -215,3 +215,46 @@ def test_the_traceability_table_gives_no_figure_its_sentence_already_states() ->
         cells = [inline_text(c.inlines) for r in table.rows for c in r.cells]
         assert any(stated in cell for cell in cells), cells
         assert not any(bracketed in cell for cell in cells), cells
+
+
+COLUMN_PHRASES = {
+    "Impact": "its impact on the business today",
+    "How we solve it": "the modules and milestones of our solution",
+    "Outcome": "the outcome expected once it is solved",
+    "业务影响": "该问题对业务的现有影响",
+    "解决方式": "我司方案中对应的模块或里程碑",
+    "预期成效": "问题解决后的预期成效",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted((ROOT / "samples").glob("*.yaml")),
+        *sorted((ROOT / "templates" / "industry").glob("*/sample.*.yaml")),
+    ],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_the_traceability_intro_names_the_columns_the_table_has(path: Path) -> None:
+    """A record whose discovery links no impact got a table without the Impact column
+    under a sentence promising "its impact on the business today"."""
+    from propgen.document import Paragraph, Section, Table, inline_text
+    from propgen.pipeline import check
+
+    proposal = check(path, allow_draft=True).documents.get("proposal")
+    sections = [
+        b
+        for b in (proposal.blocks if proposal else ())
+        if isinstance(b, Section) and b.source_id == "traceability"
+    ]
+    if not sections:
+        return
+    intro = " ".join(inline_text(b.inlines) for b in sections[0].blocks if isinstance(b, Paragraph))
+    [table] = [b for b in sections[0].blocks if isinstance(b, Table)]
+    assert table.header is not None
+    columns = {inline_text(c.inlines) for c in table.header.cells}
+    for column, phrase in COLUMN_PHRASES.items():
+        if column in columns:
+            assert phrase in intro, (column, intro)
+        else:
+            assert phrase not in intro, (column, intro)
