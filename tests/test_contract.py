@@ -129,3 +129,32 @@ def test_english_contract_meta() -> None:
     # only the clauses changed since legal approved them (the library's own state).
     assert "Approval outstanding" not in document.meta.notice
     assert document.meta.notice.startswith("Clauses changed since legal approved them")
+
+
+@pytest.mark.parametrize(
+    ("position", "en", "zh"),
+    [
+        ("standard", "standard", "标准"),
+        ("fallback-1", "fallback 1", "第一备选"),
+        ("fallback-12", "fallback 12", "第十二备选"),
+        ("customer-paper", "customer-paper", "customer-paper"),
+    ],
+)
+def test_a_position_is_named_as_a_reader_names_it(position: str, en: str, zh: str) -> None:
+    """The zh cover's notice read "违约责任与责任限制（fallback-1 立场）": an id, not Chinese."""
+    from propgen.assemble import position_name
+    from propgen.context import label_function
+    from propgen.library import Library, default_library_root
+
+    library = Library(default_library_root())
+    en_label, zh_label = (label_function(library.labels(loc)) for loc in ("en-US", "zh-CN"))
+    assert position_name(position, en_label, chinese=False) == en
+    assert position_name(position, zh_label, chinese=True) == zh
+
+
+def test_the_zh_cover_names_a_pending_position_in_chinese() -> None:
+    contract = check(ROOT / "tests" / "fixtures" / "huaxin-manufacturing.zh.yaml").documents[
+        "contract"
+    ]
+    assert "（第一备选立场）" in contract.meta.notice, contract.meta.notice
+    assert "fallback" not in contract.meta.notice

@@ -7,6 +7,7 @@ clauses are numbered here, so DOCX and PDF carry the same numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property, partial
@@ -281,6 +282,21 @@ def _heading(level: int, text: str, anchor: str, number: str = "") -> Heading:
     return Heading(level=level, inlines=(Text(text),), anchor=anchor, number=number)
 
 
+_FALLBACK = re.compile(r"fallback-(\d+)")
+
+
+def position_name(position: str, label: Callable[..., str], chinese: bool) -> str:
+    """A clause position as a reader names it: ``standard`` → "standard" / 标准,
+    ``fallback-2`` → "fallback 2" / 第二备选; a library's own position id as written."""
+    if position == "standard":
+        return label("position_standard")
+    fallback = _FALLBACK.fullmatch(position)
+    if fallback is None:
+        return position
+    n = int(fallback.group(1))
+    return label("position_fallback", n=chinese_number(n) if chinese else n)
+
+
 def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
     """The cover warning listing deviations still waiting for approval."""
     titles = {f"clause:{c.id}": (c.title, c.position) for c in inputs.plan.clauses}
@@ -290,7 +306,9 @@ def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
             continue
         if deviation.subject in titles:
             title, position = titles[deviation.subject]
-            items.append(label("deviation_clause", title=title, position=position))
+            chinese = is_chinese(inputs.plan.record.document.locale)
+            name = position_name(position, label, chinese)
+            items.append(label("deviation_clause", title=title, position=name))
         else:
             kind, _, item = deviation.subject.partition(":")
             items.append(label(f"threshold_{kind}") + (f" ({item})" if item else ""))

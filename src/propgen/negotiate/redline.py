@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from propgen.assemble import assemble_contract
+from propgen.assemble import assemble_contract, position_name
 from propgen.context import label_function
 from propgen.document import (
     Block,
@@ -161,7 +161,9 @@ def deviation_summary(
             covered.add(item)
             number, title = headings.get(item, ("", item))
             what = f"{number} {title}".strip()
-            position: tuple[Inline, ...] = (Text(positions.get(item, "")),)
+            chinese = plan.record.document.locale.startswith("zh")
+            name = position_name(positions[item], label, chinese) if item in positions else ""
+            position: tuple[Inline, ...] = (Text(name),)
             if deviation.kind == "locked":
                 position += (LineBreak(), Text(label("redline_locked")))
         else:
