@@ -11,6 +11,7 @@ import pytest
 
 from conftest import Result
 from propgen.discovery import trace, value, weak_discovery
+from propgen.document import Paragraph, Section, Table, inline_text
 from propgen.errors import NeedsError
 from propgen.needs.loader import load_needs
 from support import INDUSTRY_SAMPLES, ROOT, SAMPLES
@@ -175,21 +176,34 @@ def test_at_least_two_samples_use_ramps_or_tiers() -> None:
     assert len(users) >= 2, users
 
 
-def test_the_traceability_table_tells_each_sentence_once_in_each_locale() -> None:
-    from propgen.document import Section, Table, inline_text
+def _traceability(path: Path) -> tuple[str, Table] | None:
+    """The proposal's traceability section of ``path``: its introduction and its table."""
     from propgen.pipeline import check
 
+    proposal = check(path, allow_draft=True).documents.get("proposal")
+    for block in proposal.blocks if proposal else ():
+        if isinstance(block, Section) and block.source_id == "traceability":
+            intro = " ".join(
+                inline_text(b.inlines) for b in block.blocks if isinstance(b, Paragraph)
+            )
+            [table] = [b for b in block.blocks if isinstance(b, Table)]
+            return intro, table
+    return None
+
+
+def _cells(name: str) -> list[str]:
+    found = _traceability(ROOT / "samples" / name)
+    assert found is not None, name
+    return [inline_text(c.inlines) for r in found[1].rows for c in r.cells]
+
+
+def test_the_traceability_table_tells_each_sentence_once_in_each_locale() -> None:
     for name, bracket, again in (
         ("saas.en-US.yaml", "", "N1 (as above)"),
         ("financial-services.en-US.yaml", " ($2,100,000 per year)", ""),
         ("financial-services.zh-CN.yaml", "（¥500,000）", "N2 同上"),
     ):
-        proposal = check(ROOT / "samples" / name).documents["proposal"]
-        [section] = [
-            b for b in proposal.blocks if isinstance(b, Section) and b.source_id == "traceability"
-        ]
-        [table] = [b for b in section.blocks if isinstance(b, Table)]
-        cells = [inline_text(c.inlines) for r in table.rows for c in r.cells]
+        cells = _cells(name)
         if bracket:  # a recorded figure the sentence does not state
             assert any(bracket in cell for cell in cells), cells
         if again:  # an implication or payoff tied to two problems, told once
@@ -200,19 +214,11 @@ def test_the_traceability_table_gives_no_figure_its_sentence_already_states() ->
     """ "cost about $610,000 in 2026. ($610,000 per year)" and "每期占用约 320 小时
     …（每期320小时）" said one figure twice in one cell; a figure said otherwise
     ("50 万元", "$2.1M") keeps its bracket."""
-    from propgen.document import Section, Table, inline_text
-    from propgen.pipeline import check
-
     for name, stated, bracketed in (
         ("saas.en-US.yaml", "cost about $610,000 in 2026.", "($610,000"),
         ("financial-services.zh-CN.yaml", "每期占用约 320 小时", "320小时）"),
     ):
-        proposal = check(ROOT / "samples" / name).documents["proposal"]
-        [section] = [
-            b for b in proposal.blocks if isinstance(b, Section) and b.source_id == "traceability"
-        ]
-        [table] = [b for b in section.blocks if isinstance(b, Table)]
-        cells = [inline_text(c.inlines) for r in table.rows for c in r.cells]
+        cells = _cells(name)
         assert any(stated in cell for cell in cells), cells
         assert not any(bracketed in cell for cell in cells), cells
 
@@ -238,19 +244,10 @@ COLUMN_PHRASES = {
 def test_the_traceability_intro_names_the_columns_the_table_has(path: Path) -> None:
     """A record whose discovery links no impact got a table without the Impact column
     under a sentence promising "its impact on the business today"."""
-    from propgen.document import Paragraph, Section, Table, inline_text
-    from propgen.pipeline import check
-
-    proposal = check(path, allow_draft=True).documents.get("proposal")
-    sections = [
-        b
-        for b in (proposal.blocks if proposal else ())
-        if isinstance(b, Section) and b.source_id == "traceability"
-    ]
-    if not sections:
+    found = _traceability(path)
+    if found is None:
         return
-    intro = " ".join(inline_text(b.inlines) for b in sections[0].blocks if isinstance(b, Paragraph))
-    [table] = [b for b in sections[0].blocks if isinstance(b, Table)]
+    intro, table = found
     assert table.header is not None
     columns = {inline_text(c.inlines) for c in table.header.cells}
     for column, phrase in COLUMN_PHRASES.items():
