@@ -128,7 +128,7 @@ def test_the_proposal_states_the_same_public_terms(tmp_path: Path) -> None:
     # the heading before it stays a heading (it once ran into its paragraph)
     assert "\nWhat success looks like\nSuccess is measured by the two benefits" in text
     zh = _proposal(check(PUBLIC_ZH))
-    assert "资金来源：财政资金，甲方已落实相应预算" in zh
+    assert "资金来源：财政资金，贵单位已落实相应预算" in zh  # the customer as addressed
 
 
 def test_without_a_forum_the_public_body_gets_its_own_states_courts(tmp_path: Path) -> None:
