@@ -815,3 +815,16 @@ def test_no_table_has_a_column_blank_in_every_row(path: Path) -> None:
                 ]
                 header = block.header.cells if block.header else ()
                 assert not blank, (kind, [inline_text(c.inlines) for c in header])
+
+
+@pytest.mark.parametrize("path", RECORDS, ids=_id)
+def test_backup_copies_of_installed_software_only_where_it_is_installed(path: Path) -> None:
+    """Hosted contracts let the Customer keep "reasonable backup copies of installed
+    Software" (12.3) although nothing is installed at the Customer's."""
+    checked = _checked(path)
+    contract = "\n".join(_texts(path).get("contract", []))
+    if not contract:
+        return
+    backups = ("backup copies of installed Software", "made for backup purposes", "为备份目的")
+    hosted = checked.plan.record.deployment == "seller-hosted"
+    assert any(b in contract for b in backups) != hosted, checked.plan.record.deployment
