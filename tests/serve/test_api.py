@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +22,8 @@ from starlette.testclient import TestClient
 
 from propgen.api import webhooks
 from propgen.api.app import MAX_BODY, create_api
+from propgen.api.jobs import render_key
+from propgen.api.store import Job
 from propgen.library import Library, default_library_root
 from support import ROOT, reference_of
 
@@ -87,6 +90,59 @@ def test_a_render_job_gives_the_clis_bytes_once_per_key(
         assert job["files"][name]["sha256"] == hashlib.sha256(served.content).hexdigest()
     objects = list((tmp_path / "store" / "objects").rglob("*"))
     assert len([p for p in objects if p.is_file()]) == len(job["files"])
+
+
+def test_a_repeat_is_served_from_the_store_whatever_its_key(
+    client: TestClient, tmp_path: Path
+) -> None:
+    body = SAMPLE.read_bytes()
+    first = _finished(
+        client, client.post("/v1/renders", content=body, headers=YAML).headers["Location"]
+    )
+    assert first["state"] == "done" and "reused" not in first, first
+    objects = sorted((tmp_path / "store" / "objects").rglob("*"))
+
+    posted = client.post("/v1/renders", content=body, headers={**YAML, "Idempotency-Key": "k2"})
+    assert posted.status_code == 202, "another key is another job"
+    again = _finished(client, posted.headers["Location"])
+    assert again["id"] != first["id"]
+    assert again["reused"] == first["id"], "rendered again instead of served from the store"
+    assert {n: f["sha256"] for n, f in again["files"].items()} == {
+        n: f["sha256"] for n, f in first["files"].items()
+    }
+    for entry in again["files"].values():
+        served = client.get(entry["url"])
+        assert hashlib.sha256(served.content).hexdigest() == entry["sha256"]
+    assert sorted((tmp_path / "store" / "objects").rglob("*")) == objects
+
+
+def test_a_render_is_reused_only_for_the_same_body_library_and_formats(tmp_path: Path) -> None:
+    root = tmp_path / "library"
+    shutil.copytree(default_library_root() / "templates", root / "templates")
+    shutil.copytree(default_library_root() / "snippets", root / "snippets")
+    job = Job(id="a", body_sha256="0" * 64, content_type="application/yaml")
+    key = render_key(job, Library(root))
+    assert (
+        render_key(
+            Job(id="b", body_sha256="0" * 64, content_type="application/yaml"), Library(root)
+        )
+        == key
+    )
+    assert (
+        render_key(
+            Job(id="a", body_sha256="1" * 64, content_type="application/yaml"), Library(root)
+        )
+        != key
+    )
+    assert (
+        render_key(
+            Job(id="a", body_sha256="0" * 64, content_type="application/json"), Library(root)
+        )
+        != key
+    )
+    seller = root / "snippets" / "seller.yaml"
+    seller.write_text(seller.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert render_key(job, Library(root)) != key, "a library edit must render again"
 
 
 def test_limits_and_refusals(client: TestClient) -> None:

@@ -2,11 +2,14 @@
 
 The record is written to a private folder as ``{name}`` (YAML or JSON, as posted),
 read back by the same loader the CLI uses, and rendered with the same pipeline —
-so the files are byte-identical to ``propgen render`` of that record.
+so the files are byte-identical to ``propgen render`` of that record. A body the
+service rendered before, with the same library and the same propgen, is not rendered
+again: its job is given the files the first render stored (:func:`render_key`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from dataclasses import asdict
@@ -63,9 +66,25 @@ def check_body(body: bytes, content_type: str, library: Library) -> dict[str, An
     }
 
 
+def render_key(job: Job, library: Library) -> str:
+    """A sha256 of everything a render job's files depend on: the body and its type,
+    the library's identity (its content and commit, as the provenance states it), the
+    formats, and the fonts and renderers (:func:`renderer_fingerprint`)."""
+    from propgen.render.fingerprint import renderer_fingerprint
+
+    identity = json.dumps(library.identity(), sort_keys=True)
+    parts = (job.body_sha256, job.content_type, identity, " ".join(FORMATS))
+    digest = hashlib.sha256(renderer_fingerprint())
+    for part in parts:  # length-prefixed: no two different inputs hash alike
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()
+
+
 def run_job(store: Store, job: Job, library: Library, workers: int) -> tuple[Job, bool]:
     """Render ``job``'s record and store its files, unless the job already finished
-    (a retry after a worker died mid-job renders again; a job finishes once).
+    (a retry after a worker died mid-job renders again; a job finishes once) or the
+    same render is in the store (then the job gets its files, :func:`render_key`).
 
     Returns:
         The job as stored, and whether this call finished it.
@@ -74,6 +93,12 @@ def run_job(store: Store, job: Job, library: Library, workers: int) -> tuple[Job
 
     if store.finished(job.id):
         return store.job(job.id), False
+    key = render_key(job, library)
+    known = store.rendered(key)
+    if known is not None:
+        job.reused, job.files = known
+        job.state = "done"
+        return store.job(job.id), store.finish(job)
     job.state, job.attempts = "running", job.attempts + 1
     store.save(job)
     try:
@@ -84,6 +109,7 @@ def run_job(store: Store, job: Job, library: Library, workers: int) -> tuple[Job
             files = output_files(checked, FORMATS, workers=workers)
         job.files = {name: store.put(data) for name, data in files.items()}
         job.state = "done"
+        store.remember(key, job)
     except InvalidInput as err:
         job.state, job.problems = "failed", problems_json(err.problems)
     except PropgenError as err:
@@ -112,4 +138,6 @@ def job_view(job: Job, base_url: str) -> dict[str, Any]:
         view["problems"] = job.problems
     if job.error:
         view["error"] = job.error
+    if job.reused:
+        view["reused"] = job.reused
     return view

@@ -3,7 +3,10 @@
 ``objects/ab/abcdef…`` holds each output file once, named by its SHA-256, so equal
 inputs share files; ``jobs/{id}.json`` holds a job's state and its files' hashes;
 ``keys/{sha256(key)}.json`` remembers which job an ``Idempotency-Key`` started and
-the hash of the body it came with. Every write is atomic (temporary file, rename),
+the hash of the body it came with; ``renders/{render key}.json`` remembers the files a
+render of one body with one library and one propgen made (see
+:func:`propgen.api.jobs.render_key`), so a repeat is served from the store whatever its
+key. Every write is atomic (temporary file, rename),
 so a reader never sees half a file.
 """
 
@@ -39,6 +42,9 @@ class Job:
     """How many times a worker started it (more than one after a worker died)."""
     base_url: str = ""
     """The service's address as the client reached it: the files' URLs start with it."""
+    reused: str = ""
+    """The job whose render this one's files are (the same body, library and propgen),
+    served from the store without rendering again; empty: rendered for this job."""
 
 
 class Conflict(Exception):
@@ -48,7 +54,7 @@ class Conflict(Exception):
 class Store:
     def __init__(self, root: Path) -> None:
         self.root = root
-        for folder in ("objects", "jobs", "keys", "bodies", "finished"):
+        for folder in ("objects", "jobs", "keys", "bodies", "finished", "renders"):
             (root / folder).mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
@@ -69,6 +75,30 @@ class Store:
         if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
             raise KeyError(digest)
         return self.root / "objects" / digest[:2] / digest
+
+    # --- renders ------------------------------------------------------------------
+
+    def rendered(self, key: str) -> tuple[str, dict[str, str]] | None:
+        """The job that made the render ``key`` names and its files, if they are all
+        still in the store."""
+        try:
+            known = json.loads(self._render(key).read_text())
+        except FileNotFoundError:
+            return None
+        files: dict[str, str] = known["files"]
+        if not all(self._object(digest).is_file() for digest in files.values()):
+            return None
+        return known["job"], files
+
+    def remember(self, key: str, job: Job) -> None:
+        """Remember ``job``'s files as the render ``key`` names."""
+        data = json.dumps({"job": job.id, "files": job.files}, sort_keys=True).encode()
+        _write(self._render(key), data)
+
+    def _render(self, key: str) -> Path:
+        if len(key) != 64 or not all(c in "0123456789abcdef" for c in key):
+            raise KeyError(key)
+        return self.root / "renders" / f"{key}.json"
 
     # --- jobs ---------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ document. Rendered with its PDF, the DOCX reads them from the PDF
 (:mod:`propgen.render.pdf_pages`); rendered alone, it needs WeasyPrint's layout of the
 document, which costs about three DOCX renders (:func:`propgen.render.pdf.contents_pages`).
 The numbers depend only on what the layout reads: the page's markup, the theme's
-stylesheet, the paper, the installed fonts and the WeasyPrint and propgen versions.
+stylesheet, the paper, the installed fonts and the renderers' versions
+(:func:`propgen.render.fingerprint.renderer_fingerprint`).
 Every render that learns them keeps them here under a sha256 of those inputs, so a DOCX
 rendered alone after its PDF, or again, needs no layout.
 
@@ -18,7 +19,6 @@ non-decreasing order, is ignored and replaced.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -28,6 +28,7 @@ from pathlib import Path
 from propgen.confined import read_confined
 from propgen.document import Document, Heading, iter_blocks
 from propgen.locales import paper
+from propgen.render.fingerprint import renderer_fingerprint
 from propgen.user_cache import cache_folder
 
 __all__ = ["layout_key", "load_pages", "store_pages"]
@@ -38,7 +39,6 @@ _MAX_ENTRY = 64 * 1024
 
 def layout_key(document: Document, theme_dir: Path) -> str:
     """A sha256 of everything WeasyPrint's page layout of ``document`` reads."""
-    from propgen import __version__
     from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 
     root = theme_dir.resolve()
@@ -48,8 +48,7 @@ def layout_key(document: Document, theme_dir: Path) -> str:
         BASELINE_CSS.encode("ascii"),
         ANYWHERE_CSS.encode("ascii"),
         paper(document.meta.locale).css.encode("ascii"),
-        _fonts_fingerprint(),
-        f"weasyprint {_weasyprint_version()} propgen {__version__}".encode("ascii"),
+        renderer_fingerprint(),
     )
     digest = hashlib.sha256()
     for part in parts:  # length-prefixed: no two different inputs hash alike
@@ -94,20 +93,3 @@ def store_pages(key: str, pages: tuple[int, ...]) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-
-
-@functools.cache
-def _fonts_fingerprint() -> bytes:
-    """The installed fonts (file, family, style, version) as fontconfig lists them:
-    another font, and the same markup breaks its lines elsewhere."""
-    from propgen.fonts import fc_list
-
-    listing = fc_list(":", "file", "family", "style", "fontversion") or ""
-    return hashlib.sha256("\n".join(sorted(listing.splitlines())).encode("utf-8")).digest()
-
-
-@functools.cache
-def _weasyprint_version() -> str:
-    from importlib.metadata import version
-
-    return version("weasyprint")
