@@ -33,7 +33,8 @@ class TraceRow:
 
 @dataclass(frozen=True)
 class Weakness:
-    """A gap in the discovery story, at a field of the record."""
+    """A gap a customer would notice (in the discovery story, or a line that does not
+    run for the term), at a field of the record."""
 
     field: FieldPath
     message: str

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from propgen.discovery import weak_discovery
+from propgen.discovery import Weakness, weak_discovery
 from propgen.document import DocumentKind
 from propgen.errors import LibraryError, NeedsError, PolicyError, Problem
 from propgen.governance import Deviation, approval_problems, find_deviations
@@ -22,6 +22,7 @@ from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
 from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
 from propgen.regions import default_region, fits
+from propgen.term_coverage import uncovered_term
 
 AWAITING_APPROVAL = "awaiting-approval"
 """A planned clause's status when its text changed after legal approved it."""
@@ -166,10 +167,19 @@ def plan_documents(
         deviations=deviations,
         draft_clauses=drafts,
         awaiting_approval=awaiting,
-        warnings=tuple(needs.problem(w.field, w.message) for w in weak_discovery(record))
-        if {"discovery", "solution"} <= present
-        else (),
+        warnings=tuple(needs.problem(w.field, w.message) for w in _weaknesses(record, present)),
     )
+
+
+def _weaknesses(record: NeedsRecord, present: set[str]) -> tuple[Weakness, ...]:
+    """What ``check`` warns about: gaps in the discovery story, recurring lines that
+    do not run for the contract term."""
+    found: tuple[Weakness, ...] = ()
+    if {"discovery", "solution"} <= present:
+        found += weak_discovery(record)
+    if {"pricing", "terms"} <= present:
+        found += uncovered_term(record)
+    return found
 
 
 def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
