@@ -15,7 +15,7 @@ from propgen.errors import LibraryError
 from propgen.library.store import Library
 from propgen.lint import lint_library
 from propgen.pipeline import Checked, check
-from support import ROOT, document_paragraphs
+from support import INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
 
 BANK_ZH = ROOT / "samples" / "financial-services.zh-CN.yaml"
 SAAS_EN = ROOT / "samples" / "saas.en-US.yaml"
@@ -114,4 +114,39 @@ def test_nothing_is_ranked_that_is_not_attached(tmp_path: Path) -> None:
     checked = check(SAAS_EN, library=Library(lib), allow_draft=True)
     text = "\n".join(document_paragraphs(checked.documents["contract"]))
     assert "SLA Schedule" not in text
-    assert "third, the Pricing and Payment Annex; and fourth, the Proposal" in text
+    assert "second, these clauses; and third, the Pricing and Payment Annex." in text
+
+
+CONTRACTS = [
+    record
+    for record in (
+        *SAMPLES,
+        *INDUSTRY_SAMPLES,
+        *sorted((ROOT / "tests" / "fixtures").glob("*.yaml")),
+    )
+    if "contract"
+    in yaml.safe_load(record.read_text(encoding="utf-8"))["document"].get("produce", ["contract"])
+]
+
+
+@pytest.mark.parametrize("record", CONTRACTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_the_proposal_is_superseded_not_incorporated(record: Path) -> None:
+    """The proposal is not attached to the contract, so the contract neither ranks it
+    nor measures the Services, their quality or their acceptance by it: it names the
+    proposal only to define it, in the recitals, and as superseded. The zh contract
+    calls it 建议书, as the proposal's own cover and text do."""
+    documents = check(record, allow_draft=True).documents
+    if "proposal" in documents:
+        assert not any("方案书" in p for p in document_paragraphs(documents["proposal"]))
+    for paragraph in document_paragraphs(documents["contract"]):
+        if "Proposal" in paragraph:
+            assert (
+                "including the Proposal" in paragraph
+                or "“Proposal” means" in paragraph
+                or paragraph.startswith("Proposal:")
+            ), paragraph
+        if "建议书" in paragraph:
+            assert "（包括建议书）" in paragraph or paragraph.startswith(("建议书：", "鉴于")), (
+                paragraph
+            )
+        assert "方案书" not in paragraph, paragraph
