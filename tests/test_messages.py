@@ -76,7 +76,7 @@ def test_a_resource_limit_speaks_chinese(monkeypatch: pytest.MonkeyPatch) -> Non
     problem = caught.value.problems[0]
     assert (
         translate_text(problem.message, "zh-CN")
-        == "PG-1 方案书的 DOCX 文件：耗时超过 0.05 秒，已停止"
+        == "PG-1 建议书的 DOCX 文件：耗时超过 0.05 秒，已停止"
     )
     assert translate_text(problem.hint or "", "zh-CN").startswith("请精简需求记录")
     held = "document PG-1 (contract): has 61,000 table cells; propgen lays out at most 60,000"
@@ -409,7 +409,7 @@ def test_catalogue_commands_follow_lang(run: Run) -> None:
     listed = run("--lang", "zh-CN", "industries")
     assert listed.code == 0, listed.err
     assert "retail: 零售 [en-US, zh-CN]" in listed.out
-    assert "  方案书章节：executive-summary, " in listed.out
+    assert "  建议书章节：executive-summary, " in listed.out
     assert "  合同条款：definitions, " in listed.out
     shown = run("--lang", "zh-CN", "library", "show", "retail", "--locale", "zh-CN")
     assert shown.code == 0, shown.err

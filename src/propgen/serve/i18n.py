@@ -235,7 +235,7 @@ _ZH: dict[str, str] = {
     "download_zip": "全部文件（zip）",
     "no_outputs": "尚未生成。",
     "preview": "预览",
-    "proposal": "方案书",
+    "proposal": "建议书",
     "contract": "合同",
     "preview_unavailable": "记录无错误后显示预览。",
     "problems": "问题",
