@@ -4,13 +4,14 @@ incorporates, it attaches (the Service Level Schedule as Annex 2)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from propgen.document import Section
+from propgen.document import Document, Section
 from propgen.errors import LibraryError
 from propgen.library.store import Library
 from propgen.lint import lint_library
@@ -52,7 +53,7 @@ def test_an_on_premises_bank_gets_no_hosted_availability_clause() -> None:
     # premium tier figures, from the deal's tier only
     assert "1小时" in annex and "30分钟" not in annex
     data = _section(checked, "data-protection")
-    assert "甲方数据存储于甲方数据中心" in data
+    assert "甲方数据存储于甲方环境" in data
 
 
 def test_a_hosted_deal_gets_availability_and_its_tier_figures() -> None:
@@ -129,13 +130,18 @@ CONTRACTS = [
 ]
 
 
+@functools.cache
+def _documents(record: Path) -> dict[str, Document]:
+    return dict(check(record, allow_draft=True).documents)
+
+
 @pytest.mark.parametrize("record", CONTRACTS, ids=lambda p: p.parent.name + "/" + p.name)
 def test_the_proposal_is_superseded_not_incorporated(record: Path) -> None:
     """The proposal is not attached to the contract, so the contract neither ranks it
     nor measures the Services, their quality or their acceptance by it: it names the
     proposal only to define it, in the recitals, and as superseded. The zh contract
     calls it 建议书, as the proposal's own cover and text do."""
-    documents = check(record, allow_draft=True).documents
+    documents = _documents(record)
     if "proposal" in documents:
         assert not any("方案书" in p for p in document_paragraphs(documents["proposal"]))
     for paragraph in document_paragraphs(documents["contract"]):
@@ -150,3 +156,18 @@ def test_the_proposal_is_superseded_not_incorporated(record: Path) -> None:
                 paragraph
             )
         assert "方案书" not in paragraph, paragraph
+
+
+@pytest.mark.parametrize("record", CONTRACTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_the_customers_software_runs_in_its_environment_as_defined(record: Path) -> None:
+    """The Software is defined as hosted by the Supplier or installed in the Customer's
+    environment; the clauses say where it runs in the same words, not in a "data
+    center" a plant or a shop does not have."""
+    text = "\n".join(document_paragraphs(_documents(record)["contract"]))
+    for place in (
+        "Customer’s data center",
+        "Party A's data center",
+        "its data center",
+        "甲方数据中心",
+    ):
+        assert place not in text, place
