@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from propgen.document import Document, Section
+from propgen.document import Document, DocumentKind, Section
 from propgen.errors import LibraryError
 from propgen.library.store import Library
 from propgen.lint import lint_library
@@ -131,7 +131,7 @@ CONTRACTS = [
 
 
 @functools.cache
-def _documents(record: Path) -> dict[str, Document]:
+def _documents(record: Path) -> dict[DocumentKind, Document]:
     return dict(check(record, allow_draft=True).documents)
 
 
