@@ -179,7 +179,7 @@ def test_contract_and_proposal_state_the_same_rates() -> None:
 
 def test_a_perpetual_licence_survives_the_term_in_chinese() -> None:
     text = "\n".join(document_paragraphs(check(RETAIL_ZH).documents["contract"]))
-    assert "附件一所列“门店收银软件许可（永久）”、“小程序会员一体化平台软件许可”为永久许可" in text
+    assert "附件一所列“门店收银软件许可（永久）”“小程序会员一体化平台软件许可”为永久许可" in text
     assert "其使用权不因本合同期限届满或者解除、终止而终止" in text
 
 

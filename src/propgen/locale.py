@@ -60,6 +60,10 @@ UNITS: dict[str, tuple[str, str, str]] = {
 """The units :meth:`Formatter.count` writes: English singular, English plural,
 Chinese (which has no plural)."""
 
+_CHINESE_COUNTED = {"月": UNITS["month"][2]}
+"""A record's Chinese unit that needs its measure word when counted: a quantity of
+"1 月" or "12 月" reads as a calendar month (January, December), "1 个月" as a duration."""
+
 
 _IRREGULAR = {"person": "people", "child": "children", "man": "men", "woman": "women"}
 
@@ -201,11 +205,14 @@ class Formatter:
     def quantity(self, value: Decimal | int, unit: str | None) -> str:
         """A priced quantity with the record's own unit, agreeing in number in English:
         ``140, "day"`` → ``140 days``, ``1, "lane"`` → ``1 lane``, ``12, "user-month"`` →
-        ``12 user-months``; Chinese units as written (``140 人天``)."""
+        ``12 user-months``; Chinese units as written (``140 人天``), but a count of months
+        takes its measure word (``1 个月``: "1 月" reads as January)."""
         number = self.number(value)
         if not unit:
             return number
-        if self.is_chinese or self._singular(value):
+        if self.is_chinese:
+            return f"{number} {_CHINESE_COUNTED.get(unit, unit)}"
+        if self._singular(value):
             return f"{number} {unit}"
         return f"{number} {english_plural(unit)}"
 
