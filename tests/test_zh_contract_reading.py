@@ -281,3 +281,17 @@ def test_milestone_weeks_say_where_they_count_from(path: Path) -> None:
         assert "主要里程碑为（周次自服务开始日起算）：" in scope
     else:
         assert "周次自服务开始日起算" not in scope
+
+
+@pytest.mark.parametrize("path", CHINESE, ids=_id)
+def test_including_is_said_the_way_the_interpretation_clause_defines_it(path: Path) -> None:
+    """1.2 provides that "包括" means "包括但不限于"; the bank's audit clause still wrote
+    "包括但不限于国家金融监督管理总局……", which after 1.2 reads as if the other uses of
+    包括 were exhaustive."""
+    contract = _contract(path)
+    definitions = "\n".join(_zh(_clause(contract, "definitions")))
+    assert "本合同所称“包括”，均指“包括但不限于”" in definitions
+    elsewhere = [
+        t for t in _zh(_prose(contract)) if "包括但不限于" in t and "本合同所称“包括”" not in t
+    ]
+    assert not elsewhere, elsewhere
