@@ -295,3 +295,25 @@ def test_including_is_said_the_way_the_interpretation_clause_defines_it(path: Pa
         t for t in _zh(_prose(contract)) if "包括但不限于" in t and "本合同所称“包括”" not in t
     ]
     assert not elsewhere, elsewhere
+
+
+EVERY_RECORD = [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
+PER_PERIOD_BILLING = ("按计费周期收取", "billed for each period of the term")
+
+
+@pytest.mark.parametrize("path", EVERY_RECORD, ids=_id)
+def test_the_price_section_bills_as_the_payment_schedule_does(path: Path) -> None:
+    """The zh SaaS proposal's 商务报价 said recurring fees are "在合同期内按计费周期收取"
+    (monthly), and two pages later its 付款安排 — like the contract's 3.2 — has the
+    whole price paid in three milestone instalments (40/30/30). Where the deal has a
+    payment schedule, the price section says the charges are invoiced by it."""
+    checked = _checked(path)
+    proposal = checked.documents.get("proposal")
+    if proposal is None:
+        return
+    text = "\n".join(document_paragraphs(proposal))
+    if not checked.pricing.instalments:
+        return
+    assert not any(wording in text for wording in PER_PERIOD_BILLING)
+    if "（TCV）" in text or "(TCV)" in text:  # a deal with recurring charges explains them
+        assert "按下文“付款安排”开具发票" in text or "as the payment schedule below" in text
