@@ -76,6 +76,15 @@ def spacing(before: int = 0, after: int = 0, line: int = 0, pitch: float = 0) ->
 BODY_PITCH = 9.75 * 1.5  # print.css: html { font-size: 9.75pt; line-height: 1.5 }
 
 
+WORD_BUILT_IN = (
+    "Normal,heading 1,heading 2,heading 3,toc 1,toc 2,toc 3,TOC Heading,Title,Subtitle,caption,"
+    "List Bullet,List Number,List Continue,header,footer,Normal Table,Default Paragraph Font,"
+    "No List"
+)
+"""The frame's styles that are Word's own (by Word's names); every other one is marked
+``w:customStyle``, as Word marks the styles a user adds."""
+
+
 def style(
     kind: str,
     sid: str,
@@ -90,7 +99,9 @@ def style(
 ) -> str:
     """One ``w:style`` element; ``ppr``/``rpr`` bodies must already be in schema order."""
     head = f'<w:style {nsdecls("w")} w:type="{kind}" w:styleId="{sid}"'
-    head += ' w:default="1">' if default else ">"
+    head += ' w:default="1"' if default else ""
+    head += "" if name in WORD_BUILT_IN.split(",") else ' w:customStyle="1"'
+    head += ">"
     head += f'<w:name w:val="{name}"/>'
     head += f'<w:basedOn w:val="{based}"/>' if based else ""
     head += f'<w:next w:val="{next_}"/>' if next_ else ""
@@ -280,7 +291,7 @@ def styles_xml() -> list[str]:
             ppr=f'<w:keepLines/><w:pBdr>{boxed}</w:pBdr><w:shd w:val="clear" w:color="auto" '
             f'w:fill="{WARN_FILL}"/>{spacing(160, 280, pitch=BODY_PITCH)}'
             '<w:ind w:left="142" w:right="142"/>',
-            rpr=fonts(19, WARN_TEXT),
+            rpr=fonts(17, WARN_TEXT),  # the PDF's cover notice: 8.5 pt
         ),
         style(
             "paragraph",

@@ -25,7 +25,8 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, nsmap, qn
-from docx.shared import Mm
+from docx.shared import Emu, Mm
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError
 from lxml import etree  # type: ignore[import-untyped]
@@ -181,6 +182,8 @@ def _render(
             f"the Word frame places the body {placed_bodies} times",
             "keep exactly one paragraph {{p body }} in the frame's main text",
         )
+    if meta.notice.strip():
+        _cover_with_notice(tpl.docx)
     if meta.watermark.strip():
         _watermark(tpl, meta.watermark.strip())
     _settings(tpl, meta.locale, update_fields=not builder.contents_complete)
@@ -253,6 +256,24 @@ def _logo_png(theme_dir: Path, logo: str) -> Path | None:
         path = path.with_suffix(".png")
     ok = path.is_relative_to(root) and path.is_file()
     return path if ok and path.suffix.lower() in (".png", ".jpg", ".jpeg", ".gif") else None
+
+
+COVER_TITLE_WITH_NOTICE = 22 / 40
+"""The cover title's space above when the cover carries a notice, as a share of the
+frame's: the PDF's 22 mm instead of 40 mm (print.css ``.with-notice``), so a long
+notice of clauses awaiting re-approval stays on the cover."""
+
+
+def _cover_with_notice(docx: Any) -> None:
+    """Raise the cover's title (the first paragraph in the Title style) to leave the
+    notice room on the cover page."""
+    style = docx.styles["Title"]
+    before = style.paragraph_format.space_before
+    titles = docx.element.body.xpath(f'w:p[w:pPr/w:pStyle/@w:val="{style.style_id}"]')
+    if before is None or not titles:
+        return
+    fmt = Paragraph(titles[0], docx).paragraph_format
+    fmt.space_before = Emu(round(before * COVER_TITLE_WITH_NOTICE))
 
 
 def _watermark(tpl: DocxTemplate, text: str) -> None:

@@ -88,6 +88,8 @@ class Body:
         self.pending: list[str] = []
         self.sections = 0  # content controls so far (docx_trace)
         self.break_next = False
+        self.previous: dm.Block | None = None  # the block rendered last (not a Section)
+        self.tail: list[Any] = []  # its paragraphs a following block may keep with
         self.target: Any = self.sub  # where paragraphs and tables go: the body or a cell
         self.document = document
         self._styles = docx_xml.style_ids(styles.element)
@@ -122,13 +124,33 @@ class Body:
         """A new body paragraph, carrying a pending page break and bookmarks."""
         p = self.add_styled(self.target, style)
         if self.break_next:
-            p.paragraph_format.page_break_before, self.break_next = True, False
+            self.break_before(p)
+            self.break_next = False
         for name in self.pending:
             mark = {qn("w:id"): self.ids.take()}
             p._p.append(OxmlElement("w:bookmarkStart", {**mark, qn("w:name"): name}))
             p._p.append(OxmlElement("w:bookmarkEnd", mark))
         self.pending = []
         return p
+
+    def break_before(self, p: Any) -> None:
+        """Start ``p`` on a new page. The empty spacer after a table just before it
+        goes: a table that ends at the foot of a page would push that spacer onto a
+        page of its own, and the break would then leave that page blank."""
+        p.paragraph_format.page_break_before = True
+        before = p._p.getprevious()
+        while before is not None and before.tag == qn("w:sdt"):  # a section's content
+            content = before.find(qn("w:sdtContent"))
+            before = content[-1] if content is not None and len(content) else None
+        if (
+            before is not None
+            and before.tag == qn("w:p")
+            and before.xpath("string(w:pPr/w:pStyle/@w:val)") == self.style_id("Table Spacer")
+            and not before.xpath("w:r | w:bookmarkStart | w:hyperlink")
+            and before.getprevious() is not None
+            and before.getprevious().tag == qn("w:tbl")
+        ):
+            before.getparent().remove(before)
 
     def blocks(self, blocks: tuple[dm.Block, ...], depth: int) -> None:
         rows: list[dm.Parallel] = []  # consecutive bilingual rows make one table
@@ -197,6 +219,12 @@ class Body:
         self.add_styled(self.target, "Table Spacer")
 
     def block(self, block: dm.Block, depth: int) -> None:
+        previous, tail = self.previous, self.tail
+        if not isinstance(block, dm.Section):
+            self.previous, self.tail = block, []
+        if _stays_with(previous, block):
+            for element in tail:
+                docx_xml.set_paragraph_property(element, "keepNext")
         if isinstance(block, dm.Heading):
             level = min(max(block.level, 1), 3)
             self.pending.append(self.names.popleft())
@@ -207,7 +235,7 @@ class Body:
                 if block.number:
                     docx_xml.add_plain_run(p._p, block.number + " ")
             if block.new_page:
-                p.paragraph_format.page_break_before = True
+                self.break_before(p)
             self.inlines(p, block.inlines)
             self.whole_change(p, block.inlines)
         elif isinstance(block, dm.Paragraph):
@@ -215,10 +243,12 @@ class Body:
                 self.pending.append(self.sub_marks[block.anchor])
             if block.number and self.clause_list:
                 p = self.para("Subclause")
+                self.tail = [p._p]
                 self.inlines(p, block.inlines)
                 self.whole_change(p, block.inlines)
                 return
             p = self.para(PARA_STYLES.get(block.style, "Normal"))
+            self.tail = [p._p]
             if block.number:
                 hang = _hang(block.number)
                 fmt = p.paragraph_format
@@ -236,9 +266,9 @@ class Body:
             self.pending.append(self.names.popleft())
             self.sections += 1
             n, body = self.sections, self.sub._element
-            before = len(body)  # its blocks, then its closing w:sectPr (blank_body)
+            known = set(body)  # its blocks come after these (break_before may drop one)
             self.blocks(block.blocks, depth)
-            docx_trace.wrap(body, list(body)[before - 1 : -1], block, n)
+            docx_trace.wrap(body, [e for e in body[:-1] if e not in known], block, n)
         elif isinstance(block, dm.SignatureBlock):
             self.keep_lead_in()
             self.signatures(block)
@@ -346,7 +376,8 @@ class Body:
             for c, tc in enumerate(tr._tr.tc_lst):
                 cell = _Cell(tc, table)
                 self.table_cell(block, row, kind, c, cell, first_footer, r in keep)
-        self.add_styled(self.target, "Table Spacer")
+        spacer = self.add_styled(self.target, "Table Spacer")
+        self.tail = [*table._tbl.tr_lst[-1].xpath(".//w:p"), spacer._p]
 
     def column_widths(self, block: dm.Table, cols: int) -> list[int]:
         """The columns' widths (twips) in proportion to the block's, filling the page."""
@@ -546,6 +577,24 @@ class Body:
             p._p.insert(at, wrap(bare, self.revision(author), self.ids))
         kind: Literal["insert", "delete"] = "insert" if change == "inserted" else "delete"
         tracked.mark_paragraph(p._p, kind, self.revision(author), self.ids)
+
+
+def _stays_with(previous: dm.Block | None, block: dm.Block) -> bool:
+    """Whether ``block`` starts on the page ``previous`` ends on: as the PDF's
+    stylesheet keeps them (print.css), the amount in words with the price table's
+    total it states and the optional-items note with the amount in words; and a
+    paragraph that introduces a list ("… the following steps:") with the list."""
+    if isinstance(block, dm.BulletList | dm.OrderedList):
+        return isinstance(previous, dm.Paragraph) and dm.inline_text(
+            previous.inlines
+        ).rstrip().endswith((":", "："))
+    if not isinstance(block, dm.Paragraph):
+        return False
+    if block.style == "amount":
+        return isinstance(previous, dm.Table) and previous.role == "pricing"
+    if block.style == "note":
+        return isinstance(previous, dm.Paragraph) and previous.style == "amount"
+    return False
 
 
 def rows_kept_with_next(count: int, *, header: bool, footer: int) -> set[int]:
