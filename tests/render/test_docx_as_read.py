@@ -93,10 +93,12 @@ def test_only_a_price_table_keeps_its_total_with_the_paragraph_after_it() -> Non
     assert not any(_keeps_with_next(p._p) for p in paragraphs(d) if p.text)
 
 
-def test_a_paragraph_introducing_a_list_stays_with_it() -> None:
+def test_a_paragraph_introducing_a_list_or_a_table_stays_with_it() -> None:
     """The retail proposal's "we suggest the following steps:" ended a page in
-    LibreOffice, its five steps on the next. A paragraph that introduces a list (it
-    ends in a colon, in either language) keeps with the list; others do not."""
+    LibreOffice, its five steps on the next; Northwind's "We will work through these
+    steps with:" ended a page, the contacts table on the next. A paragraph that
+    introduces a list or a table (it ends in a colon, in either language) keeps with
+    it; others do not."""
     items = (ListItem((Paragraph(_text("First.")),)), ListItem((Paragraph(_text("Then.")),)))
     d = _render(
         Paragraph(_text("We suggest the following steps:")),
@@ -107,9 +109,15 @@ def test_a_paragraph_introducing_a_list_stays_with_it() -> None:
         BulletList(items),
         Paragraph(_text("Before a paragraph:")),
         Paragraph(_text("Not a list.")),
+        Paragraph(_text("We will work through these steps with:")),
+        _table(),
     )
     kept = {p.text for p in paragraphs(d) if p.text and _keeps_with_next(p._p)}
-    assert kept == {"We suggest the following steps:", "甲方应当："}
+    assert kept == {
+        "We suggest the following steps:",
+        "甲方应当：",
+        "We will work through these steps with:",
+    }
 
 
 def test_a_page_break_after_a_table_strands_no_spacer_on_a_page_of_its_own() -> None:

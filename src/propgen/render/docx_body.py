@@ -583,8 +583,9 @@ def _stays_with(previous: dm.Block | None, block: dm.Block) -> bool:
     """Whether ``block`` starts on the page ``previous`` ends on: as the PDF's
     stylesheet keeps them (print.css), the amount in words with the price table's
     total it states and the optional-items note with the amount in words; and a
-    paragraph that introduces a list ("… the following steps:") with the list."""
-    if isinstance(block, dm.BulletList | dm.OrderedList):
+    paragraph that introduces a list or a table ("… the following steps:", "We will
+    work through these steps with:") with it."""
+    if isinstance(block, dm.BulletList | dm.OrderedList | dm.Table):
         return isinstance(previous, dm.Paragraph) and dm.inline_text(
             previous.inlines
         ).rstrip().endswith((":", "："))
