@@ -213,6 +213,8 @@ WORD_STYLES = {
     "Header",
     "Footer",
     "Normal Table",
+    "Default Paragraph Font",
+    "No List",
 }
 """Word's own styles (python-docx's names) among those the frame defines."""
 
