@@ -129,7 +129,7 @@ def test_the_us_mes_deal_is_on_the_customers_premises() -> None:
     [
         (["license-perpetual", "hardware", "support"], None, "on-premises"),
         (["subscription", "service"], None, "seller-hosted"),
-        ([None, None], None, "seller-hosted"),  # says nothing: the hosted default
+        ([None, None], None, "on-premises"),  # says nothing: manufacturing's default
         (["service", "support"], None, "on-premises"),
         (["license-perpetual", "support"], "hybrid", "hybrid"),  # the record's word wins
         (["subscription"], "on-premises", "on-premises"),

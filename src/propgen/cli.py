@@ -464,8 +464,12 @@ def _summarise(path: Path, checked: Any) -> int:
                     "{approved}; the contract's cover names it until legal re-approves it"
                 ).format(clause=clause.id, version=clause.version, approved=clause.approved_version)
             )
-    for warning in checked.plan.warnings:
-        shown = replace(warning, message=_translated(warning.message, language))
+    for warning in (*checked.plan.assumptions, *checked.plan.warnings):
+        shown = replace(
+            warning,
+            message=_translated(warning.message, language),
+            hint=_translated(warning.hint, language),
+        )
         _echo(t("  warning: {warning}").format(warning=shown))
     if not checked.plan.warnings:
         _echo(t("  discovery: every problem is addressed, quantified and resolved"))

@@ -20,7 +20,7 @@ from propgen.i18n import N_
 from propgen.library.models import ClauseFile, Manifest, SectionFile, StructuredBlock
 from propgen.library.store import Library, Loaded
 from propgen.needs.loader import LoadedNeeds
-from propgen.needs.models import Customer, NeedsRecord, SectionOverride, Terms
+from propgen.needs.models import Customer, Deployment, NeedsRecord, SectionOverride, Terms
 from propgen.regions import default_region, fits
 from propgen.term_coverage import uncovered_term
 
@@ -74,6 +74,9 @@ class Plan:
     """Clauses changed since their approval: ``id version (approved at version)``."""
     warnings: tuple[Problem, ...] = ()
     """Weak discovery (a problem nothing addresses …), each at its field and line."""
+    assumptions: tuple[Problem, ...] = ()
+    """What the documents assume because the record does not say it (the deployment),
+    each at the field that would say it; ``check`` prints them as warnings."""
 
 
 def plan_documents(
@@ -116,6 +119,7 @@ def plan_documents(
                 )
             ]
         )
+    assumptions = _assumptions(needs, manifest)
     record = _with_defaults(record, manifest)
     produce = tuple(k for k in record.document.produce if only in (None, k))
     problems: list[Problem] = []
@@ -168,6 +172,7 @@ def plan_documents(
         draft_clauses=drafts,
         awaiting_approval=awaiting,
         warnings=tuple(needs.problem(w.field, w.message) for w in _weaknesses(record, present)),
+        assumptions=assumptions,
     )
 
 
@@ -182,7 +187,37 @@ def _weaknesses(record: NeedsRecord, present: set[str]) -> tuple[Weakness, ...]:
     return found
 
 
+def _assumed_deployment(record: NeedsRecord, manifest: Manifest) -> Deployment | None:
+    """The deployment the documents assume, where the record neither states it nor sells
+    line kinds that decide it (:attr:`NeedsRecord.decided_deployment`): the industry's
+    default, else hosted by the seller. None: the record decides it (or cannot be read)."""
+    if not {"solution", "pricing"} <= set(record.__dict__) or record.decided_deployment:
+        return None
+    return manifest.defaults.solution.deployment or "seller-hosted"
+
+
+def _assumptions(needs: LoadedNeeds, manifest: Manifest) -> tuple[Problem, ...]:
+    assumed = _assumed_deployment(needs.record, manifest)
+    if assumed is None:
+        return ()
+    hint = N_("write seller-hosted, on-premises or hybrid, or give each line its kind")
+    if manifest.defaults.solution.deployment:
+        message = N_(
+            "not stated and no line gives its kind: the documents assume {deployment}, "
+            "the {industry} industry's default"
+        ).format(deployment=assumed, industry=manifest.id)
+    else:
+        message = N_(
+            "not stated and no line gives its kind: the documents assume {deployment}"
+        ).format(deployment=assumed)
+    return (needs.problem(("solution", "deployment"), message, hint),)
+
+
 def _with_defaults(record: NeedsRecord, manifest: Manifest) -> NeedsRecord:
+    assumed = _assumed_deployment(record, manifest)
+    if assumed is not None:
+        solution = record.solution.model_copy(update={"deployment": assumed})
+        record = record.model_copy(update={"solution": solution})
     if "terms" not in record.__dict__:
         return record
     given = manifest.defaults.terms

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from propgen.i18n import N_
 from propgen.locales import LOCALES, Locale
-from propgen.needs.models import AddressForm, Identifier, Terms
+from propgen.needs.models import AddressForm, Deployment, Identifier, Terms
 from propgen.regions import Region
 
 
@@ -70,12 +70,22 @@ class CustomerDefaults(LibraryModel):
     address_form: AddressForm | None = None
 
 
+class SolutionDefaults(LibraryModel):
+    """Where the industry's systems usually run, for a record that says nothing of it."""
+
+    deployment: Deployment | None = None
+    """Assumed where the record neither states ``solution.deployment`` nor gives its
+    lines kinds (a plant MES runs on the plant's premises); ``check`` warns that it was
+    assumed. None: hosted by the seller."""
+
+
 class IndustryDefaults(LibraryModel):
     """What an industry gives a deal that does not say otherwise."""
 
     terms: Terms = Field(default_factory=Terms)
     """Only the terms written here are defaults (``model_fields_set``)."""
     customer: CustomerDefaults = Field(default_factory=lambda: CustomerDefaults())
+    solution: SolutionDefaults = Field(default_factory=lambda: SolutionDefaults())
 
 
 class Manifest(LibraryModel):

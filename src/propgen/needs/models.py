@@ -617,6 +617,10 @@ class Solution(Model):
     deployment: Deployment | None = None
     """Where the software runs; none: decided from the deal
     (:attr:`NeedsRecord.deployment`)."""
+    sites: Annotated[Whole, Field(ge=1, le=100_000)] | None = None
+    """How many sites (plants, stores, branches) the solution goes live at; it decides
+    whether the roll-out speaks of one site or of moving on to the others. None: not
+    stated, and the text promises neither."""
     modules: list[Module] = Field(default_factory=list, max_length=MAX_ITEMS)
     milestones: list[Milestone] = Field(default_factory=list, max_length=MAX_ITEMS)
 
@@ -906,15 +910,23 @@ class NeedsRecord(Model):
     in that language (see :class:`Translation`)."""
 
     @property
-    def deployment(self) -> Deployment:
-        """Where the software runs: as ``solution.deployment`` says, else from what the
-        deal sells. A deal whose lines state their kinds is hosted by the seller only if
-        a line it buys (not optional) is a subscription: perpetual or term licences,
-        hardware, services and support run on the customer's premises. A deal that
-        states no kind at all says nothing either way and keeps the hosted default."""
+    def decided_deployment(self) -> Deployment | None:
+        """Where the software runs, as far as the record says it: ``solution.deployment``
+        as written, else what the deal sells. A deal whose lines state their kinds is
+        hosted by the seller only if a line it buys (not optional) is a subscription:
+        perpetual or term licences, hardware, services and support run on the customer's
+        premises. None: the record says nothing either way (no deployment, no kinds); the
+        industry's default is then assumed (``plan``), and ``check`` warns."""
         if self.solution.deployment is not None:
             return self.solution.deployment
         kinds = {item.kind for item in self.pricing.items if item.kind and not item.optional}
-        if kinds and not kinds & HOSTED_KINDS:
-            return "on-premises"
-        return "seller-hosted"
+        if not kinds:
+            return None
+        return "seller-hosted" if kinds & HOSTED_KINDS else "on-premises"
+
+    @property
+    def deployment(self) -> Deployment:
+        """Where the software runs: :attr:`decided_deployment`, else hosted by the seller
+        (a record planned with an industry carries that industry's default in
+        ``solution.deployment``)."""
+        return self.decided_deployment or "seller-hosted"

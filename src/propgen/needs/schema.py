@@ -256,9 +256,15 @@ FIELDS: dict[str, tuple[str, object]] = {
     ),
     "Solution.deployment": (
         "Where the solution runs; decides the availability and data clauses. "
-        "Absent: hosted by the seller if a bought line is a subscription or no line "
-        "states its kind, otherwise the customer's premises.",
+        "Absent: hosted by the seller if a bought line is a subscription, the "
+        "customer's premises if lines state kinds but none is; if no line states its "
+        "kind, the industry's default (manufacturing: on-premises) and check warns.",
         "seller-hosted",
+    ),
+    "Solution.sites": (
+        "How many sites (plants, stores, branches) the solution goes live at; decides "
+        "whether the roll-out moves on from one site to others. Absent: not stated.",
+        2,
     ),
     "Solution.modules": (
         "The modules delivered, each with what it does.",

@@ -133,6 +133,7 @@ PANELS: tuple[Panel, ...] = (
                 ("solution",),
                 (
                     Field("deployment", "select", "deployments"),
+                    Field("sites", "number"),
                     Field("summary", "textarea", wide=True),
                 ),
             ),
