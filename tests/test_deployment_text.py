@@ -171,7 +171,7 @@ def test_a_record_that_says_nothing_gets_its_industrys_deployment(
     if expected == "on-premises":
         contract = "\n".join(document_paragraphs(checked.documents["contract"]))
         assert "托管" not in contract
-        assert "甲方数据存储于甲方数据中心" in contract
+        assert "甲方数据存储于甲方环境" in contract
 
 
 def test_an_industry_without_a_default_assumes_the_hosted_service(tmp_path: Path) -> None:
