@@ -5,7 +5,8 @@ fit across the page."""
 from __future__ import annotations
 
 from propgen.document import Table
-from propgen.markdown import TABLE_CHARACTERS, parse_markdown
+from propgen.markdown import parse_markdown
+from propgen.table_text import TABLE_CHARACTERS
 
 ROWS = (
     ("Service level", "Monthly availability", "Support hours", "P1 response", "P2 response",
@@ -47,5 +48,6 @@ def test_chinese_text_is_not_one_long_word() -> None:
     the room of an unbreakable word."""
     cell = "乙方应在收到甲方书面通知后五个工作日内完成整改并提交书面报告" * 2
     columns = widths(f"| 项目 | 说明 | 期限 |\n|---|---|---|\n| 整改 | {cell} | 5个工作日 |\n")
-    # 说明 is sized as text (24 characters), 期限 by its figure "5个工作日" and padding
-    assert abs(columns[1] / columns[2] - 24 / 7) < 0.01
+    # 说明 is sized as text (24 half-width characters), 期限 by its figure "5个工作日"
+    # (nine: a Chinese character is two) and padding
+    assert abs(columns[1] / columns[2] - 24 / 11) < 0.01

@@ -42,6 +42,7 @@ from propgen.document import (
     inline_text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.table_text import CJK_PADDING, TABLE_CHARACTERS, display_width, widest_phrase
 from propgen.unbreakable import split_unbreakable
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
@@ -304,18 +305,18 @@ _FIGURE = re.compile(r"\S*\d\S*")
 _WORD = re.compile(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+")
 """A word that cannot break: Chinese text breaks between any two characters."""
 _TEXT_PREFERRED = 24
-"""How many characters of a text cell a column is sized for before it wraps."""
-TABLE_CHARACTERS = 96
-"""How many characters of running text, cell padding included, a table holds across a
-portrait page (figures are wider: :data:`MAX_TABLE_CHARACTERS`)."""
+"""How many characters of a text cell (twelve Chinese) a column is sized for before it
+wraps."""
 
 
 def _column_widths(rows: list[Row], columns: int, node: SyntaxTreeNode) -> tuple[int, ...]:
     """Column weights from the content, in characters.
 
     Each column needs room for its longest run that cannot break (a figure, a quantity
-    with its unit such as "3 business days", the longest word) and would like room for
-    its text up to 24 characters. When what the columns would like does not fit across
+    with its unit such as "3 business days", the longest word, a short Chinese phrase
+    such as 标准级（本方案）: :mod:`propgen.table_text`) and would like room for its text
+    up to 24 characters. Widths are in half-width characters: a Chinese character
+    counts two. When what the columns would like does not fit across
     the page, the text columns give up room first: a column never gets less than it
     needs, so an amount is never pushed over its cell's edge.
 
@@ -330,11 +331,17 @@ def _column_widths(rows: list[Row], columns: int, node: SyntaxTreeNode) -> tuple
             text = inline_text(cell.inlines)
             runs = [m for m in _FIGURE.findall(text) if len(m) <= 40]
             runs += [piece for piece, keep in split_unbreakable(text) if keep]
-            figure = max(map(len, runs), default=0)
+            figure = max(map(display_width, runs), default=0)
             word = max(map(len, _WORD.findall(text)), default=0)
+            phrase = widest_phrase(text)
             figures[index] = max(figures[index], figure)
-            needs[index] = max(needs[index], figure + 2 if figure else 0, min(word, 40))
-            likes[index] = max(likes[index], min(len(text), _TEXT_PREFERRED))
+            needs[index] = max(
+                needs[index],
+                figure + 2 if figure else 0,
+                min(word, 40),
+                phrase + CJK_PADDING if phrase else 0,
+            )
+            likes[index] = max(likes[index], min(display_width(text), _TEXT_PREFERRED))
     needed = sum(f + 2 for f in figures if f)
     if needed > MAX_TABLE_CHARACTERS:
         line = (node.map or [0])[0] + 1

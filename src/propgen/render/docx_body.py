@@ -25,6 +25,7 @@ from propgen import legal_lists
 from propgen.locales import is_chinese
 from propgen.negotiate import tracked
 from propgen.render import docx_numbering, docx_trace, docx_xml
+from propgen.table_text import kept_phrases
 
 ACCENT, MUTED, RULE = "1F3A5F", "6B7280", "8896A8"
 TOTAL_HALF_POINTS = 20
@@ -681,12 +682,16 @@ _CELL_PADDING = 260  # the table style's left and right cell margins, and some s
 
 def _column_needs(rows: list[tuple[dm.Row, str]], cols: int) -> list[int]:
     """Per column, the width (twips) of its longest word or amount, which Word would
-    otherwise break mid-token ("¥1,280,000.0/0", "Period/s") in a narrow column."""
+    otherwise break mid-token ("¥1,280,000.0/0", "Period/s") in a narrow column, and
+    of its widest short Chinese phrase (规模推广, 标准级（本方案）: :mod:`propgen.table_text`),
+    which Word would break anywhere."""
     needs = [0] * cols
     for row, kind in rows:
         points = 9.0 * (1.12 if kind in ("header", "total", "subtotal") else 1.0)  # bold
         for c, cell in enumerate(row.cells[:cols]):
-            for token in _TOKEN.findall(dm.inline_text(cell.inlines)):
+            text = dm.inline_text(cell.inlines)
+            tokens = _TOKEN.findall(text) + [text[s:e] for s, e in kept_phrases(text)]
+            for token in tokens:
                 needs[c] = max(needs[c], _text_width(token, points) + _CELL_PADDING)
     return needs
 

@@ -52,6 +52,7 @@ from propgen.document import (
     whole_change,
 )
 from propgen.errors import LibraryError
+from propgen.table_text import CJK_PADDING, TABLE_CHARACTERS, display_width, split_phrases
 
 __all__ = ["build_html", "render_html"]
 
@@ -163,6 +164,19 @@ def _esc_numbers(text: str) -> str:
     return "".join(out)
 
 
+def _esc_cell(text: str, room: float) -> str:
+    """Escaped text of a table cell whose column holds ``room`` half-width characters:
+    every number kept on one line, and every Chinese phrase the column holds
+    (:mod:`propgen.table_text`; a longer one may still break, rather than overflow)."""
+    out = []
+    for piece, kept in split_phrases(text):
+        if kept and display_width(piece) + CJK_PADDING <= room:
+            out.append(f'<span class="nobr">{_esc_text(piece)}</span>')
+        else:
+            out.append(_esc_numbers(piece))
+    return "".join(out)
+
+
 def _number(inlines: tuple[Inline, ...], number: str) -> str:
     """A clause or sub-clause number; inserted or deleted with its paragraph when a
     redline inserted or deleted the whole paragraph."""
@@ -219,6 +233,7 @@ class _Writer:
         self.meta = document.meta
         self.theme_dir = theme_dir
         self.standalone = standalone
+        self.across = 1.0  # the share of the page's width the current block has
         self.anchors = self._assign_anchors()
         self.heading_index = 0
         self.out: list[str] = []
@@ -366,6 +381,7 @@ class _Writer:
         (``lang`` picks its fonts), a row's two sides always level with each other."""
         w = self.out.append
         w('<table class="parallel"><colgroup><col><col></colgroup><tbody>')
+        self.across = 0.5
         for row in rows:
             heading = any(isinstance(b, Heading) for c in row.columns for b in c.blocks)
             w(f'<tr class="{"pr-heading" if heading else "pr-body"}">')
@@ -375,6 +391,7 @@ class _Writer:
                 w("</td>")
             w("</tr>")
         w("</tbody></table>")
+        self.across = 1.0
 
     def _block(self, block: Block) -> None:
         w = self.out.append
@@ -441,8 +458,9 @@ class _Writer:
             num = ""
         self.out.append(f'<p class="{_e(cls)}">{num}{self._inlines(para.inlines)}</p>')
 
-    def _inlines(self, inlines: tuple[Inline, ...], *, whole_numbers: bool = False) -> str:
-        """Inline HTML; with ``whole_numbers`` (table cells) a number never breaks."""
+    def _inlines(self, inlines: tuple[Inline, ...], *, room: float | None = None) -> str:
+        """Inline HTML; in a table cell, whose column holds ``room`` half-width
+        characters, a number never breaks, nor a Chinese phrase the column holds."""
         parts: list[str] = []
         for inline in inlines:
             match inline:
@@ -450,17 +468,17 @@ class _Writer:
                     parts.append(f'<span class="nobr">{_esc_text(inline.text)}</span>')
                 case Text() | Ref():  # a cross-reference reads as its text
                     text = inline.text
-                    parts.append(_esc_numbers(text) if whole_numbers else _esc_text(text))
+                    parts.append(_esc_text(text) if room is None else _esc_cell(text, room))
                 case Strong():
-                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    inner = self._inlines(inline.children, room=room)
                     parts.append(f"<strong>{inner}</strong>")
                 case Emph():
-                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    inner = self._inlines(inline.children, room=room)
                     parts.append(f"<em>{inner}</em>")
                 case LineBreak():
                     parts.append("<br>")
                 case Inserted() | Deleted():
-                    inner = self._inlines(inline.children, whole_numbers=whole_numbers)
+                    inner = self._inlines(inline.children, room=room)
                     tag = "ins" if isinstance(inline, Inserted) else "del"
                     parts.append(f'<{tag} title="{_e(inline.author)}">{inner}</{tag}>')
                 case _:
@@ -509,9 +527,17 @@ class _Writer:
         cells = "".join(self._cell(table, i, cell, tag) for i, cell in enumerate(row.cells))
         self.out.append(f'<tr class="r-{_e(row.style)}">{cells}</tr>')
 
+    def _room(self, table: Table, index: int) -> float:
+        """How many half-width characters column ``index`` holds (none when the table
+        gives no widths): a bilingual contract's tables are half the page wide."""
+        widths = [column.width for column in table.columns]
+        if index >= len(widths) or min(widths, default=0) < 0 or sum(widths) <= 0:
+            return 0
+        return TABLE_CHARACTERS * self.across * widths[index] / sum(widths)
+
     def _cell(self, table: Table, index: int, cell: Cell, tag: str) -> str:
         align = table.column(index).align
-        body = self._inlines(cell.inlines, whole_numbers=True)
+        body = self._inlines(cell.inlines, room=self._room(table, index))
         return f'<{tag} class="a-{_e(align)}">{body}</{tag}>'
 
     # --- signatures --------------------------------------------------------------
