@@ -36,7 +36,7 @@ PHRASE = 10
 """The most characters of a Chinese label or bracket pair kept on one line
 (托管服务月度可用性 is nine)."""
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_PAIRS = ("（）", "《》", "〈〉", "「」", "『』", "【】", "〔〕")
+_PAIRS = tuple(zip("（《〈「『【〔", "）》〉」』】〕", strict=True))
 _GROUP = "|".join(f"{o}[^{o}{c}\n]{{1,40}}{c}" for o, c in _PAIRS)
 _OPENERS = frozenset(o for o, _ in _PAIRS)
 _PIECE = re.compile(rf"[{_HAN}]+|{_GROUP}")
