@@ -171,3 +171,22 @@ def test_the_customers_software_runs_in_its_environment_as_defined(record: Path)
         "甲方数据中心",
     ):
         assert place not in text, place
+
+
+ENGLISH_CONTRACTS = [
+    r
+    for r in CONTRACTS
+    if yaml.safe_load(r.read_text(encoding="utf-8"))["document"]["locale"] == "en-US"
+]
+
+
+@pytest.mark.parametrize("record", ENGLISH_CONTRACTS, ids=lambda p: p.parent.name + "/" + p.name)
+def test_an_on_premises_contract_binds_the_supplier_to_no_backups_of_its_own(record: Path) -> None:
+    """Where the system runs in the Customer's environment, its backups are the
+    Customer's: the data clause and force majeure bind the Supplier to backup and
+    disaster-recovery measures only where it hosts (the English of the Chinese rule in
+    test_zh_contract_reading)."""
+    text = "\n".join(document_paragraphs(_documents(record)["contract"]))
+    on_premises = check(record, allow_draft=True).plan.record.deployment == "on-premises"
+    for duty in ("tested backup and disaster-recovery procedures", "activating the backup"):
+        assert (duty in text) != on_premises, duty
