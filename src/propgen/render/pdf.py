@@ -14,6 +14,8 @@ Speed: importing this module imports WeasyPrint (with fast library lookups, see
 and each thread keeps one font configuration (:func:`_font_config`) for every PDF it lays
 out.
 Line breaking: a trailing space hangs (:mod:`propgen.render.hanging_space`).
+Drawing: a contents leader's dots and the header's SVG logo are drawn once and their
+operators written again (:mod:`propgen.render.draw_replay`; the same bytes).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from propgen.errors import EnvironmentProblem, LibraryError
 from propgen.guard import check_size, limits
 from propgen.i18n import N_
 from propgen.locales import paper
-from propgen.render import hanging_space
+from propgen.render import draw_replay, hanging_space
 from propgen.render.html import ANYWHERE_CSS, BASELINE_CSS, STYLESHEET, build_html
 from propgen.render.libraries import import_weasyprint
 from propgen.render.page_overflow import wrappable_text_runs_off
@@ -41,6 +43,7 @@ from propgen.render.pdf_profile import PdfOptions
 
 weasyprint = import_weasyprint()
 hanging_space.install()
+draw_replay.install()
 
 __all__ = [
     "FetchRefused",
