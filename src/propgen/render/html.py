@@ -164,6 +164,12 @@ def _esc_numbers(text: str) -> str:
     return "".join(out)
 
 
+_WHOLE_CELL = re.compile(r'<span class="nobr">([^<]*\S[^<]*)</span>')
+"""A table cell's markup that is one run kept on one line (an amount, a date, a kept
+Chinese phrase): the cell takes the ``nobr`` class itself, and WeasyPrint lays it out
+as it laid out the span, with one inline box fewer per cell."""
+
+
 def _esc_cell(text: str, room: float) -> str:
     """Escaped text of a table cell whose column holds ``room`` half-width characters:
     every number kept on one line, and every Chinese phrase the column holds
@@ -538,6 +544,9 @@ class _Writer:
     def _cell(self, table: Table, index: int, cell: Cell, tag: str) -> str:
         align = table.column(index).align
         body = self._inlines(cell.inlines, room=self._room(table, index))
+        whole = _WHOLE_CELL.fullmatch(body)
+        if whole:  # the cell is one kept run: the class on the cell, no span to lay out
+            return f'<{tag} class="a-{_e(align)} nobr">{whole.group(1)}</{tag}>'
         return f'<{tag} class="a-{_e(align)}">{body}</{tag}>'
 
     # --- signatures --------------------------------------------------------------
