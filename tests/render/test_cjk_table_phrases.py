@@ -89,18 +89,19 @@ def cell_html(text: str, weights: tuple[int, int]) -> str:
     )
     document = Document(meta=plain_meta(locale="zh-CN"), blocks=(table,))
     markup = build_html(document, THEME.resolve(), standalone=False)
-    first = re.search(r'<td class="a-left">(.*?)</td>', markup)
+    first = re.search(r'<td class="a-left[^"]*">.*?</td>', markup)
     assert first is not None
-    return first[1]
+    return first[0]
 
 
 def test_the_pdf_keeps_a_phrase_whole_only_where_its_column_holds_it() -> None:
     """A phrase wider than its column would run over the cell's edge if kept whole:
     there it may still break."""
-    assert cell_html("规模推广", (20, 80)) == '<span class="nobr">规模推广</span>'
-    assert cell_html("标准级（本方案）", (5, 95)) == "标准级（本方案）"
+    # a cell that is one kept phrase carries the class itself (no span inside)
+    assert cell_html("规模推广", (20, 80)) == '<td class="a-left nobr">规模推广</td>'
+    assert cell_html("标准级（本方案）", (5, 95)) == '<td class="a-left">标准级（本方案）</td>'
     prose = "一级故障恢复或提供临时解决方案时限"
-    assert cell_html(prose, (50, 50)) == prose
+    assert cell_html(prose, (50, 50)) == f'<td class="a-left">{prose}</td>'
 
 
 # --- every Chinese record, as rendered ---------------------------------------
