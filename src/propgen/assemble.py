@@ -22,6 +22,7 @@ from propgen.context import (
     label_function,
     template_context,
     template_filters,
+    term_statements,
 )
 from propgen.crossref import CrossReferences
 from propgen.document import (
@@ -39,6 +40,7 @@ from propgen.document import (
     Text,
 )
 from propgen.errors import LibraryError, Problem
+from propgen.frozen import freeze
 from propgen.guard import MAX_CHARACTERS, limits
 from propgen.i18n import N_
 from propgen.legal_lists import ENGLISH_LEVELS, LEVELS, number_lists
@@ -50,6 +52,7 @@ from propgen.needs.models import Person
 from propgen.plan import Plan, PlannedText
 from propgen.pricing import PriceBreakdown
 from propgen.templating import HELPERS, evaluate, markdown_environment, render_text
+from propgen.terms import DocumentKind
 
 CONTRACT_CONTENTS_MIN_CLAUSES = 12
 """A contract with this many clauses or more (about eight pages and up) opens with a
@@ -85,12 +88,19 @@ class Inputs:
 
     @cached_property
     def template_data(self) -> dict[str, Any]:
-        """The template variables (:func:`~propgen.context.template_context`), built
-        once for the proposal and the contract (the live preview builds both per edit)."""
+        """The template variables (:func:`~propgen.context.template_context`) of the
+        contract, built once (the live preview builds them per edit)."""
         label = label_function(self.labels)
         chinese = is_chinese(self.plan.record.document.locale)
         annexes = annex_citations(self.plan, label, chinese)
         return template_context(self.plan, self.pricing, self.seller, label, annexes)
+
+    @cached_property
+    def proposal_template_data(self) -> dict[str, Any]:
+        """The proposal's: the contract's, but the terms as the proposal words them."""
+        label = label_function(self.labels)
+        term = term_statements(self.plan, self.pricing, label, "proposal")
+        return {**self.template_data, "term": freeze(term)}
 
 
 def render_context(
@@ -98,11 +108,13 @@ def render_context(
     fmt: Formatter,
     label: Callable[..., str],
     functions: Mapping[str, Callable[..., str]],
+    document: DocumentKind = "contract",
 ) -> dict[str, Any]:
-    """What library text renders with: the template data and, out of the
-    templates' reach, the helpers its filters and functions call."""
+    """What library text of ``document`` renders with: the template data and, out of
+    the templates' reach, the helpers its filters and functions call."""
+    data = inputs.proposal_template_data if document == "proposal" else inputs.template_data
     return {
-        **inputs.template_data,
+        **data,
         HELPERS: {**template_filters(fmt), "label": label, **functions},
     }
 
@@ -113,6 +125,7 @@ class _Assembler:
         inputs: Inputs,
         functions: Mapping[str, Callable[..., str]],
         crossrefs: CrossReferences | None = None,
+        document: DocumentKind = "contract",
     ) -> None:
         record = inputs.plan.record
         self.crossrefs = crossrefs
@@ -122,7 +135,7 @@ class _Assembler:
         self.label = label_function(inputs.labels)
         self.env: Environment = markdown_environment()
         self.annex_numbers = annex_citations(inputs.plan, self.label, self.fmt.is_chinese)
-        self.context = render_context(inputs, self.fmt, self.label, functions)
+        self.context = render_context(inputs, self.fmt, self.label, functions, document)
 
     def render(self, text: PlannedText) -> tuple[Block, ...]:
         source = self._rendered(text) if text.templated else text.source
@@ -318,7 +331,7 @@ def _notice(inputs: Inputs, label: Callable[..., str]) -> str:
 
 def assemble_proposal(inputs: Inputs) -> Document:
     """The proposal: cover, contents, then the planned sections in order."""
-    asm = _Assembler(inputs, {"ref": _no_ref})
+    asm = _Assembler(inputs, {"ref": _no_ref}, document="proposal")
     label = asm.label
     industry_title = inputs.plan.industry.title.get(asm.record.document.locale, "")
     title = titles.proposal_title(asm.record, _project(asm), label)

@@ -17,6 +17,7 @@ from propgen.plan import Plan
 from propgen.pricing import PriceBreakdown
 from propgen.terms import (
     LIABILITY_CLAUSE,
+    DocumentKind,
     TermStatements,
     credited_fees,
     state_tax,
@@ -159,15 +160,42 @@ def _address_on_one_line(customer: Customer, chinese: bool) -> Customer:
     return customer.model_copy(update={"address": address_on_one_line(customer.address, chinese)})
 
 
+def term_statements(
+    plan: Plan, pricing: PriceBreakdown, label: Callable[..., str], document: DocumentKind
+) -> TermStatements:
+    """The deal's commercial terms as ``document`` states them (:mod:`propgen.terms`)."""
+    record = plan.record
+    fmt = Formatter(record.document.locale, record.document.currency)
+    return replace(
+        state_terms(
+            record.terms,
+            label,
+            cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
+            contract_total=fmt.money(pricing.total),
+            count=fmt.count,
+            percent=fmt.percent,
+            credit_fees=credited_fees(record),
+            document=document,
+        ),
+        tax=state_tax(
+            tuple((fmt.percent(g.rate), fmt.money(g.base)) for g in pricing.taxes if g.rate),
+            label,
+            fmt.join_list,
+        ),
+    )
+
+
 def template_context(
     plan: Plan,
     pricing: PriceBreakdown,
     seller: SellerCompany,
     label: Callable[..., str],
     annexes: Mapping[str, str],
+    document: DocumentKind = "contract",
 ) -> dict[str, Any]:
     """The variables every library template renders with (docs/library.md): plain,
-    read-only data (:func:`~propgen.frozen.freeze`), never the program's objects."""
+    read-only data (:func:`~propgen.frozen.freeze`), never the program's objects.
+    ``term`` states the terms as ``document`` words them (:mod:`propgen.terms`)."""
     record = plan.record
     locale = record.document.locale
     fmt = Formatter(locale, record.document.currency)
@@ -181,23 +209,7 @@ def template_context(
             "discovery": record.discovery,
             "solution": record.solution.model_copy(update={"deployment": record.deployment}),
             "terms": record.terms,
-            "term": replace(
-                state_terms(
-                    record.terms,
-                    label,
-                    cap_position=record.clauses.get(LIABILITY_CLAUSE, "standard"),
-                    contract_total=fmt.money(pricing.total),
-                    count=fmt.count,
-                    credit_fees=credited_fees(record),
-                ),
-                tax=state_tax(
-                    tuple(
-                        (fmt.percent(g.rate), fmt.money(g.base)) for g in pricing.taxes if g.rate
-                    ),
-                    label,
-                    fmt.join_list,
-                ),
-            ),
+            "term": term_statements(plan, pricing, label, document),
             "annexes": dict(annexes),
             "approvals": record.approvals,
             "pricing": pricing,

@@ -67,7 +67,14 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
 
     labels = {loc: guard(library.labels, loc) or {} for loc in LOCALES}
     every_key = set().union(*labels.values())
-    missing = {key for per_locale in labels.values() for key in every_key - set(per_locale)}
+    # A proposal's own form of a label ("fees" where the contract says its defined
+    # "Fees": key@proposal) is given only where the language needs one.
+    missing = {
+        key
+        for per_locale in labels.values()
+        for key in every_key - set(per_locale)
+        if "@" not in key
+    }
     for key in sorted(missing):
         errors.append(
             Problem(
@@ -75,6 +82,19 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                 file=str(library.templates / "labels"),
             )
         )
+    for locale, per_locale in labels.items():
+        for key in sorted(k for k in per_locale if "@" in k):
+            base, _, document = key.partition("@")
+            if base not in per_locale or document != "proposal":
+                errors.append(
+                    Problem(
+                        message=N_(
+                            "label {key!r} is no proposal form of a label of {locale}"
+                        ).format(key=key, locale=locale),
+                        file=str(library.templates / "labels" / f"{locale}.yaml"),
+                        field=key,
+                    )
+                )
     for locale in LOCALES:  # the words of a bilingual contract's translated column
         translated = guard(lambda loc=locale: library.labels(loc, translated=True)) or {}
         for key in sorted(set(translated) - set(labels[locale])):
@@ -136,6 +156,7 @@ def lint_library(library: Library, today: dt.date) -> LintReport:
                     errors.extend(_check_variables(item))
                     errors.extend(_check_roles(item, roles))
                     errors.extend(_check_translations(item))
+                    errors.extend(_check_priced(item))
     return LintReport(
         errors=tuple(_unique(errors)), warnings=tuple(_unique(warnings)), checked_files=len(files)
     )
@@ -157,6 +178,33 @@ def _check_roles(item: Loaded[Any], roles: set[str]) -> list[Problem]:
         )
         for name, position in item.value.positions.items()
         if position.approval and position.approval not in roles
+    ]
+
+
+def _check_priced(item: Loaded[Any]) -> list[Problem]:
+    """A clause a line can pay for (``priced``) reads those lines (``pays_for``) in
+    every text, so none of them calls its service included in the fees while a line
+    charges for it; a clause not marked so has no such line to read."""
+    if not isinstance(item.value, ClauseFile):
+        return []
+    priced = item.value.priced
+    return [
+        Problem(
+            message=N_(
+                "the clause is priced, but this text does not read the lines that pay for it "
+                "(pays_for)"
+            )
+            if priced
+            else N_("this text reads pays_for, but the clause is not marked priced"),
+            file=str(item.source.path),
+            line=item.source.line_of(where),
+            field=".".join(where),
+            hint=N_("say how the service is charged when a line prices it")
+            if priced
+            else N_("add priced: true to the clause"),
+        )
+        for where, text in _texts(item)
+        if ("pays_for" in text) != priced
     ]
 
 

@@ -291,6 +291,34 @@ def _variant_hint(given: str, variants: list[str]) -> str:
     return listed
 
 
+def _priced_clauses(
+    needs: LoadedNeeds, library: Library, manifest: Manifest, planned: list[str]
+) -> list[Problem]:
+    """Each line's ``pays_for`` names a clause of this contract whose service a line
+    may price (``priced``), so the clause can say it is charged as that line."""
+    record = needs.record
+    if "pricing" not in record.__dict__:
+        return []
+    priced = [c for c in planned if library.clause(manifest.id, c).value.priced]
+    return [
+        needs.problem(
+            ("pricing", "items", index, "pays_for"),
+            N_("clause {clause!r} is not one a line can pay for (not marked priced)").format(
+                clause=item.pays_for
+            )
+            if item.pays_for in planned
+            else N_("no clause {clause!r} in the {industry} contract").format(
+                clause=item.pays_for, industry=manifest.id
+            ),
+            N_("a line can pay for: {clauses}").format(clauses=", ".join(priced))
+            if priced
+            else N_("no clause of this contract is sold as a line; remove pays_for"),
+        )
+        for index, item in enumerate(record.pricing.items)
+        if item.pays_for and item.pays_for not in priced
+    ]
+
+
 def _did_you_mean(given: str, options: list[str]) -> str:
     close = difflib.get_close_matches(given, options, n=1, cutoff=0.5)
     if close:
@@ -564,6 +592,7 @@ def _plan_contract(
                 locked=clause.locked,
             )
         )
+    problems += _priced_clauses(needs, library, manifest, [c.id for c in clauses])
     recitals = None
     if contract.recitals:
         recitals = _section_text(_listed_section(library, manifest, contract.recitals), locale)

@@ -103,6 +103,10 @@ class PricedLine:
         return self.item.kind
 
     @property
+    def pays_for(self) -> str | None:
+        return self.item.pays_for
+
+    @property
     def unit(self) -> str | None:
         return self.item.unit
 

@@ -5,15 +5,23 @@ start, the liability cap's basis, the notices, the invoice type ...) is worded
 here from the record and the locale's labels, and the library's texts print
 these statements (``{{ term.payment }}``) instead of wording the term
 themselves — so the two documents cannot disagree.
+
+A statement has one form per document where the language needs it: an English
+contract words the cap with its defined "Fees", and the proposal, which defines no
+terms, with the plain word. Such a label has a proposal form under
+``<key>@proposal``; a label without one is the same in both documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from propgen.needs.models import NeedsRecord, Terms
+
+DocumentKind = Literal["proposal", "contract"]
 
 CreditFees = Literal["subscription", "support", "recurring", "none"]
 """Which fees a service credit is a share of: the fees of the service whose level was
@@ -47,6 +55,11 @@ class TermStatements:
     """The fees a service credit is a share of ("the subscription Fees attributable to
     the month concerned"); empty: the deal has no recurring fee to credit, and the
     documents grant no service credits."""
+    renewal_price_cap: str = ""
+    """How much, and on what notice, the recurring fees may rise for a renewal term
+    ("by no more than 5% over those of the preceding term, on written notice given
+    at least 90 days before the renewal term begins"); empty: the deal does not renew
+    automatically."""
     tax: str = ""
     """The tax rate(s) the deal is priced at: "6%", or per rate with its base
     ("13% on $449,500.00 and 6% on $200,000.00"); see :func:`state_tax`."""
@@ -63,7 +76,9 @@ def state_terms(
     cap_position: str,
     contract_total: str,
     count: Callable[[int, str], str],
+    percent: Callable[[Decimal], str],
     credit_fees: CreditFees = "recurring",
+    document: DocumentKind = "contract",
 ) -> TermStatements:
     """Word every commercial term of ``terms`` with the locale's ``label`` function.
 
@@ -76,9 +91,13 @@ def state_terms(
         count: the locale's ``count(n, unit)`` ("30 days", "1 month", "30日"); labels
             print it as ``{duration}`` (the bare number stays ``{days}``, ``{months}``
             …, for libraries whose labels still write the unit themselves).
+        percent: the locale's percentage ("5%").
         credit_fees: the fees service credits are a share of (:func:`credited_fees`);
             its ``term_credit_basis_<fees>`` label states them.
+        document: the document the statements are printed in; a label's
+            ``<key>@proposal`` form, where it has one, words it in the proposal.
     """
+    label = in_document(label, document)
     invoice = label(f"term_invoice_{terms.invoice_type}")
     days = terms.payment_terms_days
     payment = (
@@ -126,7 +145,32 @@ def state_terms(
             days=terms.address_change_notice_days,
             duration=count(terms.address_change_notice_days, "day"),
         ),
+        renewal_price_cap=(
+            label(
+                "term_renewal_price_cap",
+                percent=percent(terms.renewal_increase_cap_pct),
+                days=terms.increase_notice_days,
+                duration=count(terms.increase_notice_days, "day"),
+            )
+            if terms.auto_renew and terms.term_months
+            else ""
+        ),
     )
+
+
+def in_document(label: Callable[..., str], document: DocumentKind) -> Callable[..., str]:
+    """``label`` as ``document`` words it: a key's ``<key>@proposal`` form in the
+    proposal where the library gives one, else the key's own."""
+    if document == "contract":
+        return label
+
+    def proposal_label(key: str, **values: object) -> str:
+        try:
+            return label(f"{key}@{document}", **values)
+        except KeyError:
+            return label(key, **values)
+
+    return proposal_label
 
 
 def credited_fees(record: NeedsRecord) -> CreditFees:

@@ -159,6 +159,10 @@ class ClauseFile(LibraryModel):
     """Annexes the clause incorporates: a contract using it must attach them."""
     regions: list[Region] = Field(default_factory=list)
     """The customer regions the clause fits (propgen.regions); none: every region."""
+    priced: bool = False
+    """A line item may price the service this clause describes (its ``pays_for``
+    names the clause): every text of the clause then reads those lines and says the
+    service is charged as them, and included in the fees only when no line prices it."""
 
     @model_validator(mode="after")
     def _has_standard(self) -> ClauseFile:

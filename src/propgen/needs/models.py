@@ -684,6 +684,11 @@ class LineItem(Model):
     tax_pct: Percent | None = None
     """This line's tax rate; none: ``pricing.tax_rates`` for its kind, else
     ``pricing.tax_pct``."""
+    pays_for: Identifier | None = None
+    """The contract clause whose service this line prices (``peak-season-support``):
+    that clause then says the service is charged as this line (if the customer orders
+    it, for an optional line) instead of included in the fees. Only a clause the
+    library marks ``priced`` can be named."""
 
     @property
     def period_count(self) -> Decimal:
@@ -777,6 +782,24 @@ class Terms(Model):
     """The Chinese invoice the seller issues (增值税专用发票 / 增值税普通发票)."""
     renewal_months: Annotated[Whole, Field(ge=1, le=120)] | None = None
     """Length of each automatic renewal (default 12 months)."""
+    renewal_increase_cap_pct: Percent = Decimal(5)
+    """The most the recurring fees may rise at a renewal, in percent of the preceding term's."""
+    renewal_increase_notice_days: NoticeDays | None = None
+    """How early the seller announces a price increase for a renewal term (default: 30
+    days more than the notice of non-renewal, so the customer can still decline)."""
+
+    @model_validator(mode="after")
+    def _increase_announced_in_time(self) -> Terms:
+        days = self.renewal_increase_notice_days
+        if self.auto_renew and days is not None and days <= self.non_renewal_days:
+            raise ValueError(
+                N_(
+                    "renewal_increase_notice_days ({days}) must be longer than the notice "
+                    "of non-renewal ({notice} days): the customer must learn of a price "
+                    "increase while it can still decline to renew"
+                ).format(days=days, notice=self.non_renewal_days)
+            )
+        return self
 
     @property
     def non_renewal_days(self) -> int:
@@ -789,6 +812,14 @@ class Terms(Model):
     @property
     def renewal_term_months(self) -> int:
         return self.renewal_months or 12
+
+    @property
+    def increase_notice_days(self) -> int:
+        """How early a price increase for a renewal term is announced (default: 30 days
+        before the notice of non-renewal falls due)."""
+        if self.renewal_increase_notice_days is not None:
+            return self.renewal_increase_notice_days
+        return self.non_renewal_days + 30
 
     @property
     def cap_months(self) -> int:

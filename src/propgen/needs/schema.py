@@ -334,6 +334,11 @@ FIELDS: dict[str, tuple[str, object]] = {
         "service or support; hardware brings the hardware clause.",
         "hardware",
     ),
+    "LineItem.pays_for": (
+        "The contract clause whose service this line prices (one the library marks priced); "
+        "the clause then says the service is charged as this line, not included in the fees.",
+        "peak-season-support",
+    ),
     "LineItem.recurring": (
         "The period one unit price buys (month, quarter, year): a recurring line; leave out for a one-off charge.",
         "month",
@@ -429,6 +434,15 @@ FIELDS: dict[str, tuple[str, object]] = {
         "vat-special",
     ),
     "Terms.renewal_months": ("Length of each automatic renewal in months (default 12).", 12),
+    "Terms.renewal_increase_cap_pct": (
+        "With auto-renewal: the most the recurring fees may rise for a renewal term, in percent (default 5).",
+        5,
+    ),
+    "Terms.renewal_increase_notice_days": (
+        "With auto-renewal: how many days before a renewal term a price increase is announced "
+        "(default: the notice of non-renewal plus 30; it must be longer than that notice).",
+        90,
+    ),
     # --- presales and approvals ----------------------------------------------------------
     "SectionOverride.id": (
         "The section's id (`propgen library show` lists them), or a new id for a new section.",

@@ -203,6 +203,8 @@ PANELS: tuple[Panel, ...] = (
                     Field("auto_renew", "checkbox"),
                     Field("renewal_months", "number"),
                     Field("non_renewal_notice_days", "number"),
+                    Field("renewal_increase_cap_pct", "number"),
+                    Field("renewal_increase_notice_days", "number"),
                     Field("termination_notice_days", "number"),
                     Field("payment_terms_days", "number"),
                     Field("payment_due_from", "select", "payment_due_from"),
