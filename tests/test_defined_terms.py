@@ -24,7 +24,7 @@ _DEFINED = re.compile(r"“([A-Z][^”]*)” means")
 BUSINESS_HOUR = {
     "en": "A business hour is an hour within the support hours that apply to the incident’s "
     "priority; a time stated in business hours runs only during those hours.",
-    "zh": "工作小时指该故障级别适用的服务时间内的小时；以工作小时计的时限仅在该服务时间内计算。",
+    "zh": "指该故障级别适用的服务时间内的小时；以工作小时计的时限仅在该服务时间内计算。",
     "translated": "A business hour means an hour within the service hours applicable to the "
     "severity of the fault; a time limit stated in business hours runs only within those "
     "service hours.",

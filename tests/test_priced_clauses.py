@@ -31,6 +31,7 @@ INCLUDED = {
     "en": "are included in the Fees unless the parties agree otherwise in writing",
     "zh": "除双方另有书面约定外，相关费用已包含在合同价款之中",
 }
+PROPOSAL_INCLUDED = {"en": "Hypercare is included in the prices quoted", "zh": "已包含在报价中"}
 IF_ORDERED = {"en": "only if the Customer orders it", "zh": "仅在甲方书面订购后收取"}
 
 
@@ -62,6 +63,16 @@ def _assert_clause_follows_the_price_annex(checked: Checked) -> None:
     for line in lines:
         assert f"“{line.name}”" in text, line.name
     assert (IF_ORDERED[language] in text) == any(line.optional for line in lines), text
+    # The proposal's peak-season section prices the hypercare as the contract does.
+    proposal = checked.documents["proposal"]
+    [section] = [
+        "\n".join(document_paragraphs(Document(proposal.meta, (block,))))
+        for block in proposal.blocks
+        if isinstance(block, Section) and block.source_id == "peak-season"
+    ]
+    for line in lines:
+        assert f"“{line.name}”" in section, line.name
+    assert (PROPOSAL_INCLUDED[language] in section) == (not lines), section
 
 
 @pytest.mark.parametrize("path", RETAIL, ids=_id)
