@@ -27,6 +27,24 @@ NORTHWIND = FIXTURES / "northwind-saas.en.yaml"
 HUAXIN = FIXTURES / "huaxin-manufacturing.zh.yaml"
 
 
+def record_locale(path: Path) -> str:
+    """The locale a record's file name states (``….zh-CN.yaml``, ``….bilingual.yaml``)."""
+    return path.name.split(".")[-2]
+
+
+CHINESE_RECORDS = [
+    r
+    for r in [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
+    if record_locale(r).startswith("zh") or record_locale(r) == "bilingual"
+]
+"""Every record with a Chinese document: samples, reference records, industry samples."""
+
+
+def record_id(path: Path) -> str:
+    """A test id naming a record by its folder and file."""
+    return f"{path.parent.name}/{path.name}"
+
+
 def require_tool(command: str, debian_package: str) -> str:
     """The path of ``command``; a failure naming the package to install when it is
     missing (``make setup`` installs every one), never a skip that hides coverage."""

@@ -15,27 +15,20 @@ import pytest
 from propgen.document import Document, Heading, Paragraph, Section, Table, inline_text, iter_blocks
 from propgen.locale import Formatter
 from propgen.pipeline import Checked, check
-from support import FIXTURES, INDUSTRY_SAMPLES, SAMPLES, document_paragraphs
-
-
-def _locale(path: Path) -> str:
-    return path.name.split(".")[-2]
-
-
-CHINESE = [
-    r
-    for r in [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
-    if _locale(r).startswith("zh") or _locale(r) == "bilingual"
-]
+from support import (
+    CHINESE_RECORDS,
+    FIXTURES,
+    INDUSTRY_SAMPLES,
+    SAMPLES,
+    document_paragraphs,
+    record_id,
+    record_locale,
+)
 
 
 @functools.cache
 def _checked(path: Path) -> Checked:
     return check(path, allow_draft=True)
-
-
-def _id(path: Path) -> str:
-    return f"{path.parent.name}/{path.name}"
 
 
 def _contract(path: Path) -> Document:
@@ -82,7 +75,7 @@ def _zh(texts: list[str]) -> list[str]:
 POINTS_BACK = re.compile(r"上述([\u4e00-\u9fff]{2})")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_recitals_point_back_only_at_what_they_have_named(path: Path) -> None:
     """The bank contract's first recital buys 技术服务 and the second said 乙方
     "具备提供上述产品及实施……服务的能力": 上述产品 pointed at nothing. Whatever a recital
@@ -94,7 +87,7 @@ def test_the_recitals_point_back_only_at_what_they_have_named(path: Path) -> Non
             assert back[1] in before, (back[0], recitals[: n + 1])
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_contract_that_sells_hardware_says_so_where_it_states_its_subject(
     path: Path,
 ) -> None:
@@ -119,7 +112,7 @@ PERPETUAL_REFUND = (
 )
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_indemnity_refunds_perpetual_licences_only_where_one_is_sold(path: Path) -> None:
     """The SaaS, bank and public contracts sell no perpetual licence, yet their
     indemnity refunded "（永久许可按自交付之日起每满一年扣减五分之一的方式计算退款）"
@@ -132,7 +125,7 @@ def test_the_indemnity_refunds_perpetual_licences_only_where_one_is_sold(path: P
     lines = checked.pricing.lines
     expected = _sells(path, "license-perpetual") or not any(line.kind for line in lines)
     for wording in PERPETUAL_REFUND:
-        if wording.isascii() and _locale(path) != "bilingual":
+        if wording.isascii() and record_locale(path) != "bilingual":
             continue
         assert (wording in indemnity) == expected, (wording, expected)
 
@@ -141,7 +134,7 @@ CJK = "[\u4e00-\u9fff]"
 EITHER = re.compile(rf"({CJK}{{2}})或者({CJK}{{2}})")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_chinese_contract_writes_each_alternative_one_way(path: Path) -> None:
     """The contract writes 或者 between legal alternatives ("解除或者终止", "返还或者
     销毁"), except that 4.3 wrote "截至解除或终止之日" and "返还或销毁" one sentence
@@ -157,7 +150,7 @@ PRECEDENCE = re.compile(r"按照以下顺序优先适用：([^。]+)。")
 ANNEX = re.compile(r"(附件[一二三四五六七八九十]+)《([^》]+)》")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_nothing_is_ranked_that_is_not_part_of_the_contract(path: Path) -> None:
     """The order of precedence ranked the proposal among "本合同各组成部分", though 1.1
     defines 本合同 as 正文, 附件 and 变更单 and the proposal is not attached. Every part
@@ -183,7 +176,7 @@ def test_nothing_is_ranked_that_is_not_part_of_the_contract(path: Path) -> None:
 BARE_ABBREVIATION = re.compile(r"（“[^”]+”）")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_an_abbreviation_is_introduced_as_the_contract_introduces_the_others(
     path: Path,
 ) -> None:
@@ -194,7 +187,7 @@ def test_an_abbreviation_is_introduced_as_the_contract_introduces_the_others(
         assert found is None, text[max(0, found.start() - 30) : found.end()]
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_warranty_period_has_one_name(path: Path) -> None:
     """第八条 defines the 质量保证期; the site acceptance clause then started "第八条
     项下的质保期" at each site's acceptance. One term, one name."""
@@ -203,7 +196,7 @@ def test_the_warranty_period_has_one_name(path: Path) -> None:
     assert "质保期" not in prose, prose[prose.find("质保期") - 40 : prose.find("质保期") + 10]
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_quoted_items_in_a_series_take_no_enumeration_comma(path: Path) -> None:
     """GB/T 15834-2011 4.5.3.5: items each in quotation marks or title marks are not
     separated by 顿号. The contracts list the laws as 《……》《……》 but named two
@@ -213,7 +206,7 @@ def test_quoted_items_in_a_series_take_no_enumeration_comma(path: Path) -> None:
             assert "”、“" not in text and "》、《" not in text, (kind, text)
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_count_of_months_in_a_price_table_takes_its_measure_word(path: Path) -> None:
     """The SaaS and bank price annexes priced an item at "1 月" — January, to a Chinese
     reader. A quantity in months reads "1 个月"."""
@@ -241,7 +234,7 @@ def test_a_chinese_quantity_keeps_its_unit_and_counts_months() -> None:
     assert Formatter("en-US", "USD").quantity(Decimal(2), "month") == "2 months"
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_an_on_premises_contract_leaves_backups_to_the_customer_throughout(
     path: Path,
 ) -> None:
@@ -257,7 +250,7 @@ def test_an_on_premises_contract_leaves_backups_to_the_customer_throughout(
         assert (duty in prose) != on_premises, duty
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_contract_year_it_counts_by_is_defined(path: Path) -> None:
     """The bank contract limits audits to one "每一合同年度", the retail contract peak
     periods to three, and every multi-year annex sums fees by 合同年度; 1.1 never said
@@ -271,7 +264,7 @@ def test_the_contract_year_it_counts_by_is_defined(path: Path) -> None:
 WEEK = re.compile(r"（第\d+周）")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_milestone_weeks_say_where_they_count_from(path: Path) -> None:
     """2.3 dated the milestones "（第8周）" and 2.6 charges 违约金 for each day a
     milestone is late, but nothing said from when the weeks run. A milestone given by
@@ -283,7 +276,7 @@ def test_milestone_weeks_say_where_they_count_from(path: Path) -> None:
         assert "周次自服务开始日起算" not in scope
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_including_is_said_the_way_the_interpretation_clause_defines_it(path: Path) -> None:
     """1.2 provides that "包括" means "包括但不限于"; the bank's audit clause still wrote
     "包括但不限于国家金融监督管理总局……", which after 1.2 reads as if the other uses of
@@ -301,7 +294,7 @@ EVERY_RECORD = [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
 PER_PERIOD_BILLING = ("按计费周期收取", "billed for each period of the term")
 
 
-@pytest.mark.parametrize("path", EVERY_RECORD, ids=_id)
+@pytest.mark.parametrize("path", EVERY_RECORD, ids=record_id)
 def test_the_price_section_bills_as_the_payment_schedule_does(path: Path) -> None:
     """The zh SaaS proposal's 商务报价 said recurring fees are "在合同期内按计费周期收取"
     (monthly), and two pages later its 付款安排 — like the contract's 3.2 — has the

@@ -13,20 +13,15 @@ import yaml
 
 from propgen.numerals import CN_NUMERAL
 from propgen.pipeline import Checked, check
-from support import FIXTURES, HUAXIN, INDUSTRY_SAMPLES, ROOT, SAMPLES, document_paragraphs
+from support import (
+    CHINESE_RECORDS,
+    HUAXIN,
+    ROOT,
+    document_paragraphs,
+    record_id,
+)
 
 SAMPLES_DIR = ROOT / "samples"
-
-
-def _locale(path: Path) -> str:
-    return path.name.split(".")[-2]
-
-
-CHINESE = [
-    r
-    for r in [*SAMPLES, *sorted(FIXTURES.glob("*.yaml")), *INDUSTRY_SAMPLES]
-    if _locale(r).startswith("zh") or _locale(r) == "bilingual"
-]
 
 
 @functools.cache
@@ -34,11 +29,7 @@ def _checked(path: Path) -> Checked:
     return check(path, allow_draft=True)
 
 
-def _id(path: Path) -> str:
-    return f"{path.parent.name}/{path.name}"
-
-
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_perpetual_licence_is_named_as_the_annex_names_it(path: Path) -> None:
     """The licence clause names each perpetual licence in quotes, exactly as the price
     annex lists it (“MES 平台软件许可（永久）”), not run into the sentence: the
@@ -62,7 +53,7 @@ DEFINED = re.compile(r"^([^：，。]{1,16})：指")
 DEFINED_AGAIN = re.compile(r"以下(?:简称|统称|称)“([^”]+)”")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_term_is_defined_once(path: Path) -> None:
     """A term the definitions clause defines is not defined again in a later clause
     (2.1 said "（以下统称“服务”）" after 1.1 had defined 服务 by pointing at 2.1)."""
@@ -115,7 +106,7 @@ LATE_PAYMENT = re.compile(
 )
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_chinese_contract_has_what_prc_companies_put_in_it(path: Path) -> None:
     """签订地点 under the parties, （以下无正文） closing the text before the signatures,
     and remedies that match: 乙方's delay penalty at the rate and cap of 甲方's
@@ -171,7 +162,7 @@ def _section_text(document: object, source_id: str) -> str:
     )
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_an_on_premises_proposal_claims_no_hosting_in_its_security_section(path: Path) -> None:
     """A deal that runs in the customer's data centre is not told that the SOC 2 report
     covers our 托管服务 (the retail, manufacturing and bank proposals were); a hosted
@@ -185,7 +176,7 @@ def test_an_on_premises_proposal_claims_no_hosting_in_its_security_section(path:
         assert "覆盖托管服务" in security
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_a_proposal_calls_the_customer_as_it_addresses_it_not_jiafang(path: Path) -> None:
     """The proposal speaks to 贵司/贵行/贵单位 throughout; its summary of terms said
     "通知甲方" and "甲方可以……解除合同", a party name only the contract defines. 甲方
@@ -226,7 +217,7 @@ def test_a_chinese_cover_title_leaves_no_character_alone_on_its_last_line(
     assert wrapped >= 1  # the samples hold at least one wrapped Chinese title
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_case_studies_claim_likeness_only_for_a_case_that_is_alike(path: Path) -> None:
     """A manufacturer's proposal called a freight forwarder's quoting platform "与本项目
     性质相近" alongside an auto-parts MES. The introduction says which case is alike
@@ -247,7 +238,7 @@ def test_the_case_studies_claim_likeness_only_for_a_case_that_is_alike(path: Pat
 HARDWARE_WARRANTY = re.compile(r"硬件的质量保证期为自甲方在送货单上签字确认之日起([^。]+?)。")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_terms_summary_states_the_hardware_warranty_the_contract_gives(path: Path) -> None:
     """The retail and manufacturing contracts warrant hardware from signature of the
     送货单; the proposal's 主要商务条款 said only "自验收合格之日起……". It now states the
@@ -266,7 +257,7 @@ def test_the_terms_summary_states_the_hardware_warranty_the_contract_gives(path:
 EXIT_PLAN = re.compile(r"自本合同生效之日起([^，。]+?日)内向甲方提交书面退出计划")
 
 
-@pytest.mark.parametrize("path", CHINESE, ids=_id)
+@pytest.mark.parametrize("path", CHINESE_RECORDS, ids=record_id)
 def test_the_exit_plan_is_due_when_the_contract_says(path: Path) -> None:
     """The bank proposal promised the exit plan "合同签署后九十天内", its contract
     "自本合同生效之日起九十日内": one deadline, from the same day, in the same words."""
